@@ -1,0 +1,1 @@
+"""Drive Linux GPIO, I2C, SPI and DMA-BUF character devices from Python."""
