@@ -1,1 +1,36 @@
-"""Drive Linux GPIO, I2C, SPI and DMA-BUF character devices from Python."""
+"""Drive Linux GPIO, I2C, SPI and DMA-BUF character devices from Python.
+
+Struct layouts and ioctl numbers come from the kernel headers via cffi; a mock
+board (``linuxhw.mock``) answers the same calls where there is no hardware.
+Pick the backend with ``LINUXHW_BACKEND=mock|real``, :func:`set_backend` or
+:func:`use_backend`.
+"""
+
+from linuxhw._kernel import Backend, get_backend, set_backend, use_backend
+from linuxhw.errors import (
+    ClosedError,
+    DeviceBusyError,
+    DeviceError,
+    DeviceNotFoundError,
+    DevicePermissionError,
+    EventsLostError,
+    EventsLostWarning,
+    UnsupportedError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Backend",
+    "ClosedError",
+    "DeviceBusyError",
+    "DeviceError",
+    "DeviceNotFoundError",
+    "DevicePermissionError",
+    "EventsLostError",
+    "EventsLostWarning",
+    "UnsupportedError",
+    "get_backend",
+    "set_backend",
+    "use_backend",
+]

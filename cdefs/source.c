@@ -1,0 +1,24 @@
+/* C side of linuxhw._uapi: the kernel headers themselves plus guarded fallbacks
+ * for constants that appeared after the 5.10 baseline. */
+#include <errno.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/version.h>
+#include <linux/gpio.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
+/* HTE timestamps arrived in 5.19 as an enum member, so #ifndef cannot see it. */
+#define GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE (1ULL << 12)
+#endif
+
+static int lhw_ioctl(int fd, unsigned long request, void *arg)
+{
+    int ret = ioctl(fd, request, arg);
+    return ret < 0 ? -errno : ret;
+}
+
+static long lhw_read(int fd, void *buf, size_t count)
+{
+    ssize_t ret = read(fd, buf, count);
+    return ret < 0 ? -errno : (long)ret;
+}

@@ -1,0 +1,153 @@
+"""Reading fixed-size event records from a pollable kernel fd: many per read(), sync and asyncio.
+
+The fd is non-blocking; a blocking wait is a poll() on it, so the same code serves
+timeouts, Ctrl-C, asyncio's ``add_reader`` and the mock backend's pipe-backed fds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import select
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, Callable, Generic, Optional, Protocol, TypeVar
+
+from linuxhw._uapi import ffi
+
+T = TypeVar("T")
+
+
+class EventSource(Protocol):
+    """What an EventReader needs from the handle that owns the fd."""
+
+    def _kernel_fd(self) -> int: ...  # raises ClosedError when closed
+
+    def _raise_kernel_error(self, err: int, operation: str) -> None: ...
+
+    @property
+    def _backend_read(self) -> Callable[[int, Any, int], int]: ...
+
+
+def wait_readable(fd: int, timeout: Optional[float]) -> bool:
+    """Block until ``fd`` is readable or ``timeout`` seconds pass (None: forever)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+
+
+async def wait_readable_async(fd: int, timeout: Optional[float]) -> bool:
+    """Await readability of ``fd`` through the running loop's reader callback (no thread)."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def on_readable() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(fd, on_readable)
+    try:
+        done, _ = await asyncio.wait({ready}, timeout=timeout)
+    finally:
+        loop.remove_reader(fd)
+        ready.cancel()
+    return bool(done)
+
+
+class EventReader(Generic[T]):
+    """Reads records of one C type into a reused buffer and decodes them, keeping leftovers in order."""
+
+    def __init__(
+        self,
+        source: EventSource,
+        ctype: str,
+        capacity: int,
+        decode: Callable[[Any], T],
+        on_batch: Optional[Callable[[list[T]], None]] = None,
+    ) -> None:
+        self._source = source
+        self._ctype = ctype
+        self._capacity = capacity
+        self._decode = decode
+        self._on_batch = on_batch
+        self._buffer: Any = None
+        self._record_size = ffi.sizeof(ctype)
+        self.pending: deque[T] = deque()
+
+    def _read_available(self, max_events: int) -> list[T]:
+        """One non-blocking read() of up to ``max_events`` records; [] if none are queued."""
+        fd = self._source._kernel_fd()
+        if self._buffer is None:
+            self._buffer = ffi.new(f"{self._ctype}[]", self._capacity)
+        count = min(max_events, self._capacity)
+        ret = self._source._backend_read(fd, self._buffer, count * self._record_size)
+        if ret < 0:
+            if -ret in (errno.EAGAIN, errno.EINTR):
+                return []
+            self._source._raise_kernel_error(-ret, "read events")
+        events = [self._decode(self._buffer[i]) for i in range(ret // self._record_size)]
+        if self._on_batch is not None and events:
+            self._on_batch(events)
+        return events
+
+    def read(self, max_events: Optional[int] = None, timeout: Optional[float] = None) -> list[T]:
+        """Up to ``max_events`` records, blocking until at least one arrives or ``timeout`` passes."""
+        limit = self._capacity if max_events is None else max_events
+        if limit < 1:
+            raise ValueError(f"max_events must be at least 1, not {max_events}")
+        if self.pending:
+            out = []
+            while self.pending and len(out) < limit:
+                out.append(self.pending.popleft())
+            return out
+        while True:
+            events = self._read_available(limit)
+            if events or not self.wait(timeout):
+                return events
+
+    def wait(self, timeout: Optional[float]) -> bool:
+        """True once a record can be read without blocking; False after ``timeout``."""
+        return bool(self.pending) or wait_readable(self._source._kernel_fd(), timeout)
+
+    def next(self, timeout: Optional[float]) -> Optional[T]:
+        """The next record, or None after ``timeout`` seconds with none."""
+        if not self.pending:
+            self.pending.extend(self.read(timeout=timeout))
+        return self.pending.popleft() if self.pending else None
+
+    async def wait_async(self, timeout: Optional[float]) -> bool:
+        """Await until a record is readable; False after ``timeout``."""
+        return bool(self.pending) or await wait_readable_async(self._source._kernel_fd(), timeout)
+
+    async def next_async(self, timeout: Optional[float]) -> Optional[T]:
+        """Await the next record, or None after ``timeout`` seconds with none."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while not self.pending:
+            self.pending.extend(self._read_available(self._capacity))
+            if self.pending:
+                break
+            remaining = None if deadline is None else deadline - loop.time()
+            if (remaining is not None and remaining <= 0) or not await self.wait_async(remaining):
+                return None
+        return self.pending.popleft()
+
+    def stream(self, timeout: Optional[float]) -> EventStream[T]:
+        """An iterable over records, for ``for`` and ``async for`` alike."""
+        return EventStream(self, timeout)
+
+
+class EventStream(Generic[T]):
+    """Iterate records as they arrive; stops after ``timeout`` seconds without one (None: never)."""
+
+    def __init__(self, reader: EventReader[T], timeout: Optional[float]) -> None:
+        self._reader = reader
+        self._timeout = timeout
+
+    def __iter__(self) -> Iterator[T]:
+        while (event := self._reader.next(self._timeout)) is not None:
+            yield event
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        while (event := await self._reader.next_async(self._timeout)) is not None:
+            yield event

@@ -1,0 +1,68 @@
+"""Base for every object owning a kernel fd: context manager, idempotent close, leak finalizer."""
+
+from __future__ import annotations
+
+import warnings
+import weakref
+from types import TracebackType
+from typing import Any, Callable, NoReturn, Optional
+
+from linuxhw._kernel import Backend
+from linuxhw.errors import ClosedError, device_error
+
+
+def _close_forgotten(backend: Backend, fd: int, description: str) -> None:
+    warnings.warn(f"unclosed {description}: closing it now; use close() or a with block", ResourceWarning,
+                  stacklevel=2)
+    backend.close(fd)
+
+
+class Handle:
+    """Owns one descriptor from a backend. ``close()`` is safe to repeat; a forgotten handle is closed
+    by its finalizer with a ResourceWarning, so no fd (and no requested line) outlives its object."""
+
+    def __init__(self, backend: Backend, fd: int, path: str, description: str) -> None:
+        self._backend = backend
+        self._fd = fd
+        self.path = path
+        self._finalizer = weakref.finalize(self, _close_forgotten, backend, fd, description)
+
+    def close(self) -> None:
+        """Release the descriptor (and what the kernel ties to it); repeating it does nothing."""
+        if self._finalizer.detach() is not None:
+            fd, self._fd = self._fd, -1
+            self._backend.close(fd)
+
+    @property
+    def closed(self) -> bool:
+        """True after close()."""
+        return self._fd < 0
+
+    def fileno(self) -> int:
+        """The kernel file descriptor, for select/poll/selectors/asyncio."""
+        return self._kernel_fd()
+
+    def _kernel_fd(self) -> int:
+        if self._fd < 0:
+            self._raise_closed()
+        return self._fd
+
+    def _raise_closed(self) -> NoReturn:
+        raise ClosedError(f"{type(self).__name__} for {self.path} is closed")
+
+    def _raise_kernel_error(self, err: int, operation: str, hint: str = "") -> NoReturn:
+        """Raise the error for a failed call, or ClosedError if the handle was closed meanwhile."""
+        if self._fd < 0:
+            self._raise_closed()
+        raise device_error(err, self.path, operation, hint)
+
+    @property
+    def _backend_read(self) -> Callable[[int, Any, int], int]:
+        return self._backend.read
+
+    def __enter__(self) -> Handle:
+        return self
+
+    def __exit__(self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException],
+                 tb: Optional[TracebackType]) -> None:
+        self.close()

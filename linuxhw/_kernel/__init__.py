@@ -1,0 +1,78 @@
+"""The one seam between linuxhw and the kernel.
+
+Everything above this package talks to a :class:`Backend`: the real one issues
+syscalls through ``linuxhw._uapi``; the mock one (``linuxhw.mock.Board``) answers
+the same calls with kernel semantics. Calls return a result ``>= 0`` or ``-errno``,
+exactly like the C wrappers, so the hot path costs one call and one comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Union
+
+from linuxhw._kernel.backend import Backend
+from linuxhw._kernel.real import RealBackend
+
+__all__ = ["Backend", "get_backend", "set_backend", "use_backend"]
+
+BackendSpec = Union[str, Backend]
+
+_lock = threading.Lock()
+_current: Backend | None = None
+
+
+def _resolve(spec: BackendSpec) -> Backend:
+    if isinstance(spec, Backend):
+        return spec
+    if spec == "real":
+        return RealBackend()
+    if spec == "mock":
+        from linuxhw.mock import demo_board
+
+        return demo_board()
+    raise ValueError(f"backend must be 'real', 'mock' or a Backend instance, not {spec!r}")
+
+
+def get_backend() -> Backend:
+    """The backend new handles use: set by :func:`set_backend`, else ``$LINUXHW_BACKEND`` (default real)."""
+    global _current
+    backend = _current
+    if backend is None:
+        with _lock:
+            if _current is None:
+                _current = _resolve(os.environ.get("LINUXHW_BACKEND", "real") or "real")
+            backend = _current
+    return backend
+
+
+def set_backend(spec: BackendSpec) -> Backend | None:
+    """Select the backend for handles opened from now on; returns the previous selection, if any.
+
+    ``"real"`` talks to the kernel, ``"mock"`` to the demo board, or pass a
+    ``linuxhw.mock.Board``. Handles already open keep the backend they were opened with.
+    """
+    global _current
+    backend = _resolve(spec)
+    with _lock:
+        previous = _current
+        _current = backend
+    return previous
+
+
+@contextmanager
+def use_backend(spec: BackendSpec) -> Iterator[Backend]:
+    """Use a backend inside a ``with`` block, restoring the previous selection afterwards."""
+    global _current
+    backend = _resolve(spec)
+    with _lock:
+        previous = _current
+        _current = backend
+    try:
+        yield backend
+    finally:
+        with _lock:
+            _current = previous

@@ -1,0 +1,83 @@
+"""Exceptions raised by linuxhw: kernel failures keep ``errno`` and add the device and operation."""
+
+from __future__ import annotations
+
+import errno as _errno
+import os
+from typing import Optional
+
+__all__ = [
+    "ClosedError",
+    "DeviceBusyError",
+    "DeviceError",
+    "DeviceNotFoundError",
+    "DevicePermissionError",
+    "EventsLostError",
+    "EventsLostWarning",
+    "UnsupportedError",
+    "device_error",
+]
+
+
+class DeviceError(OSError):
+    """A kernel call on a device failed; ``errno``, ``filename`` (device path) and ``operation`` tell which."""
+
+    def __init__(self, err: int, message: str, path: Optional[str], operation: str) -> None:
+        super().__init__(err, message, path)
+        self.operation = operation
+
+
+class DeviceBusyError(DeviceError):
+    """EBUSY: the line or device is held by someone else (the message names them when the kernel says)."""
+
+
+class DevicePermissionError(DeviceError, PermissionError):
+    """EACCES/EPERM on a device node; the message says which group or udev rule grants access."""
+
+
+class DeviceNotFoundError(DeviceError, FileNotFoundError):
+    """ENOENT/ENODEV: no such device node, or the device went away."""
+
+
+class UnsupportedError(DeviceError):
+    """ENOTTY/EOPNOTSUPP: the kernel or driver does not implement the operation."""
+
+
+class ClosedError(ValueError):
+    """A handle was used after ``close()``."""
+
+
+class EventsLostWarning(RuntimeWarning):
+    """The kernel's event buffer overflowed and dropped the oldest events."""
+
+
+class EventsLostError(RuntimeError):
+    """Raised instead of the warning when the request asked for ``on_lost="raise"``.
+
+    ``events`` holds the events read in the same ``read()`` so nothing already read is lost.
+    """
+
+    def __init__(self, lost: int, events: list[object]) -> None:
+        super().__init__(f"{lost} edge event(s) lost: the kernel event buffer overflowed")
+        self.lost = lost
+        self.events = events
+
+
+_CLASSES: dict[int, type[DeviceError]] = {
+    _errno.EBUSY: DeviceBusyError,
+    _errno.EACCES: DevicePermissionError,
+    _errno.EPERM: DevicePermissionError,
+    _errno.ENOENT: DeviceNotFoundError,
+    _errno.ENODEV: DeviceNotFoundError,
+    _errno.ENXIO: DeviceNotFoundError,
+    _errno.ENOTTY: UnsupportedError,
+    _errno.EOPNOTSUPP: UnsupportedError,
+}
+
+
+def device_error(err: int, path: Optional[str], operation: str, hint: str = "") -> DeviceError:
+    """Build the DeviceError subclass for ``err``: '<operation> failed: <strerror>[; hint]'."""
+    message = f"{operation} failed: {os.strerror(err)}"
+    if hint:
+        message = f"{message}; {hint}"
+    return _CLASSES.get(err, DeviceError)(err, message, path, operation)

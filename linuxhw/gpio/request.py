@@ -1,0 +1,264 @@
+"""LineRequest: lines held by one kernel line request — values, reconfiguration, edge events."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Optional, Union
+
+from linuxhw._events import EventReader, EventStream
+from linuxhw._handle import Handle
+from linuxhw._kernel import Backend
+from linuxhw._uapi import ffi, lib
+from linuxhw.errors import EventsLostError, EventsLostWarning
+from linuxhw.gpio._config import fill_line_config
+from linuxhw.gpio.enums import Direction, EdgeType
+from linuxhw.gpio.info import EdgeEvent
+from linuxhw.gpio.settings import LineSettings
+
+__all__ = ["LineRequest"]
+
+Line = Union[int, str]
+ON_LOST_CHOICES = ("count", "warn", "raise")
+MAX_KERNEL_EVENT_BUFFER = 64 * 16  # GPIO_V2_LINES_MAX * 16: the kernel clamps larger sizes to this
+
+
+def _decode_edge_event(event: Any) -> EdgeEvent:
+    return EdgeEvent(EdgeType(event.id), event.timestamp_ns, event.offset, event.seqno, event.line_seqno)
+
+
+class LineRequest(Handle):
+    """Lines requested together from one chip. Lines are addressed by offset or by name.
+
+    Values are logical (active-low aware) 0/1. ``lost_events`` counts edge events the
+    kernel dropped because its buffer overflowed (found from gaps in ``seqno``).
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        fd: int,
+        chip_path: str,
+        offsets: Sequence[int],
+        names: Mapping[str, int],
+        settings: Sequence[LineSettings],
+        consumer: str,
+        event_buffer_size: int,
+        on_lost: str,
+    ) -> None:
+        super().__init__(backend, fd, chip_path, f"GPIO line request {list(offsets)} on {chip_path}")
+        self.chip_path = chip_path
+        self.offsets: tuple[int, ...] = tuple(offsets)
+        self.consumer = consumer
+        self.on_lost = on_lost
+        self.lost_events = 0
+        self._settings = list(settings)
+        self._index: dict[Line, int] = {offset: i for i, offset in enumerate(self.offsets)}
+        self._index.update((name, self._index[offset]) for name, offset in names.items())
+        self._names = {offset: name for name, offset in names.items()}
+        self._all_mask = (1 << len(self.offsets)) - 1
+        self._output_mask = self._mask_of(Direction.OUTPUT)
+        self._values = ffi.new("struct gpio_v2_line_values *")
+        self._ioctl = backend.ioctl
+        self._last_seqno = 0
+        capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
+        self._events: EventReader[EdgeEvent] = EventReader(
+            self, "struct gpio_v2_line_event", capacity, _decode_edge_event, self._check_sequence
+        )
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"fd={self._fd}"
+        return f"<LineRequest {self.chip_path} offsets={list(self.offsets)} {state}>"
+
+    def _mask_of(self, direction: Direction) -> int:
+        return sum(1 << i for i, s in enumerate(self._settings) if s.direction is direction)
+
+    def _idx(self, line: Line) -> int:
+        try:
+            return self._index[line]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"line {line!r} is not in this request; requested: {self._describe_lines()}"
+            ) from None
+
+    def _describe_lines(self) -> str:
+        return ", ".join(
+            f"{offset} ({self._names[offset]!r})" if offset in self._names else str(offset)
+            for offset in self.offsets
+        )
+
+    # -- values -------------------------------------------------------------------------------------
+
+    def get_value(self, line: Line) -> int:
+        """The logical value of one line (0 or 1)."""
+        idx = self._idx(line)
+        values = self._values
+        values.mask = 1 << idx
+        ret = self._ioctl(self._fd, lib.GPIO_V2_LINE_GET_VALUES_IOCTL, values)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "get line values")
+        return (values.bits >> idx) & 1  # type: ignore[no-any-return]
+
+    def set_value(self, line: Line, value: int) -> None:
+        """Drive one output line to a logical value (0 or 1)."""
+        idx = self._idx(line)
+        bit = 1 << idx
+        if not self._output_mask & bit:
+            raise ValueError(f"line {line!r} is not an output: only outputs can be set")
+        values = self._values
+        values.mask = bit
+        if value == 1:
+            values.bits = bit
+        elif value == 0:
+            values.bits = 0
+        else:
+            raise ValueError(f"value must be 0 or 1, not {value!r}")
+        ret = self._ioctl(self._fd, lib.GPIO_V2_LINE_SET_VALUES_IOCTL, values)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "set line values")
+
+    def get_bits(self, mask: Optional[int] = None) -> int:
+        """Values of many lines in one ioctl as a bitmap: bit i is the line at ``offsets[i]``.
+
+        The allocation-free bulk path; ``mask`` selects lines by the same bit positions (default all).
+        """
+        values = self._values
+        if mask is None:
+            mask = self._all_mask
+        elif not 0 < mask <= self._all_mask:
+            raise ValueError(f"mask must select lines of this request (1..{self._all_mask:#x}), not {mask:#x}")
+        values.mask = mask
+        ret = self._ioctl(self._fd, lib.GPIO_V2_LINE_GET_VALUES_IOCTL, values)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "get line values")
+        return values.bits & mask  # type: ignore[no-any-return]
+
+    def set_bits(self, bits: int, mask: Optional[int] = None) -> None:
+        """Set many outputs in one ioctl from a bitmap (bit i is ``offsets[i]``); ``mask`` defaults to
+        every output line of the request."""
+        if mask is None:
+            mask = self._output_mask
+        if not mask or mask & ~self._output_mask:
+            raise ValueError(
+                f"mask must select output lines of this request (outputs: {self._output_mask:#x}), not {mask:#x}"
+            )
+        values = self._values
+        values.mask = mask
+        values.bits = bits & mask
+        ret = self._ioctl(self._fd, lib.GPIO_V2_LINE_SET_VALUES_IOCTL, values)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "set line values")
+
+    def get_values(self, lines: Optional[Iterable[Line]] = None) -> list[int]:
+        """Values of ``lines`` (default: all, in request order), read in one ioctl."""
+        indexes = list(range(len(self.offsets))) if lines is None else [self._idx(line) for line in lines]
+        if not indexes:
+            raise ValueError("lines must name at least one line")
+        bits = self.get_bits(sum(1 << i for i in set(indexes)))
+        return [(bits >> i) & 1 for i in indexes]
+
+    def set_values(self, values: Mapping[Line, int]) -> None:
+        """Set several outputs in one ioctl: ``{line: value}``."""
+        mask = bits = 0
+        for line, value in values.items():
+            idx = self._idx(line)
+            if not self._output_mask & (1 << idx):
+                raise ValueError(f"line {line!r} is not an output: only outputs can be set")
+            if value not in (0, 1):
+                raise ValueError(f"value for line {line!r} must be 0 or 1, not {value!r}")
+            mask |= 1 << idx
+            bits |= value << idx
+        if not mask:
+            raise ValueError("values must name at least one line")
+        self.set_bits(bits, mask)
+
+    # -- configuration ------------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> dict[int, LineSettings]:
+        """The current settings of each line, by offset."""
+        return dict(zip(self.offsets, self._settings))
+
+    def reconfigure(
+        self,
+        config: Mapping[Union[Line, tuple[Line, ...]], Optional[LineSettings]],
+        output_values: Optional[Mapping[Line, int]] = None,
+    ) -> None:
+        """Change the settings of the lines named in ``config`` without releasing the request.
+
+        Lines not named keep their settings, and outputs that stay outputs keep their
+        current values unless ``output_values`` says otherwise (the kernel itself
+        replaces the whole configuration; this does the bookkeeping for you).
+        """
+        new_settings = list(self._settings)
+        for key, settings in config.items():
+            keys = key if isinstance(key, tuple) else (key,)
+            for line in keys:
+                new_settings[self._idx(line)] = LineSettings() if settings is None else settings
+        explicit = {self._idx(line): value for line, value in (output_values or {}).items()}
+        values = [s.output_value or 0 for s in new_settings]
+        kept = [i for i in range(len(self.offsets))
+                if self._output_mask >> i & 1 and new_settings[i].direction is Direction.OUTPUT and i not in explicit]
+        if kept:
+            current = self.get_bits(sum(1 << i for i in kept))
+            for i in kept:
+                values[i] = (current >> i) & 1
+        for idx, value in explicit.items():
+            if new_settings[idx].direction is not Direction.OUTPUT:
+                raise ValueError(f"output_values names line {self.offsets[idx]}, which is not an output")
+            if value not in (0, 1):
+                raise ValueError(f"output value for line {self.offsets[idx]} must be 0 or 1, not {value!r}")
+            values[idx] = value
+        config_struct = ffi.new("struct gpio_v2_line_config *")
+        fill_line_config(config_struct, new_settings, values)
+        ret = self._ioctl(self._kernel_fd(), lib.GPIO_V2_LINE_SET_CONFIG_IOCTL, config_struct)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "reconfigure lines")
+        self._settings = new_settings
+        self._output_mask = self._mask_of(Direction.OUTPUT)
+
+    # -- edge events --------------------------------------------------------------------------------
+
+    def _check_sequence(self, events: list[EdgeEvent]) -> None:
+        """Count events the kernel dropped on overflow, from gaps in the request-wide seqno."""
+        lost = 0
+        last = self._last_seqno
+        for event in events:
+            if event.seqno > last + 1:
+                lost += event.seqno - last - 1
+            last = event.seqno
+        self._last_seqno = last
+        if lost:
+            self.lost_events += lost
+            if self.on_lost == "raise":
+                raise EventsLostError(lost, list(events))
+            if self.on_lost == "warn":
+                warnings.warn(f"{lost} edge event(s) lost on {self.chip_path}: the kernel event buffer "
+                              "overflowed; read events faster or raise event_buffer_size",
+                              EventsLostWarning, stacklevel=4)
+
+    def wait_edge_events(self, timeout: Optional[float] = None) -> bool:
+        """True when an edge event can be read without blocking; False after ``timeout`` seconds."""
+        return self._events.wait(timeout)
+
+    def read_edge_events(self, max_events: Optional[int] = None, timeout: Optional[float] = None) -> list[EdgeEvent]:
+        """Events in kernel order, as many as one read() returns (up to ``max_events``).
+
+        Blocks until at least one arrives; with ``timeout``, returns [] when it passes.
+        """
+        return self._events.read(max_events, timeout)
+
+    def edge_events(self, timeout: Optional[float] = None) -> EventStream[EdgeEvent]:
+        """Iterate edge events (``for`` or ``async for``); ends after ``timeout`` seconds without one."""
+        return self._events.stream(timeout)
+
+    async def wait_edge_event(self, timeout: Optional[float] = None) -> Optional[EdgeEvent]:
+        """Await the next edge event; None after ``timeout`` seconds without one."""
+        return await self._events.next_async(timeout)
+
+    def __enter__(self) -> LineRequest:
+        return self
+
+    def release(self) -> None:
+        """Release the lines (same as close())."""
+        self.close()

@@ -1,0 +1,17 @@
+"""A simulated board for tests and demos: the same ioctls and fds as the kernel, no hardware.
+
+>>> from linuxhw import gpio, mock, use_backend
+>>> board = mock.Board()
+>>> leds = board.add_gpio_chip(8, label="leds", names=["LED0", "LED1"])
+>>> with use_backend(board), gpio.Chip("leds") as chip:
+...     with chip.request_lines({"LED1": gpio.LineSettings(direction=gpio.Direction.OUTPUT)}) as req:
+...         req.set_value("LED1", 1)
+...         leds.get_value(1)
+1
+"""
+
+from linuxhw.mock.board import Board, MockDevice
+from linuxhw.mock.demo import demo_board
+from linuxhw.mock.gpio import MockGpioChip
+
+__all__ = ["Board", "MockDevice", "MockGpioChip", "demo_board"]

@@ -1,0 +1,48 @@
+"""Open files of the mock kernel: each owns a real, pollable fd (a pipe readable while data is queued)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+from typing import Any
+
+
+class MockFile:
+    """Base for a mock open file. ``fd`` is a real pipe read end, so select/poll/asyncio work on it;
+    ``set_readable`` keeps it readable exactly while the file has something to read."""
+
+    def __init__(self) -> None:
+        self.fd, self._wake = os.pipe()
+        os.set_blocking(self.fd, False)
+        os.set_blocking(self._wake, False)
+        self.nonblocking = False
+        self._readable = False
+
+    def set_readable(self, readable: bool) -> None:
+        """Make ``fd`` poll as readable (True) or not (False)."""
+        if readable and not self._readable:
+            os.write(self._wake, b"\0")
+        elif not readable and self._readable:
+            try:
+                os.read(self.fd, 64)
+            except BlockingIOError:
+                pass
+        self._readable = readable
+
+    def wait_readable(self) -> None:
+        """Block (without the GIL) until something is queued, as a blocking read(2) would."""
+        select.select([self.fd], [], [])
+
+    def ioctl(self, request: int, arg: Any) -> int:
+        """Handle an ioctl; unknown requests get the kernel's answer for this kind of file."""
+        return -errno.ENOTTY
+
+    def read(self, buf: Any, count: int) -> int:
+        """Copy queued records into ``buf``; -EINVAL where the kernel file has no read()."""
+        return -errno.EINVAL
+
+    def release(self) -> None:
+        """Last close: undo what the open file held, then drop the pipe."""
+        os.close(self._wake)
+        os.close(self.fd)

@@ -1,0 +1,135 @@
+"""Board: the mock kernel. A set of simulated devices answering the Backend calls with kernel semantics."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, Optional, Protocol, Union
+
+from linuxhw._kernel.backend import Backend
+from linuxhw._kernel.real import natural_key
+from linuxhw.mock._file import MockFile
+
+__all__ = ["Board", "MockDevice"]
+
+
+class MockDevice(Protocol):
+    """A device node on the mock board."""
+
+    dev_path: str
+    subsystem: str
+
+    def open(self, board: Board, flags: int) -> MockFile: ...
+
+
+class Board(Backend):
+    """A simulated board. Use it as a backend: ``with linuxhw.use_backend(board): ...``.
+
+    Every fd it hands out is a real descriptor, so select/poll/asyncio treat mock
+    handles exactly like hardware ones.
+    """
+
+    name = "mock"
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._devices: dict[str, MockDevice] = {}
+        self._files: dict[int, MockFile] = {}
+
+    # -- building the board -------------------------------------------------------------------------
+
+    def add_device(self, device: MockDevice) -> None:
+        """Attach a device at its ``dev_path``."""
+        with self.lock:
+            if device.dev_path in self._devices:
+                raise ValueError(f"{device.dev_path} already exists on this board")
+            self._devices[device.dev_path] = device
+
+    def devices(self, subsystem: Optional[str] = None) -> list[MockDevice]:
+        """Devices on the board, optionally of one subsystem, in natural path order."""
+        with self.lock:
+            found = [d for d in self._devices.values() if subsystem is None or d.subsystem == subsystem]
+        return sorted(found, key=lambda d: natural_key(d.dev_path))
+
+    def add_gpio_chip(
+        self,
+        num_lines: int,
+        label: Optional[str] = None,
+        names: Union[Sequence[str], Mapping[int, str], None] = None,
+        hogs: Optional[Mapping[int, tuple[str, str]]] = None,
+    ) -> Any:
+        """Add a GPIO chip like a gpio-sim bank; returns its control handle (a MockGpioChip).
+
+        ``hogs`` maps offsets to ``(consumer, "input" | "output-high" | "output-low")``.
+        """
+        from linuxhw.mock.gpio import MockGpioChip
+
+        with self.lock:
+            number = len(self.devices("gpio"))
+            chip = MockGpioChip(self, f"gpiochip{number}", label, num_lines, names, hogs)
+            self.add_device(chip)
+        return chip
+
+    # -- file descriptor table ----------------------------------------------------------------------
+
+    def install(self, file: MockFile) -> int:
+        """Register an open file and return its fd (used by ioctls that create fds)."""
+        with self.lock:
+            self._files[file.fd] = file
+        return file.fd
+
+    def open_files(self) -> int:
+        """How many mock fds are open (tests use it to prove nothing leaks)."""
+        with self.lock:
+            return len(self._files)
+
+    # -- Backend ------------------------------------------------------------------------------------
+
+    def open(self, path: str, flags: int) -> int:
+        with self.lock:
+            device = self._devices.get(os.fspath(path))
+            if device is None:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+            file = device.open(self, flags)
+            file.nonblocking = bool(flags & os.O_NONBLOCK)
+            return self.install(file)
+
+    def close(self, fd: int) -> None:
+        with self.lock:
+            file = self._files.pop(fd, None)
+            if file is None:
+                raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+            file.release()
+
+    def ioctl(self, fd: int, request: int, arg: Any) -> int:
+        file = self._files.get(fd)
+        if file is None:
+            return -errno.EBADF
+        with self.lock:
+            return file.ioctl(request, arg)
+
+    def read(self, fd: int, buf: Any, count: int) -> int:
+        file = self._files.get(fd)
+        if file is None:
+            return -errno.EBADF
+        while True:
+            with self.lock:
+                ret = file.read(buf, count)
+                if ret != -errno.EAGAIN or file.nonblocking:
+                    return ret
+            file.wait_readable()
+
+    def device_nodes(self, prefix: str) -> list[str]:
+        return [d.dev_path for d in self.devices() if os.path.basename(d.dev_path).startswith(prefix)]
+
+    def subsystem(self, path: str) -> Optional[str]:
+        device = self._devices.get(path)
+        return device.subsystem if device is not None else None
+
+    def set_blocking(self, fd: int, blocking: bool) -> None:
+        file = self._files.get(fd)
+        if file is None:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+        file.nonblocking = not blocking
