@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import select
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Callable, Generic, Optional, Protocol, TypeVar
@@ -55,7 +56,10 @@ async def wait_readable_async(fd: int, timeout: Optional[float]) -> bool:
 
 
 class EventReader(Generic[T]):
-    """Reads records of one C type into a reused buffer and decodes them, keeping leftovers in order."""
+    """Reads records of one C type into a reused buffer and decodes them, keeping leftovers in order.
+
+    ``on_batch(source, events)`` sees every batch read, before it is handed out.
+    """
 
     def __init__(
         self,
@@ -63,9 +67,10 @@ class EventReader(Generic[T]):
         ctype: str,
         capacity: int,
         decode: Callable[[Any], T],
-        on_batch: Optional[Callable[[list[T]], None]] = None,
+        on_batch: Optional[Callable[[Any, list[T]], None]] = None,
     ) -> None:
-        self._source = source
+        # A proxy, so the owner is not kept alive by its own reader and its finalizer runs on del.
+        self._source = weakref.proxy(source)
         self._ctype = ctype
         self._capacity = capacity
         self._decode = decode
@@ -87,7 +92,7 @@ class EventReader(Generic[T]):
             self._source._raise_kernel_error(-ret, "read events")
         events = [self._decode(self._buffer[i]) for i in range(ret // self._record_size)]
         if self._on_batch is not None and events:
-            self._on_batch(events)
+            self._on_batch(self._source, events)
         return events
 
     def read(self, max_events: Optional[int] = None, timeout: Optional[float] = None) -> list[T]:

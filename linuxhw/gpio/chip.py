@@ -112,6 +112,15 @@ class Chip(Handle):
             if not 0 <= line < self.num_lines:
                 raise ValueError(f"line offset {line} is out of range for {self.path} (0..{self.num_lines - 1})")
             return line
+        offsets = self._name_map().get(line)
+        if not offsets:
+            raise ValueError(f"no line named {line!r} on {self.path} ({self.label})")
+        if len(offsets) > 1:
+            raise ValueError(f"line name {line!r} is not unique on {self.path}: offsets {offsets}; use an offset")
+        return offsets[0]
+
+    def _name_map(self) -> dict[str, list[int]]:
+        """Line name -> offsets, read once per handle (names are fixed while a chip exists)."""
         if self._names is None:
             names: dict[str, list[int]] = {}
             for offset in range(self.num_lines):
@@ -119,12 +128,7 @@ class Chip(Handle):
                 if name:
                     names.setdefault(name, []).append(offset)
             self._names = names
-        offsets = self._names.get(line)
-        if not offsets:
-            raise ValueError(f"no line named {line!r} on {self.path} ({self.label})")
-        if len(offsets) > 1:
-            raise ValueError(f"line name {line!r} is not unique on {self.path}: offsets {offsets}; use an offset")
-        return offsets[0]
+        return self._names
 
     def line_info(self, line: Line) -> LineInfo:
         """Current info of one line."""
@@ -226,12 +230,8 @@ class Chip(Handle):
         fd = request.fd
         try:
             self._backend.set_blocking(fd, False)
-            names = {name: offs[0] for name, offs in (self._names or {}).items()
+            names = {name: offs[0] for name, offs in self._name_map().items()
                      if len(offs) == 1 and offs[0] in offsets}
-            for key in config:
-                for line in key if isinstance(key, tuple) else (key,):
-                    if isinstance(line, str):
-                        names[line] = self.line_offset(line)
             return LineRequest(self._backend, fd, self.path, offsets, names, settings, consumer,
                                event_buffer_size, on_lost)
         except BaseException:

@@ -63,7 +63,7 @@ class LineRequest(Handle):
         self._last_seqno = 0
         capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
         self._events: EventReader[EdgeEvent] = EventReader(
-            self, "struct gpio_v2_line_event", capacity, _decode_edge_event, self._check_sequence
+            self, "struct gpio_v2_line_event", capacity, _decode_edge_event, LineRequest._check_sequence
         )
 
     def __repr__(self) -> str:

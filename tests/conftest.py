@@ -1,0 +1,110 @@
+"""Test tiers: the conformance suite runs on the mock everywhere and also on the real kernel in the VM.
+
+``LINUXHW_TEST_TIER=kernel`` (set by scripts/vmtest inside the guest) adds the "real"
+backend, which drives the kernel's own simulators; tests marked ``kernel`` run only there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any, Optional, Protocol
+
+import pytest
+
+import linuxhw
+from linuxhw import mock
+from linuxhw._kernel.real import RealBackend
+
+TIER = os.environ.get("LINUXHW_TEST_TIER", "mock")
+BACKENDS = ["mock", "real"] if TIER == "kernel" else ["mock"]
+_labels = itertools.count()
+
+
+class SimChip(Protocol):
+    """What a test drives: a gpio-sim bank or a mock chip, seen through the same control API."""
+
+    chip_name: str
+    label: str
+
+    def set_pull(self, offset: int, value: int) -> None: ...
+
+    def get_value(self, offset: int) -> int: ...
+
+
+class GpioSimulator:
+    """Creates simulated GPIO chips on the backend under test and removes them afterwards."""
+
+    def __init__(self, backend_name: str) -> None:
+        self.backend_name = backend_name
+        self._sims: list[Any] = []
+        if backend_name == "mock":
+            self.board: Optional[mock.Board] = mock.Board()
+            self.backend: linuxhw.Backend = self.board
+        else:
+            self.board = None
+            self.backend = RealBackend()
+
+    def add_chip(
+        self,
+        num_lines: int = 8,
+        label: Optional[str] = None,
+        names: Optional[Mapping[int, str]] = None,
+        hogs: Optional[Mapping[int, tuple[str, str]]] = None,
+    ) -> SimChip:
+        """A new chip; its label is unique per test run unless given."""
+        label = label or f"lhw-test-{os.getpid()}-{next(_labels)}"
+        if self.board is not None:
+            chip: SimChip = self.board.add_gpio_chip(num_lines, label=label, names=names, hogs=hogs)
+            return chip
+        from linuxhw.sim import GpioSim
+
+        sim = GpioSim()
+        self._sims.append(sim)
+        bank = sim.add_bank(num_lines, label=label, names=names, hogs=hogs)  # type: ignore[arg-type]
+        sim.enable()
+        return bank  # type: ignore[return-value]
+
+    def path(self, chip: SimChip) -> str:
+        return f"/dev/{chip.chip_name}"
+
+    def close(self) -> None:
+        for sim in self._sims:
+            sim.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def sim(backend_name: str) -> Iterator[GpioSimulator]:
+    """Simulated GPIO chips on the backend under test, selected as the current backend."""
+    simulator = GpioSimulator(backend_name)
+    try:
+        with linuxhw.use_backend(simulator.backend):
+            yield simulator
+    finally:
+        simulator.close()
+    if simulator.board is not None:
+        assert simulator.board.open_files() == 0, "a test leaked a mock fd"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TIER == "kernel":
+        return
+    skip = pytest.mark.skip(reason="kernel tier only (run scripts/vmtest)")
+    for item in items:
+        if "kernel" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In the kernel tier, a missing simulator is a failure with a hint, never a skip."""
+    if TIER != "kernel":
+        return
+    from linuxhw.sim import check_kernel_tier
+
+    check_kernel_tier()

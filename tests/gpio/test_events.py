@@ -1,0 +1,183 @@
+"""Conformance: edge events — order, sequence numbers, clocks, overflow, debounce, asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+import selectors
+import time
+
+import pytest
+
+from linuxhw import EventsLostError, EventsLostWarning, gpio
+from linuxhw.gpio import Edge, EdgeType, LineSettings
+from tests.conftest import GpioSimulator, SimChip
+
+RISING, FALLING = EdgeType.RISING, EdgeType.FALLING
+
+
+def edges(edge: Edge = Edge.BOTH, **changes: object) -> LineSettings:
+    return LineSettings(direction=gpio.Direction.INPUT, edge=edge).replace(**changes)
+
+
+def toggle(chip: SimChip, offset: int, times: int) -> None:
+    """Drive ``times`` edges onto an input line, starting from its current level."""
+    level = chip.get_value(offset)
+    for _ in range(times):
+        level ^= 1
+        chip.set_pull(offset, level)
+
+
+def test_events_arrive_in_order_with_sequence_numbers(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(4)
+    with gpio.request_lines(sim.path(chip), {(0, 1): edges()}) as req:
+        before = time.monotonic_ns()
+        chip.set_pull(0, 1)
+        chip.set_pull(1, 1)
+        chip.set_pull(0, 0)
+        assert req.wait_edge_events(1.0)
+        events = []
+        while len(events) < 3:
+            events += req.read_edge_events(timeout=1.0)
+        after = time.monotonic_ns()
+        assert [(e.type, e.line_offset) for e in events] == [(RISING, 0), (RISING, 1), (FALLING, 0)]
+        assert [e.seqno for e in events] == [1, 2, 3]
+        assert [e.line_seqno for e in events] == [1, 1, 2]
+        stamps = [e.timestamp_ns for e in events]
+        assert before <= stamps[0] <= stamps[1] <= stamps[2] <= after
+        assert req.lost_events == 0
+        assert not req.wait_edge_events(0.05)
+
+
+def test_many_events_come_from_one_read(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges()}) as req:
+        toggle(chip, 0, 10)
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and len(req.read_edge_events(max_events=1, timeout=0)) == 0:
+            time.sleep(0.01)
+        time.sleep(0.1)
+        batch = req.read_edge_events()
+        assert len(batch) == 9  # one was taken above; the other nine come in a single read()
+        assert [e.seqno for e in batch] == list(range(2, 11))
+
+
+def test_rising_and_falling_only(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges(Edge.RISING), 1: edges(Edge.FALLING)}) as req:
+        toggle(chip, 0, 4)
+        toggle(chip, 1, 4)
+        got = [(e.line_offset, e.type) for e in req.edge_events(timeout=0.3)]
+        assert got == [(0, RISING), (0, RISING), (1, FALLING), (1, FALLING)]
+
+
+def test_active_low_edges_are_logical(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges(Edge.RISING, active_low=True)}) as req:
+        chip.set_pull(0, 1)  # logical 1 -> 0: not a rising edge
+        chip.set_pull(0, 0)  # logical 0 -> 1: rising
+        got = list(req.edge_events(timeout=0.3))
+        assert [e.type for e in got] == [RISING]
+
+
+def test_realtime_clock(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges(event_clock=gpio.Clock.REALTIME)}) as req:
+        before = time.time_ns()
+        chip.set_pull(0, 1)
+        event = next(iter(req.edge_events(timeout=1.0)))
+        assert before - 10**9 <= event.timestamp_ns <= time.time_ns()
+
+
+def test_overflow_drops_oldest_and_is_counted_exactly(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges()}, event_buffer_size=4) as req:
+        toggle(chip, 0, 10)
+        time.sleep(0.2)
+        events = req.read_edge_events()
+        assert [e.seqno for e in events] == [7, 8, 9, 10]  # the oldest six were dropped
+        assert req.lost_events == 6
+        chip.set_pull(0, 1)
+        assert [e.seqno for e in req.read_edge_events(timeout=1.0)] == [11]
+        assert req.lost_events == 6
+
+
+def test_overflow_warns_or_raises_when_asked(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges()}, event_buffer_size=2, on_lost="warn") as req:
+        toggle(chip, 0, 5)
+        time.sleep(0.2)
+        with pytest.warns(EventsLostWarning, match="3 edge event"):
+            assert len(req.read_edge_events()) == 2
+    with gpio.request_lines(sim.path(chip), {0: edges()}, event_buffer_size=2, on_lost="raise") as req:
+        toggle(chip, 0, 4)
+        time.sleep(0.2)
+        with pytest.raises(EventsLostError) as info:
+            req.read_edge_events()
+        assert info.value.lost == 2 and len(info.value.events) == 2 and req.lost_events == 2
+
+
+def test_debounce_suppresses_a_glitch(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges(debounce_period=0.2)}) as req:
+        chip.set_pull(0, 1)
+        chip.set_pull(0, 0)  # back within far less than 200 ms
+        assert req.read_edge_events(timeout=0.6) == []
+        chip.set_pull(0, 1)
+        events = req.read_edge_events(timeout=2.0)
+        assert [e.type for e in events] == [RISING]
+        assert req.get_value(0) == 1
+
+
+def test_request_fd_works_with_selectors(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges()}) as req, selectors.DefaultSelector() as selector:
+        selector.register(req, selectors.EVENT_READ)
+        assert selector.select(0.05) == []
+        chip.set_pull(0, 1)
+        assert [key.fileobj for key, _ in selector.select(1.0)] == [req]
+        req.read_edge_events()
+        assert selector.select(0.05) == []
+
+
+def test_events_are_kept_across_reconfigure(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+    with gpio.request_lines(sim.path(chip), {0: edges()}) as req:
+        chip.set_pull(0, 1)
+        time.sleep(0.1)
+        req.reconfigure({0: edges(Edge.FALLING)})
+        chip.set_pull(0, 0)
+        chip.set_pull(0, 1)
+        got = [(e.type, e.seqno) for e in req.edge_events(timeout=0.3)]
+        assert got == [(RISING, 1), (FALLING, 2)]
+
+
+def test_asyncio_wait_and_iterate(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+
+    async def scenario() -> None:
+        with gpio.request_lines(sim.path(chip), {0: edges()}) as req:
+            assert await req.wait_edge_event(timeout=0.05) is None
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.05, chip.set_pull, 0, 1)
+            event = await req.wait_edge_event(timeout=2.0)
+            assert event is not None and event.type is RISING
+            loop.call_later(0.05, toggle, chip, 0, 3)
+            got = [e.type async for e in req.edge_events(timeout=0.5)]
+            assert got == [FALLING, RISING, FALLING]
+
+    asyncio.run(scenario())
+
+
+def test_asyncio_info_events(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(2)
+
+    async def scenario() -> None:
+        with gpio.Chip(sim.path(chip)) as handle:
+            handle.watch_line_info(0)
+            asyncio.get_running_loop().call_later(0.05, lambda: handle.request_lines({0: None}).close())
+            event = await handle.wait_info_event_async(timeout=2.0)
+            assert event is not None and event.type is gpio.InfoChangeType.REQUESTED
+            kinds = [e.type async for e in handle.info_events(timeout=0.3)]
+            assert kinds == [gpio.InfoChangeType.RELEASED]
+
+    asyncio.run(scenario())
