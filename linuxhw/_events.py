@@ -12,7 +12,7 @@ import select
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Callable, Generic, Optional, Protocol, TypeVar
+from typing import Any, Callable, Generic, Protocol, TypeVar
 
 from linuxhw._uapi import ffi
 
@@ -30,14 +30,14 @@ class EventSource(Protocol):
     def _backend_read(self) -> Callable[[int, Any, int], int]: ...
 
 
-def wait_readable(fd: int, timeout: Optional[float]) -> bool:
+def wait_readable(fd: int, timeout: float | None) -> bool:
     """Block until ``fd`` is readable or ``timeout`` seconds pass (None: forever)."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
 
 
-async def wait_readable_async(fd: int, timeout: Optional[float]) -> bool:
+async def wait_readable_async(fd: int, timeout: float | None) -> bool:
     """Await readability of ``fd`` through the running loop's reader callback (no thread)."""
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
@@ -67,7 +67,7 @@ class EventReader(Generic[T]):
         ctype: str,
         capacity: int,
         decode: Callable[[Any], T],
-        on_batch: Optional[Callable[[Any, list[T]], None]] = None,
+        on_batch: Callable[[Any, list[T]], None] | None = None,
     ) -> None:
         # A proxy, so the owner is not kept alive by its own reader and its finalizer runs on del.
         self._source = weakref.proxy(source)
@@ -95,13 +95,13 @@ class EventReader(Generic[T]):
             self._on_batch(self._source, events)
         return events
 
-    def read(self, max_events: Optional[int] = None, timeout: Optional[float] = None) -> list[T]:
+    def read(self, max_events: int | None = None, timeout: float | None = None) -> list[T]:
         """Up to ``max_events`` records, blocking until at least one arrives or ``timeout`` passes."""
         limit = self._capacity if max_events is None else max_events
         if limit < 1:
             raise ValueError(f"max_events must be at least 1, not {max_events}")
         if self.pending:
-            out = []
+            out: list[T] = []
             while self.pending and len(out) < limit:
                 out.append(self.pending.popleft())
             return out
@@ -110,21 +110,21 @@ class EventReader(Generic[T]):
             if events or not self.wait(timeout):
                 return events
 
-    def wait(self, timeout: Optional[float]) -> bool:
+    def wait(self, timeout: float | None) -> bool:
         """True once a record can be read without blocking; False after ``timeout``."""
         return bool(self.pending) or wait_readable(self._source._kernel_fd(), timeout)
 
-    def next(self, timeout: Optional[float]) -> Optional[T]:
+    def next(self, timeout: float | None) -> T | None:
         """The next record, or None after ``timeout`` seconds with none."""
         if not self.pending:
             self.pending.extend(self.read(timeout=timeout))
         return self.pending.popleft() if self.pending else None
 
-    async def wait_async(self, timeout: Optional[float]) -> bool:
+    async def wait_async(self, timeout: float | None) -> bool:
         """Await until a record is readable; False after ``timeout``."""
         return bool(self.pending) or await wait_readable_async(self._source._kernel_fd(), timeout)
 
-    async def next_async(self, timeout: Optional[float]) -> Optional[T]:
+    async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
@@ -137,7 +137,7 @@ class EventReader(Generic[T]):
                 return None
         return self.pending.popleft()
 
-    def stream(self, timeout: Optional[float]) -> EventStream[T]:
+    def stream(self, timeout: float | None) -> EventStream[T]:
         """An iterable over records, for ``for`` and ``async for`` alike."""
         return EventStream(self, timeout)
 
@@ -145,7 +145,7 @@ class EventReader(Generic[T]):
 class EventStream(Generic[T]):
     """Iterate records as they arrive; stops after ``timeout`` seconds without one (None: never)."""
 
-    def __init__(self, reader: EventReader[T], timeout: Optional[float]) -> None:
+    def __init__(self, reader: EventReader[T], timeout: float | None) -> None:
         self._reader = reader
         self._timeout = timeout
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import warnings
 import weakref
 from types import TracebackType
-from typing import Any, Callable, NoReturn, Optional
+from typing import Any, Callable, NoReturn
 
 from linuxhw._kernel import Backend
 from linuxhw.errors import ClosedError, device_error
 
 
 def _close_forgotten(backend: Backend, fd: int, description: str) -> None:
-    warnings.warn(f"unclosed {description}: closing it now; use close() or a with block", ResourceWarning,
-                  stacklevel=2)
+    warnings.warn(f"unclosed {description}: closing it now; use close() or a with block", ResourceWarning, stacklevel=2)
     backend.close(fd)
 
 
@@ -63,6 +62,7 @@ class Handle:
     def __enter__(self) -> Handle:
         return self
 
-    def __exit__(self, exc_type: Optional[type[BaseException]], exc: Optional[BaseException],
-                 tb: Optional[TracebackType]) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno as _errno
 import os
-from typing import Optional
 
 __all__ = [
     "ClosedError",
@@ -22,7 +21,7 @@ __all__ = [
 class DeviceError(OSError):
     """A kernel call on a device failed; ``errno``, ``filename`` (device path) and ``operation`` tell which."""
 
-    def __init__(self, err: int, message: str, path: Optional[str], operation: str) -> None:
+    def __init__(self, err: int, message: str, path: str | None, operation: str) -> None:
         super().__init__(err, message, path)
         self.operation = operation
 
@@ -75,7 +74,7 @@ _CLASSES: dict[int, type[DeviceError]] = {
 }
 
 
-def device_error(err: int, path: Optional[str], operation: str, hint: str = "") -> DeviceError:
+def device_error(err: int, path: str | None, operation: str, hint: str = "") -> DeviceError:
     """Build the DeviceError subclass for ``err``: '<operation> failed: <strerror>[; hint]'."""
     message = f"{operation} failed: {os.strerror(err)}"
     if hint:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any, Optional, Protocol
+from typing import Any, Protocol
 
 import pytest
 
@@ -40,7 +40,7 @@ class GpioSimulator:
         self.backend_name = backend_name
         self._sims: list[Any] = []
         if backend_name == "mock":
-            self.board: Optional[mock.Board] = mock.Board()
+            self.board: mock.Board | None = mock.Board()
             self.backend: linuxhw.Backend = self.board
         else:
             self.board = None
@@ -49,9 +49,9 @@ class GpioSimulator:
     def add_chip(
         self,
         num_lines: int = 8,
-        label: Optional[str] = None,
-        names: Optional[Mapping[int, str]] = None,
-        hogs: Optional[Mapping[int, tuple[str, str]]] = None,
+        label: str | None = None,
+        names: Mapping[int, str] | None = None,
+        hogs: Mapping[int, tuple[str, str]] | None = None,
     ) -> SimChip:
         """A new chip; its label is unique per test run unless given."""
         label = label or f"lhw-test-{os.getpid()}-{next(_labels)}"

@@ -6,7 +6,7 @@ import errno
 import grp
 import os
 from collections.abc import Iterable, Mapping
-from typing import Optional, Union
+from typing import Any, Optional
 
 from linuxhw._events import EventReader, EventStream
 from linuxhw._handle import Handle
@@ -21,7 +21,8 @@ from linuxhw.gpio.settings import LineSettings
 
 __all__ = ["Chip", "LineConfig"]
 
-LineConfig = Mapping[Union[Line, tuple[Line, ...]], Optional[LineSettings]]
+# Keys: an offset, a name, or a tuple of them (Any: Mapping keys are invariant, so dict[int, ...] must fit).
+LineConfig = Mapping[Any, Optional[LineSettings]]
 MAX_CONSUMER_BYTES = 31
 V2_HINT = "the GPIO character device uAPI v2 needs Linux 5.10 or newer"
 
@@ -32,8 +33,10 @@ def permission_hint(path: str, subsystem: str) -> str:
         group = grp.getgrgid(os.stat(path).st_gid).gr_name
     except (OSError, KeyError):
         group = subsystem
-    return (f"add your user to the '{group}' group (sudo usermod -aG {group} $USER, then log in again) "
-            f"or grant access with a udev rule such as SUBSYSTEM==\"{subsystem}\", GROUP=\"{group}\", MODE=\"0660\"")
+    return (
+        f"add your user to the '{group}' group (sudo usermod -aG {group} $USER, then log in again) "
+        f'or grant access with a udev rule such as SUBSYSTEM=="{subsystem}", GROUP="{group}", MODE="0660"'
+    )
 
 
 def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
@@ -53,7 +56,7 @@ class Chip(Handle):
     (``"gpiochip0"``) or the chip's label (``"pinctrl-bcm2711"``).
     """
 
-    def __init__(self, chip: Union[int, str, os.PathLike[str]], *, backend: Optional[Backend] = None) -> None:
+    def __init__(self, chip: int | str | os.PathLike[str], *, backend: Backend | None = None) -> None:
         backend = backend or get_backend()
         path = resolve_chip_path(backend, chip)
         fd = open_device(backend, path, os.O_RDWR | os.O_NONBLOCK, "gpio")
@@ -66,7 +69,7 @@ class Chip(Handle):
             raise device_error(-ret, path, "get chip info", hint)
         self.info = ChipInfo(text(struct.name), text(struct.label), struct.lines)
         self._line_info = ffi.new("struct gpio_v2_line_info *")
-        self._names: Optional[dict[str, list[int]]] = None
+        self._names: dict[str, list[int]] | None = None
         self._info_events: EventReader[InfoEvent] = EventReader(
             self, "struct gpio_v2_line_info_changed", 32, decode_info_event
         )
@@ -142,30 +145,30 @@ class Chip(Handle):
 
     def watch_line_info(self, line: Line) -> LineInfo:
         """Start reporting changes of a line's info as InfoEvents; returns its current info."""
-        return self._line_info_ioctl(self.line_offset(line), lib.GPIO_V2_GET_LINEINFO_WATCH_IOCTL,
-                                     "watch line info")
+        return self._line_info_ioctl(self.line_offset(line), lib.GPIO_V2_GET_LINEINFO_WATCH_IOCTL, "watch line info")
 
     def unwatch_line_info(self, line: Line) -> None:
         """Stop reporting changes of a line's info."""
         offset = ffi.new("__u32 *", self.line_offset(line))
         ret = self._backend.ioctl(self._kernel_fd(), lib.GPIO_GET_LINEINFO_UNWATCH_IOCTL, offset)
         if ret < 0:
-            self._raise_kernel_error(-ret, "unwatch line info", "the line is not watched" if -ret == errno.EBUSY
-                                     else "")
+            self._raise_kernel_error(
+                -ret, "unwatch line info", "the line is not watched" if -ret == errno.EBUSY else ""
+            )
 
-    def wait_info_event(self, timeout: Optional[float] = None) -> bool:
+    def wait_info_event(self, timeout: float | None = None) -> bool:
         """True when an info event can be read without blocking; False after ``timeout`` seconds."""
         return self._info_events.wait(timeout)
 
-    def read_info_event(self, timeout: Optional[float] = None) -> Optional[InfoEvent]:
+    def read_info_event(self, timeout: float | None = None) -> InfoEvent | None:
         """The next info event (blocking); None if ``timeout`` passes first."""
         return self._info_events.next(timeout)
 
-    def info_events(self, timeout: Optional[float] = None) -> EventStream[InfoEvent]:
+    def info_events(self, timeout: float | None = None) -> EventStream[InfoEvent]:
         """Iterate info events (``for`` or ``async for``); ends after ``timeout`` seconds without one."""
         return self._info_events.stream(timeout)
 
-    async def wait_info_event_async(self, timeout: Optional[float] = None) -> Optional[InfoEvent]:
+    async def wait_info_event_async(self, timeout: float | None = None) -> InfoEvent | None:
         """Await the next info event; None after ``timeout`` seconds without one."""
         return await self._info_events.next_async(timeout)
 
@@ -177,7 +180,7 @@ class Chip(Handle):
         *,
         consumer: str = "",
         event_buffer_size: int = 0,
-        output_values: Optional[Mapping[Line, int]] = None,
+        output_values: Mapping[Any, int] | None = None,
         on_lost: str = "count",
     ) -> LineRequest:
         """Request lines with per-line settings: ``{17: LineSettings(...), ("LED", 5): LineSettings(...)}``.
@@ -204,8 +207,11 @@ class Chip(Handle):
         consumer_bytes = consumer.encode()
         if len(consumer_bytes) > MAX_CONSUMER_BYTES:
             raise ValueError(f"consumer must be at most {MAX_CONSUMER_BYTES} bytes, not {len(consumer_bytes)}")
-        if isinstance(event_buffer_size, bool) or not isinstance(event_buffer_size, int) \
-                or not 0 <= event_buffer_size <= 0xFFFFFFFF:
+        if (
+            isinstance(event_buffer_size, bool)
+            or not isinstance(event_buffer_size, int)
+            or not 0 <= event_buffer_size <= 0xFFFFFFFF
+        ):
             raise ValueError(f"event_buffer_size must be an int from 0 to 2**32-1, not {event_buffer_size!r}")
         if on_lost not in ON_LOST_CHOICES:
             raise ValueError(f"on_lost must be one of {ON_LOST_CHOICES}, not {on_lost!r}")
@@ -219,7 +225,7 @@ class Chip(Handle):
             values[offsets.index(offset)] = value
 
         request = ffi.new("struct gpio_v2_line_request *")
-        request.offsets[0:len(offsets)] = offsets
+        request.offsets[0 : len(offsets)] = offsets
         request.consumer = consumer_bytes
         fill_line_config(ffi.addressof(request, "config"), settings, values)
         request.num_lines = len(offsets)
@@ -230,10 +236,10 @@ class Chip(Handle):
         fd = request.fd
         try:
             self._backend.set_blocking(fd, False)
-            names = {name: offs[0] for name, offs in self._name_map().items()
-                     if len(offs) == 1 and offs[0] in offsets}
-            return LineRequest(self._backend, fd, self.path, offsets, names, settings, consumer,
-                               event_buffer_size, on_lost)
+            names = {name: offs[0] for name, offs in self._name_map().items() if len(offs) == 1 and offs[0] in offsets}
+            return LineRequest(
+                self._backend, fd, self.path, offsets, names, settings, consumer, event_buffer_size, on_lost
+            )
         except BaseException:
             self._backend.close(fd)
             raise
@@ -252,8 +258,9 @@ class Chip(Handle):
         if err == errno.ENOTTY:
             self._raise_kernel_error(err, "request lines", V2_HINT)
         if err == errno.EOPNOTSUPP:
-            self._raise_kernel_error(err, "request lines",
-                                     "the kernel lacks a requested feature (HTE timestamps need CONFIG_HTE)")
+            self._raise_kernel_error(
+                err, "request lines", "the kernel lacks a requested feature (HTE timestamps need CONFIG_HTE)"
+            )
         self._raise_kernel_error(err, "request lines")
 
 
@@ -272,13 +279,13 @@ def is_gpio_chip(backend: Backend, path: str) -> bool:
         backend.close(fd)
 
 
-def chip_paths(backend: Optional[Backend] = None) -> list[str]:
+def chip_paths(backend: Backend | None = None) -> list[str]:
     """Paths of all GPIO chips, /dev/gpiochip0 first (other nodes named gpiochip* are skipped)."""
     backend = backend or get_backend()
     return [path for path in backend.device_nodes("gpiochip") if is_gpio_chip(backend, path)]
 
 
-def resolve_chip_path(backend: Backend, chip: Union[int, str, os.PathLike[str]]) -> str:
+def resolve_chip_path(backend: Backend, chip: int | str | os.PathLike[str]) -> str:
     """Turn a chip number, path, kernel name or label into a device path."""
     if isinstance(chip, bool):
         raise TypeError(f"chip must be a number, path, name or label, not {chip!r}")
@@ -310,7 +317,9 @@ def resolve_chip_path(backend: Backend, chip: Union[int, str, os.PathLike[str]])
         return matches[0]
     if matches:
         raise ValueError(f"GPIO chip label {chip!r} is not unique: {', '.join(matches)}")
-    raise device_error(errno.ENOENT, chip, "find GPIO chip",
-                       f"no chip named or labelled {chip!r}; labels here: {', '.join(labels) or 'none'}")
-
-
+    raise device_error(
+        errno.ENOENT,
+        chip,
+        "find GPIO chip",
+        f"no chip named or labelled {chip!r}; labels here: {', '.join(labels) or 'none'}",
+    )

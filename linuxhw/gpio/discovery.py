@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Any
 
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.gpio.chip import Chip, LineConfig, chip_paths
@@ -25,7 +26,7 @@ class LineLocation:
     name: str
 
 
-def chips(backend: Optional[Backend] = None) -> list[ChipInfo]:
+def chips(backend: Backend | None = None) -> list[ChipInfo]:
     """Info of every GPIO chip on the system, in /dev/gpiochipN order."""
     backend = backend or get_backend()
     found = []
@@ -35,12 +36,12 @@ def chips(backend: Optional[Backend] = None) -> list[ChipInfo]:
     return found
 
 
-def find_line(name: str, backend: Optional[Backend] = None) -> LineLocation:
+def find_line(name: str, backend: Backend | None = None) -> LineLocation:
     """Find a line by name on any chip, e.g. ``find_line("GPIO17")``; the name must be unique system-wide."""
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty str, not {name!r}")
     backend = backend or get_backend()
-    matches = []
+    matches: list[LineLocation] = []
     for path in chip_paths(backend):
         with Chip(path, backend=backend) as chip:
             matches.extend(
@@ -55,24 +56,26 @@ def find_line(name: str, backend: Optional[Backend] = None) -> LineLocation:
 
 
 def request_lines(
-    chip: Union[int, str, os.PathLike[str]],
+    chip: int | str | os.PathLike[str],
     config: LineConfig,
     *,
     consumer: str = "",
     event_buffer_size: int = 0,
-    output_values: Optional[dict[Union[int, str], int]] = None,
+    output_values: Mapping[Any, int] | None = None,
     on_lost: str = "count",
-    backend: Optional[Backend] = None,
+    backend: Backend | None = None,
 ) -> LineRequest:
     """Open ``chip``, request lines as :meth:`Chip.request_lines` does, and close the chip again
     (the request stays valid on its own)."""
     with Chip(chip, backend=backend) as handle:
-        return handle.request_lines(config, consumer=consumer, event_buffer_size=event_buffer_size,
-                                    output_values=output_values, on_lost=on_lost)
+        return handle.request_lines(
+            config, consumer=consumer, event_buffer_size=event_buffer_size, output_values=output_values, on_lost=on_lost
+        )
 
 
-def request_line(name: str, settings: Optional[LineSettings] = None, *, consumer: str = "",
-                 backend: Optional[Backend] = None) -> LineRequest:
+def request_line(
+    name: str, settings: LineSettings | None = None, *, consumer: str = "", backend: Backend | None = None
+) -> LineRequest:
     """Request one line by its system-wide unique name, wherever it lives."""
     location = find_line(name, backend)
     return request_lines(location.chip_path, {location.offset: settings}, consumer=consumer, backend=backend)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any, Union
 
 from linuxhw._events import EventReader, EventStream
 from linuxhw._handle import Handle
@@ -77,14 +77,11 @@ class LineRequest(Handle):
         try:
             return self._index[line]
         except (KeyError, TypeError):
-            raise ValueError(
-                f"line {line!r} is not in this request; requested: {self._describe_lines()}"
-            ) from None
+            raise ValueError(f"line {line!r} is not in this request; requested: {self._describe_lines()}") from None
 
     def _describe_lines(self) -> str:
         return ", ".join(
-            f"{offset} ({self._names[offset]!r})" if offset in self._names else str(offset)
-            for offset in self.offsets
+            f"{offset} ({self._names[offset]!r})" if offset in self._names else str(offset) for offset in self.offsets
         )
 
     # -- values -------------------------------------------------------------------------------------
@@ -117,7 +114,7 @@ class LineRequest(Handle):
         if ret < 0:
             self._raise_kernel_error(-ret, "set line values")
 
-    def get_bits(self, mask: Optional[int] = None) -> int:
+    def get_bits(self, mask: int | None = None) -> int:
         """Values of many lines in one ioctl as a bitmap: bit i is the line at ``offsets[i]``.
 
         The allocation-free bulk path; ``mask`` selects lines by the same bit positions (default all).
@@ -133,7 +130,7 @@ class LineRequest(Handle):
             self._raise_kernel_error(-ret, "get line values")
         return values.bits & mask  # type: ignore[no-any-return]
 
-    def set_bits(self, bits: int, mask: Optional[int] = None) -> None:
+    def set_bits(self, bits: int, mask: int | None = None) -> None:
         """Set many outputs in one ioctl from a bitmap (bit i is ``offsets[i]``); ``mask`` defaults to
         every output line of the request."""
         if mask is None:
@@ -149,7 +146,7 @@ class LineRequest(Handle):
         if ret < 0:
             self._raise_kernel_error(-ret, "set line values")
 
-    def get_values(self, lines: Optional[Iterable[Line]] = None) -> list[int]:
+    def get_values(self, lines: Iterable[Line] | None = None) -> list[int]:
         """Values of ``lines`` (default: all, in request order), read in one ioctl."""
         indexes = list(range(len(self.offsets))) if lines is None else [self._idx(line) for line in lines]
         if not indexes:
@@ -157,7 +154,7 @@ class LineRequest(Handle):
         bits = self.get_bits(sum(1 << i for i in set(indexes)))
         return [(bits >> i) & 1 for i in indexes]
 
-    def set_values(self, values: Mapping[Line, int]) -> None:
+    def set_values(self, values: Mapping[Any, int]) -> None:
         """Set several outputs in one ioctl: ``{line: value}``."""
         mask = bits = 0
         for line, value in values.items():
@@ -181,8 +178,8 @@ class LineRequest(Handle):
 
     def reconfigure(
         self,
-        config: Mapping[Union[Line, tuple[Line, ...]], Optional[LineSettings]],
-        output_values: Optional[Mapping[Line, int]] = None,
+        config: Mapping[Any, LineSettings | None],
+        output_values: Mapping[Any, int] | None = None,
     ) -> None:
         """Change the settings of the lines named in ``config`` without releasing the request.
 
@@ -197,8 +194,11 @@ class LineRequest(Handle):
                 new_settings[self._idx(line)] = LineSettings() if settings is None else settings
         explicit = {self._idx(line): value for line, value in (output_values or {}).items()}
         values = [s.output_value or 0 for s in new_settings]
-        kept = [i for i in range(len(self.offsets))
-                if self._output_mask >> i & 1 and new_settings[i].direction is Direction.OUTPUT and i not in explicit]
+        kept = [
+            i
+            for i in range(len(self.offsets))
+            if self._output_mask >> i & 1 and new_settings[i].direction is Direction.OUTPUT and i not in explicit
+        ]
         if kept:
             current = self.get_bits(sum(1 << i for i in kept))
             for i in kept:
@@ -233,26 +233,29 @@ class LineRequest(Handle):
             if self.on_lost == "raise":
                 raise EventsLostError(lost, list(events))
             if self.on_lost == "warn":
-                warnings.warn(f"{lost} edge event(s) lost on {self.chip_path}: the kernel event buffer "
-                              "overflowed; read events faster or raise event_buffer_size",
-                              EventsLostWarning, stacklevel=4)
+                warnings.warn(
+                    f"{lost} edge event(s) lost on {self.chip_path}: the kernel event buffer "
+                    "overflowed; read events faster or raise event_buffer_size",
+                    EventsLostWarning,
+                    stacklevel=4,
+                )
 
-    def wait_edge_events(self, timeout: Optional[float] = None) -> bool:
+    def wait_edge_events(self, timeout: float | None = None) -> bool:
         """True when an edge event can be read without blocking; False after ``timeout`` seconds."""
         return self._events.wait(timeout)
 
-    def read_edge_events(self, max_events: Optional[int] = None, timeout: Optional[float] = None) -> list[EdgeEvent]:
+    def read_edge_events(self, max_events: int | None = None, timeout: float | None = None) -> list[EdgeEvent]:
         """Events in kernel order, as many as one read() returns (up to ``max_events``).
 
         Blocks until at least one arrives; with ``timeout``, returns [] when it passes.
         """
         return self._events.read(max_events, timeout)
 
-    def edge_events(self, timeout: Optional[float] = None) -> EventStream[EdgeEvent]:
+    def edge_events(self, timeout: float | None = None) -> EventStream[EdgeEvent]:
         """Iterate edge events (``for`` or ``async for``); ends after ``timeout`` seconds without one."""
         return self._events.stream(timeout)
 
-    async def wait_edge_event(self, timeout: Optional[float] = None) -> Optional[EdgeEvent]:
+    async def wait_edge_event(self, timeout: float | None = None) -> EdgeEvent | None:
         """Await the next edge event; None after ``timeout`` seconds without one."""
         return await self._events.next_async(timeout)
 

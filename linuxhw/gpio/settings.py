@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Optional, Union
 
 from linuxhw._uapi import lib
 from linuxhw.gpio.enums import Bias, Clock, Direction, Drive, Edge
@@ -34,9 +33,9 @@ class LineSettings:
     bias: Bias = Bias.AS_IS
     drive: Drive = Drive.PUSH_PULL
     active_low: bool = False
-    debounce_period: Union[float, timedelta] = 0.0
+    debounce_period: float | timedelta = 0.0
     event_clock: Clock = Clock.MONOTONIC
-    output_value: Optional[int] = None
+    output_value: int | None = None
 
     def __post_init__(self) -> None:
         _check_enum("direction", self.direction, Direction)
@@ -74,9 +73,14 @@ class LineSettings:
             raise ValueError("output_value applies to direction=OUTPUT only")
 
     @property
+    def _seconds(self) -> float:
+        period = self.debounce_period  # always a float after __post_init__
+        return period.total_seconds() if isinstance(period, timedelta) else float(period)
+
+    @property
     def debounce_us(self) -> int:
         """The debounce period as the kernel takes it, in microseconds."""
-        return round(float(self.debounce_period) * 1_000_000)
+        return round(self._seconds * 1_000_000)
 
     def replace(self, **changes: object) -> LineSettings:
         """A copy with some fields changed (validated again)."""
@@ -84,7 +88,7 @@ class LineSettings:
 
     def to_flags(self) -> int:
         """The GPIO_V2_LINE_FLAG_* bits for these settings."""
-        flags = _DIRECTION_FLAGS[self.direction] | _EDGE_FLAGS[self.edge] | _BIAS_FLAGS[self.bias]
+        flags: int = _DIRECTION_FLAGS[self.direction] | _EDGE_FLAGS[self.edge] | _BIAS_FLAGS[self.bias]
         flags |= _DRIVE_FLAGS[self.drive] | _CLOCK_FLAGS[self.event_clock]
         if self.active_low:
             flags |= lib.GPIO_V2_LINE_FLAG_ACTIVE_LOW

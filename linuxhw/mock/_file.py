@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -24,10 +25,8 @@ class MockFile:
         if readable and not self._readable:
             os.write(self._wake, b"\0")
         elif not readable and self._readable:
-            try:
+            with contextlib.suppress(BlockingIOError):
                 os.read(self.fd, 64)
-            except BlockingIOError:
-                pass
         self._readable = readable
 
     def wait_readable(self) -> None:

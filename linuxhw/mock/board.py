@@ -6,7 +6,7 @@ import errno
 import os
 import threading
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, Protocol, Union
+from typing import Any, Protocol
 
 from linuxhw._kernel.backend import Backend
 from linuxhw._kernel.real import natural_key
@@ -47,7 +47,7 @@ class Board(Backend):
                 raise ValueError(f"{device.dev_path} already exists on this board")
             self._devices[device.dev_path] = device
 
-    def devices(self, subsystem: Optional[str] = None) -> list[MockDevice]:
+    def devices(self, subsystem: str | None = None) -> list[MockDevice]:
         """Devices on the board, optionally of one subsystem, in natural path order."""
         with self.lock:
             found = [d for d in self._devices.values() if subsystem is None or d.subsystem == subsystem]
@@ -56,9 +56,9 @@ class Board(Backend):
     def add_gpio_chip(
         self,
         num_lines: int,
-        label: Optional[str] = None,
-        names: Union[Sequence[str], Mapping[int, str], None] = None,
-        hogs: Optional[Mapping[int, tuple[str, str]]] = None,
+        label: str | None = None,
+        names: Sequence[str] | Mapping[int, str] | None = None,
+        hogs: Mapping[int, tuple[str, str]] | None = None,
     ) -> Any:
         """Add a GPIO chip like a gpio-sim bank; returns its control handle (a MockGpioChip).
 
@@ -124,7 +124,7 @@ class Board(Backend):
     def device_nodes(self, prefix: str) -> list[str]:
         return [d.dev_path for d in self.devices() if os.path.basename(d.dev_path).startswith(prefix)]
 
-    def subsystem(self, path: str) -> Optional[str]:
+    def subsystem(self, path: str) -> str | None:
         device = self._devices.get(path)
         return device.subsystem if device is not None else None
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
@@ -24,11 +24,11 @@ __all__ = ["MockGpioChip"]
 EDGE_FLAGS = lib.GPIO_V2_LINE_FLAG_EDGE_RISING | lib.GPIO_V2_LINE_FLAG_EDGE_FALLING
 DIRECTION_FLAGS = lib.GPIO_V2_LINE_FLAG_INPUT | lib.GPIO_V2_LINE_FLAG_OUTPUT
 DRIVE_FLAGS = lib.GPIO_V2_LINE_FLAG_OPEN_DRAIN | lib.GPIO_V2_LINE_FLAG_OPEN_SOURCE
-BIAS_FLAGS = (lib.GPIO_V2_LINE_FLAG_BIAS_PULL_UP | lib.GPIO_V2_LINE_FLAG_BIAS_PULL_DOWN
-              | lib.GPIO_V2_LINE_FLAG_BIAS_DISABLED)
+BIAS_FLAGS = (
+    lib.GPIO_V2_LINE_FLAG_BIAS_PULL_UP | lib.GPIO_V2_LINE_FLAG_BIAS_PULL_DOWN | lib.GPIO_V2_LINE_FLAG_BIAS_DISABLED
+)
 CLOCK_FLAGS = lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME | lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE
-VALID_FLAGS = (lib.GPIO_V2_LINE_FLAG_ACTIVE_LOW | EDGE_FLAGS | DIRECTION_FLAGS | DRIVE_FLAGS | BIAS_FLAGS
-               | CLOCK_FLAGS)
+VALID_FLAGS = lib.GPIO_V2_LINE_FLAG_ACTIVE_LOW | EDGE_FLAGS | DIRECTION_FLAGS | DRIVE_FLAGS | BIAS_FLAGS | CLOCK_FLAGS
 HOG_DIRECTIONS = ("input", "output-high", "output-low")
 INFO_FIFO_SIZE = 32
 EVENT_BUFFER_MAX = lib.GPIO_V2_LINES_MAX * 16
@@ -104,11 +104,11 @@ class _Line:
         self.driven = 0  # physical level an output drives
         self.is_out = False
         self.flags = 0  # GPIO_V2_LINE_FLAG_* of the current request
-        self.owner: Optional[_RequestFile] = None
-        self.hog: Optional[str] = None
+        self.owner: _RequestFile | None = None
+        self.hog: str | None = None
         self.debounce_us = 0
         self.debounced_level = 0
-        self.timer: Optional[threading.Timer] = None
+        self.timer: threading.Timer | None = None
         self.line_seqno = 0
 
     @property
@@ -141,10 +141,10 @@ class MockGpioChip:
         self,
         board: Board,
         chip_name: str,
-        label: Optional[str],
+        label: str | None,
         num_lines: int,
-        names: Union[Sequence[str], Mapping[int, str], None],
-        hogs: Optional[Mapping[int, tuple[str, str]]],
+        names: Sequence[str] | Mapping[int, str] | None,
+        hogs: Mapping[int, tuple[str, str]] | None,
     ) -> None:
         if isinstance(num_lines, bool) or not isinstance(num_lines, int) or not 1 <= num_lines <= 1024:
             raise ValueError(f"num_lines must be 1..1024 (gpio-sim's limit), not {num_lines!r}")
@@ -320,8 +320,9 @@ def _request_lines(chip: MockGpioChip, request: Any) -> int:
     offsets = [request.offsets[i] for i in range(num_lines)]
     if any(offset >= chip.num_lines for offset in offsets):
         return -errno.EINVAL
-    file = _RequestFile(chip, offsets, ffi.string(request.consumer).decode("utf-8", "replace"),
-                        request.event_buffer_size)
+    file = _RequestFile(
+        chip, offsets, ffi.string(request.consumer).decode("utf-8", "replace"), request.event_buffer_size
+    )
     taken: list[int] = []
     for offset in offsets:
         line = chip.lines[offset]
@@ -424,10 +425,7 @@ class _RequestFile(MockFile):
         wanted = lib.GPIO_V2_LINE_FLAG_EDGE_RISING if logical else lib.GPIO_V2_LINE_FLAG_EDGE_FALLING
         if not edges & wanted:
             return
-        if line.flags & lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME:
-            timestamp = time.time_ns()
-        else:
-            timestamp = time.monotonic_ns()
+        timestamp = time.time_ns() if line.flags & lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME else time.monotonic_ns()
         self.seqno += 1
         line.line_seqno += 1
         event = ffi.new("struct gpio_v2_line_event *")

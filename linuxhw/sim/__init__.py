@@ -25,6 +25,7 @@ from .gpiosim import (
 from .i2cstub import (
     I2cAdapter,
     I2cStub,
+    I2cStubBank,
     I2cStubParams,
     find_stub_adapter,
     i2c_stub_params,
@@ -44,6 +45,7 @@ __all__ = [
     "HogDirection",
     "I2cAdapter",
     "I2cStub",
+    "I2cStubBank",
     "I2cStubParams",
     "SimulatorUnavailableError",
     "check_kernel_tier",

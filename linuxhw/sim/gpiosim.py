@@ -103,9 +103,7 @@ class Bank:
         """``gpiochipN``; only while the device is live."""
         name = read_attr(self.path / "chip_name", "reading the chip name")
         if not name.startswith("gpiochip"):
-            raise RuntimeError(
-                f"{self.path} has no chip (chip_name is {name!r}): call GpioSim.enable() first"
-            )
+            raise RuntimeError(f"{self.path} has no chip (chip_name is {name!r}): call GpioSim.enable() first")
         return name
 
     @property
@@ -142,9 +140,7 @@ class GpioSim:
     ``dev_dir`` is where device nodes are looked up (injectable for tests).
     """
 
-    def __init__(
-        self, name: str | None = None, *, configfs: Path = CONFIGFS_DIR, dev_dir: Path = Path("/dev")
-    ) -> None:
+    def __init__(self, name: str | None = None, *, configfs: Path = CONFIGFS_DIR, dev_dir: Path = Path("/dev")) -> None:
         _require_configfs(configfs)
         self.name = name if name is not None else f"{NAME_PREFIX}{os.getpid()}-{next(_counter)}"
         self.path = configfs / self.name
@@ -220,9 +216,7 @@ class GpioSim:
                 consumer, direction = hogs[offset]
                 make_dir(line / "hog", f"creating a hog on line {offset}")
                 write_attr(line / "hog" / "name", consumer, f"naming the hog on line {offset}")
-                write_attr(
-                    line / "hog" / "direction", direction, f"setting the hog direction of line {offset}"
-                )
+                write_attr(line / "hog" / "direction", direction, f"setting the hog direction of line {offset}")
         return bank
 
     def enable(self) -> None:

@@ -2,7 +2,7 @@
 
 i2c-stub answers SMBus transfers (quick, byte, byte/word data, I2C block, and
 SMBus block if its ``functionality`` allows) at the addresses it was loaded
-with; each chip holds 256 16-bit registers.  It does no plain I2C (I2C_RDWR).
+with; each chip holds 256 16-bit registers, optionally with banked ranges.  It does no plain I2C (I2C_RDWR).
 
     with I2cStub([0x1c, 0x50]) as stub:
         stub.dev_path           # Path("/dev/i2c-1")
@@ -24,6 +24,7 @@ __all__ = [
     "STUB_ADAPTER_NAME",
     "I2cAdapter",
     "I2cStub",
+    "I2cStubBank",
     "I2cStubParams",
     "find_stub_adapter",
     "i2c_stub_params",
@@ -51,34 +52,54 @@ class I2cAdapter:
 
 
 @dataclass(frozen=True)
+class I2cStubBank:
+    """A banked register range of one stub chip: ``reg``'s bits in ``mask`` select which copy of
+    registers ``start``..``end`` is seen (like the bank-select register of some hwmon chips)."""
+
+    reg: int
+    mask: int
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        for name in ("reg", "mask", "start", "end"):
+            value = getattr(self, name)
+            if not (isinstance(value, int) and 0 <= value <= 0xFF):
+                raise ValueError(f"bank {name} must be in 0..0xff, not {value!r}")
+        if self.mask == 0 or self.start > self.end:
+            raise ValueError(f"a bank needs a non-zero mask and start <= end, not {self}")
+
+
+@dataclass(frozen=True)
 class I2cStubParams:
-    """i2c-stub's module parameters; None leaves the module's default."""
+    """i2c-stub's module parameters: chip addresses, functionality, and per-chip register banks."""
 
     chip_addrs: tuple[int, ...]
     functionality: int | None = None
-    """I2C_FUNC_* mask (module default 0x0C7F0000; SMBus block needs 0x03000000 too)."""
-    bank_reg: int | None = None
-    bank_mask: int | None = None
-    bank_start: int | None = None
-    bank_end: int | None = None
+    """I2C_FUNC_* mask; None keeps the module's default (0x0C7F0000; SMBus block needs 0x03000000 too)."""
+    banks: tuple[I2cStubBank | None, ...] = ()
+    """Banks of the chip at the same index in ``chip_addrs``; padded with None (no banks)."""
 
     def __post_init__(self) -> None:
         if not 1 <= len(self.chip_addrs) <= MAX_CHIPS:
             raise ValueError(f"chip_addrs must hold 1..{MAX_CHIPS} addresses, not {len(self.chip_addrs)}")
         for addr in self.chip_addrs:
-            if not (isinstance(addr, int) and 0x01 <= addr <= 0x7F):
-                raise ValueError(f"chip addresses must be 7-bit (0x01..0x7f), not {addr!r}")
-        for name in ("bank_reg", "bank_mask", "bank_start", "bank_end"):
-            value = getattr(self, name)
-            if value is not None and not 0 <= value <= 0xFF:
-                raise ValueError(f"{name} must be in 0..0xff, not {value!r}")
+            if not (isinstance(addr, int) and 0x03 <= addr <= 0x77):
+                raise ValueError(f"chip addresses must be in 0x03..0x77, not {addr!r}")
+        if len(self.banks) > len(self.chip_addrs):
+            raise ValueError(f"{len(self.banks)} banks given for {len(self.chip_addrs)} chips")
+        padding = (None,) * (len(self.chip_addrs) - len(self.banks))
+        object.__setattr__(self, "banks", tuple(self.banks) + padding)
 
     def modprobe_args(self) -> list[str]:
+        """``chip_addr=0x1c,0x50 ...`` for modprobe."""
         args = ["chip_addr=" + ",".join(f"0x{a:02x}" for a in self.chip_addrs)]
-        for name in ("functionality", "bank_reg", "bank_mask", "bank_start", "bank_end"):
-            value = getattr(self, name)
-            if value is not None:
-                args.append(f"{name}=0x{value:x}")
+        if self.functionality is not None:
+            args.append(f"functionality=0x{self.functionality:x}")
+        if any(self.banks):
+            for name in ("reg", "mask", "start", "end"):
+                values = (f"0x{getattr(b, name):02x}" if b else "0" for b in self.banks)
+                args.append(f"bank_{name}=" + ",".join(values))
         return args
 
 
@@ -103,20 +124,14 @@ def i2c_stub_params() -> I2cStubParams | None:
     if not MODULE_PARAMS_DIR.is_dir():
         return None
 
-    def param(name: str) -> int | None:
-        path = MODULE_PARAMS_DIR / name
-        return int(read_attr(path, f"reading i2c-stub's {name}"), 0) if path.exists() else None
+    def ints(name: str) -> list[int]:
+        text = read_attr(MODULE_PARAMS_DIR / name, f"reading i2c-stub's {name}")
+        return [int(v, 0) for v in text.split(",") if v]
 
-    text = read_attr(MODULE_PARAMS_DIR / "chip_addr", "reading i2c-stub's chip_addr")
-    addrs = tuple(a for a in (int(v, 0) for v in text.split(",") if v) if a)
-    return I2cStubParams(
-        addrs,
-        functionality=param("functionality"),
-        bank_reg=param("bank_reg"),
-        bank_mask=param("bank_mask"),
-        bank_start=param("bank_start"),
-        bank_end=param("bank_end"),
-    )
+    addrs = tuple(a for a in ints("chip_addr") if a)
+    regs, masks, starts, ends = (ints(f"bank_{name}") for name in ("reg", "mask", "start", "end"))
+    banks = tuple(I2cStubBank(regs[i], masks[i], starts[i], ends[i]) if masks[i] else None for i in range(len(addrs)))
+    return I2cStubParams(addrs, functionality=ints("functionality")[0], banks=banks)
 
 
 def _run(cmd: list[str], doing: str) -> None:
@@ -147,14 +162,15 @@ def unload_i2c_stub() -> None:
 class I2cStub:
     """i2c-stub loaded with given parameters while open; closing restores what was loaded before."""
 
-    def __init__(self, chip_addrs: Sequence[int] | I2cStubParams, **params: int) -> None:
-        """``I2cStub([0x1c, 0x50], functionality=0x0F7F0000)`` or ``I2cStub(I2cStubParams(...))``."""
-        if isinstance(chip_addrs, I2cStubParams):
-            if params:
-                raise TypeError("pass either an I2cStubParams or chip addresses with keyword parameters")
-            self.params = chip_addrs
-        else:
-            self.params = I2cStubParams(tuple(chip_addrs), **params)
+    def __init__(
+        self,
+        chip_addrs: Sequence[int],
+        *,
+        functionality: int | None = None,
+        banks: Sequence[I2cStubBank | None] = (),
+    ) -> None:
+        """``I2cStub([0x1c, 0x50], functionality=0x0F7F0000)``; arguments as in :class:`I2cStubParams`."""
+        self.params = I2cStubParams(tuple(chip_addrs), functionality, tuple(banks))
         self.adapter: I2cAdapter | None = None
         """The stub adapter while open."""
         self._previous: I2cStubParams | None = None

@@ -35,7 +35,7 @@ def test_events_arrive_in_order_with_sequence_numbers(sim: GpioSimulator) -> Non
         chip.set_pull(1, 1)
         chip.set_pull(0, 0)
         assert req.wait_edge_events(1.0)
-        events = []
+        events: list[gpio.EdgeEvent] = []
         while len(events) < 3:
             events += req.read_edge_events(timeout=1.0)
         after = time.monotonic_ns()

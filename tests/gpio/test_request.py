@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 
 from linuxhw import ClosedError, DeviceBusyError, UnsupportedError, gpio
@@ -56,7 +54,8 @@ def test_active_low_inverts_both_ways(sim: GpioSimulator) -> None:
 
 def test_bias_is_applied_to_the_line(sim: GpioSimulator) -> None:
     chip = sim.add_chip(4)
-    with gpio.request_lines(sim.path(chip), {0: IN.replace(bias=Bias.PULL_UP), 1: IN.replace(bias=Bias.PULL_DOWN)}) as req:
+    config = {0: IN.replace(bias=Bias.PULL_UP), 1: IN.replace(bias=Bias.PULL_DOWN)}
+    with gpio.request_lines(sim.path(chip), config) as req:
         assert req.get_values() == [1, 0]
 
 
@@ -191,7 +190,6 @@ def test_request_lifecycle_and_finalizer(sim: GpioSimulator) -> None:
         forgotten = handle.request_lines({1: OUT})
         with pytest.warns(ResourceWarning, match="unclosed GPIO line request"):
             del forgotten
-            gc.collect()
         assert not handle.line_info(1).used
 
 

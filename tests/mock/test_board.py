@@ -1,0 +1,95 @@
+"""The mock board's own API and backend selection."""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+
+import pytest
+
+import linuxhw
+from linuxhw import gpio, mock
+from linuxhw._kernel.real import RealBackend
+
+
+def test_use_backend_restores_the_previous_one() -> None:
+    board = mock.Board()
+    before = linuxhw.get_backend()
+    with linuxhw.use_backend(board) as active:
+        assert active is board and linuxhw.get_backend() is board
+        with linuxhw.use_backend("real") as inner:
+            assert isinstance(inner, RealBackend)
+        assert linuxhw.get_backend() is board
+    assert linuxhw.get_backend() is before
+
+
+def test_set_backend_returns_the_previous_selection() -> None:
+    board = mock.Board()
+    previous = linuxhw.set_backend(board)
+    try:
+        assert linuxhw.get_backend() is board
+    finally:
+        assert linuxhw.set_backend(previous or "real") is board
+
+
+def test_unknown_backend_name() -> None:
+    with pytest.raises(ValueError, match="'real', 'mock' or a Backend"):
+        linuxhw.set_backend("fake")
+
+
+def test_environment_selects_the_demo_board() -> None:
+    code = (
+        "from linuxhw import gpio; print([(c.name, c.label, c.num_lines) for c in gpio.chips()]);"
+        "print(gpio.find_line('GPIO17'))"
+    )
+    env = dict(os.environ, LINUXHW_BACKEND="mock")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert "('gpiochip0', 'pinctrl-mock', 28)" in out
+    assert "('gpiochip1', 'mock-expander', 16)" in out
+    assert "offset=17" in out
+
+
+def test_handles_keep_the_backend_they_were_opened_with() -> None:
+    board = mock.Board()
+    chip = board.add_gpio_chip(2)
+    with linuxhw.use_backend(board):
+        handle = gpio.Chip(0)
+    with handle, handle.request_lines({0: gpio.LineSettings(direction=gpio.Direction.OUTPUT)}) as req:
+        req.set_value(0, 1)
+        assert chip.get_value(0) == 1
+    assert board.open_files() == 0
+
+
+def test_board_validates_its_own_arguments() -> None:
+    board = mock.Board()
+    with pytest.raises(ValueError, match=r"num_lines must be 1\.\.1024"):
+        board.add_gpio_chip(0)
+    with pytest.raises(ValueError, match="names: offset 4 is out of range"):
+        board.add_gpio_chip(4, names={4: "X"})
+    with pytest.raises(ValueError, match="hog direction must be one of"):
+        board.add_gpio_chip(4, hogs={0: ("h", "sideways")})
+    chip = board.add_gpio_chip(4, names=["A", "B"])
+    assert chip.line_names == ["A", "B", "", ""]
+    with pytest.raises(ValueError, match="pull value must be 0 or 1"):
+        chip.set_pull(0, 5)
+    with pytest.raises(ValueError, match=r"offset must be 0\.\.3"):
+        chip.get_value(9)
+
+
+def test_open_of_a_missing_node_is_enoent() -> None:
+    with pytest.raises(FileNotFoundError) as info:
+        mock.Board().open("/dev/gpiochip0", os.O_RDWR)
+    assert info.value.errno == errno.ENOENT
+
+
+def test_mock_fds_are_real_descriptors() -> None:
+    board = mock.Board()
+    board.add_gpio_chip(2)
+    with linuxhw.use_backend(board), gpio.Chip(0) as handle:
+        os.fstat(handle.fileno())
+        with handle.request_lines({0: None}) as req:
+            os.fstat(req.fileno())
+        assert board.open_files() == 1
+    assert board.open_files() == 0
