@@ -49,8 +49,8 @@ def get_backend() -> Backend:
     return backend
 
 
-def set_backend(spec: BackendSpec) -> Backend | None:
-    """Select the backend for handles opened from now on; returns the previous selection, if any.
+def set_backend(spec: BackendSpec) -> Backend:
+    """Select the backend for handles opened from now on and return it.
 
     ``"real"`` talks to the kernel, ``"mock"`` to the demo board, or pass a
     ``linuxhw.mock.Board``. Handles already open keep the backend they were opened with.
@@ -58,9 +58,8 @@ def set_backend(spec: BackendSpec) -> Backend | None:
     global _current
     backend = _resolve(spec)
     with _lock:
-        previous = _current
         _current = backend
-    return previous
+    return backend
 
 
 @contextmanager

@@ -25,13 +25,15 @@ def test_use_backend_restores_the_previous_one() -> None:
     assert linuxhw.get_backend() is before
 
 
-def test_set_backend_returns_the_previous_selection() -> None:
+def test_set_backend_selects_and_returns_the_backend() -> None:
     board = mock.Board()
-    previous = linuxhw.set_backend(board)
+    previous = linuxhw.get_backend()
     try:
+        assert linuxhw.set_backend(board) is board
         assert linuxhw.get_backend() is board
+        assert isinstance(linuxhw.set_backend("mock"), mock.Board)
     finally:
-        assert linuxhw.set_backend(previous or "real") is board
+        linuxhw.set_backend(previous)
 
 
 def test_unknown_backend_name() -> None:
