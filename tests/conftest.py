@@ -107,4 +107,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     from linuxhw.sim import check_kernel_tier
 
-    check_kernel_tier()
+    report = check_kernel_tier()
+    if not report.ok:
+        pytest.exit(f"LINUXHW_TEST_TIER=kernel, but the kernel's simulators are missing:\n{report}", returncode=1)
