@@ -6,6 +6,7 @@ typedef int... __u32;
 typedef int... __s32;
 typedef int... __u64;
 
-/* ioctl(2) and read(2) returning -errno on failure; the GIL is released around both. */
+/* ioctl(2), read(2) and write(2) returning -errno on failure; the GIL is released around both. */
 int lhw_ioctl(int fd, unsigned long request, void *arg);
 long lhw_read(int fd, void *buf, size_t count);
+long lhw_write(int fd, const void *buf, size_t count);

@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <linux/version.h>
 #include <linux/gpio.h>
+#include <linux/i2c.h>
+#include <linux/i2c-dev.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
 /* HTE timestamps arrived in 5.19 as an enum member, so #ifndef cannot see it. */
@@ -20,5 +22,11 @@ static int lhw_ioctl(int fd, unsigned long request, void *arg)
 static long lhw_read(int fd, void *buf, size_t count)
 {
     ssize_t ret = read(fd, buf, count);
+    return ret < 0 ? -errno : (long)ret;
+}
+
+static long lhw_write(int fd, const void *buf, size_t count)
+{
+    ssize_t ret = write(fd, buf, count);
     return ret < 0 ? -errno : (long)ret;
 }

@@ -15,6 +15,7 @@ from linuxhw.errors import (
     DevicePermissionError,
     EventsLostError,
     EventsLostWarning,
+    NoAckError,
     UnsupportedError,
 )
 
@@ -29,6 +30,7 @@ __all__ = [
     "DevicePermissionError",
     "EventsLostError",
     "EventsLostWarning",
+    "NoAckError",
     "UnsupportedError",
     "get_backend",
     "set_backend",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import grp
+import os
 import warnings
 import weakref
 from types import TracebackType
@@ -9,6 +12,28 @@ from typing import Any, Callable, NoReturn
 
 from linuxhw._kernel import Backend
 from linuxhw.errors import ClosedError, device_error
+
+
+def permission_hint(path: str, subsystem: str) -> str:
+    """What grants access to a device node, naming its group when it has one."""
+    try:
+        group = grp.getgrgid(os.stat(path).st_gid).gr_name
+    except (OSError, KeyError):
+        group = subsystem
+    return (
+        f"add your user to the '{group}' group (sudo usermod -aG {group} $USER, then log in again) "
+        f'or grant access with a udev rule such as SUBSYSTEM=="{subsystem}", GROUP="{group}", MODE="0660"'
+    )
+
+
+def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
+    """Open a device node, turning OSError into a DeviceError that says what to do about it."""
+    try:
+        return backend.open(path, flags)
+    except OSError as exc:
+        err = exc.errno or errno.EIO
+        hint = permission_hint(path, subsystem) if err in (errno.EACCES, errno.EPERM) else ""
+        raise device_error(err, path, "open", hint) from None
 
 
 def _close_forgotten(backend: Backend, fd: int, description: str) -> None:

@@ -13,6 +13,7 @@ __all__ = [
     "DevicePermissionError",
     "EventsLostError",
     "EventsLostWarning",
+    "NoAckError",
     "UnsupportedError",
     "device_error",
 ]
@@ -40,6 +41,12 @@ class DeviceNotFoundError(DeviceError, FileNotFoundError):
 
 class UnsupportedError(DeviceError):
     """ENOTTY/EOPNOTSUPP: the kernel or driver does not implement the operation."""
+
+
+class NoAckError(DeviceError):
+    """Nothing acknowledged an I2C address (ENXIO/EREMOTEIO/ENODEV); ``address`` says which."""
+
+    address: int | None = None
 
 
 class ClosedError(ValueError):
@@ -74,9 +81,11 @@ _CLASSES: dict[int, type[DeviceError]] = {
 }
 
 
-def device_error(err: int, path: str | None, operation: str, hint: str = "") -> DeviceError:
-    """Build the DeviceError subclass for ``err``: '<operation> failed: <strerror>[; hint]'."""
+def device_error(
+    err: int, path: str | None, operation: str, hint: str = "", cls: type[DeviceError] | None = None
+) -> DeviceError:
+    """Build the DeviceError subclass for ``err`` (or ``cls``): '<operation> failed: <strerror>[; hint]'."""
     message = f"{operation} failed: {os.strerror(err)}"
     if hint:
         message = f"{message}; {hint}"
-    return _CLASSES.get(err, DeviceError)(err, message, path, operation)
+    return (cls or _CLASSES.get(err, DeviceError))(err, message, path, operation)

@@ -28,6 +28,14 @@ class Backend(abc.ABC):
         """read(2) into a cffi buffer; bytes read or ``-errno``."""
 
     @abc.abstractmethod
+    def write(self, fd: int, buf: Any, count: int) -> int:
+        """write(2) from a cffi buffer; bytes written or ``-errno``."""
+
+    @abc.abstractmethod
+    def device_attribute(self, path: str, name: str) -> str | None:
+        """A sysfs attribute of a character device (e.g. an I2C adapter's ``name``), None if absent."""
+
+    @abc.abstractmethod
     def device_nodes(self, prefix: str) -> list[str]:
         """Paths of character devices in /dev whose name starts with ``prefix``, in natural order."""
 

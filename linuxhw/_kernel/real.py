@@ -18,6 +18,12 @@ def natural_key(path: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in _NUMBER.split(path)]
 
 
+def _sysfs_dir(path: str) -> str:
+    """The sysfs directory of a character device node (raises OSError if it has none)."""
+    rdev = os.stat(path).st_rdev
+    return f"/sys/dev/char/{os.major(rdev)}:{os.minor(rdev)}"
+
+
 class RealBackend(Backend):
     """Talks to the running kernel."""
 
@@ -28,6 +34,7 @@ class RealBackend(Backend):
         # Bound straight to the C wrappers: no Python frame on the hot path.
         self.ioctl = lib.lhw_ioctl  # type: ignore[method-assign]
         self.read = lib.lhw_read  # type: ignore[method-assign]
+        self.write = lib.lhw_write  # type: ignore[method-assign]
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)
@@ -40,6 +47,16 @@ class RealBackend(Backend):
 
     def read(self, fd: int, buf: Any, count: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_read(fd, buf, count))
+
+    def write(self, fd: int, buf: Any, count: int) -> int:  # replaced per instance in __init__
+        return int(lib.lhw_write(fd, buf, count))
+
+    def device_attribute(self, path: str, name: str) -> str | None:
+        try:
+            with open(f"{_sysfs_dir(path)}/{name}") as attribute:
+                return attribute.read().rstrip("\n")
+        except OSError:
+            return None
 
     def device_nodes(self, prefix: str) -> list[str]:
         try:
@@ -60,8 +77,7 @@ class RealBackend(Backend):
 
     def subsystem(self, path: str) -> str | None:
         try:
-            rdev = os.stat(path).st_rdev
-            link = os.readlink(f"/sys/dev/char/{os.major(rdev)}:{os.minor(rdev)}/subsystem")
+            link = os.readlink(f"{_sysfs_dir(path)}/subsystem")
         except OSError:
             return None
         return os.path.basename(link)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import errno
-import grp
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any, Optional
 
 from linuxhw._events import EventReader, EventStream
-from linuxhw._handle import Handle
+from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
 from linuxhw.errors import DeviceError, device_error
@@ -25,28 +24,6 @@ __all__ = ["Chip", "LineConfig"]
 LineConfig = Mapping[Any, Optional[LineSettings]]
 MAX_CONSUMER_BYTES = 31
 V2_HINT = "the GPIO character device uAPI v2 needs Linux 5.10 or newer"
-
-
-def permission_hint(path: str, subsystem: str) -> str:
-    """What grants access to a device node, naming its group when it has one."""
-    try:
-        group = grp.getgrgid(os.stat(path).st_gid).gr_name
-    except (OSError, KeyError):
-        group = subsystem
-    return (
-        f"add your user to the '{group}' group (sudo usermod -aG {group} $USER, then log in again) "
-        f'or grant access with a udev rule such as SUBSYSTEM=="{subsystem}", GROUP="{group}", MODE="0660"'
-    )
-
-
-def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
-    """Open a device node, turning OSError into a DeviceError that says what to do about it."""
-    try:
-        return backend.open(path, flags)
-    except OSError as exc:
-        err = exc.errno or errno.EIO
-        hint = permission_hint(path, subsystem) if err in (errno.EACCES, errno.EPERM) else ""
-        raise device_error(err, path, "open", hint) from None
 
 
 class Chip(Handle):

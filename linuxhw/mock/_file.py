@@ -41,6 +41,10 @@ class MockFile:
         """Copy queued records into ``buf``; -EINVAL where the kernel file has no read()."""
         return -errno.EINVAL
 
+    def write(self, buf: Any, count: int) -> int:
+        """Take ``count`` bytes from ``buf``; -EINVAL where the kernel file has no write()."""
+        return -errno.EINVAL
+
     def release(self) -> None:
         """Last close: undo what the open file held, then drop the pipe."""
         os.close(self._wake)

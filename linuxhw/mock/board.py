@@ -20,6 +20,7 @@ class MockDevice(Protocol):
 
     dev_path: str
     subsystem: str
+    attributes: dict[str, str]  # sysfs attributes of the device, e.g. {"name": "..."}
 
     def open(self, board: Board, flags: int) -> MockFile: ...
 
@@ -72,6 +73,35 @@ class Board(Backend):
             self.add_device(chip)
         return chip
 
+    def _next_i2c_number(self) -> int:
+        return len(self.devices("i2c-dev"))
+
+    def add_i2c_bus(self, name: str = "linuxhw i2c simulator", functionality: int | None = None) -> Any:
+        """Add an I2C adapter with I2C transfers (SMBus emulated over them, as i2c-core does);
+        returns it (a MockI2cBus) so you can ``attach()`` device models."""
+        from linuxhw.mock.i2c import SIM_FUNCTIONALITY, MockI2cBus
+
+        with self.lock:
+            bus = MockI2cBus(
+                self, self._next_i2c_number(), name, SIM_FUNCTIONALITY if functionality is None else functionality
+            )
+            self.add_device(bus)
+        return bus
+
+    def add_i2c_stub(self, chip_addrs: Sequence[int], functionality: int | None = None) -> Any:
+        """Add the equivalent of ``modprobe i2c-stub chip_addr=...``: SMBus only, no I2C transfers."""
+        from linuxhw.mock.i2c import STUB_FUNCTIONALITY, MockI2cStub
+
+        with self.lock:
+            stub = MockI2cStub(
+                self,
+                self._next_i2c_number(),
+                chip_addrs,
+                STUB_FUNCTIONALITY if functionality is None else functionality,
+            )
+            self.add_device(stub)
+        return stub
+
     # -- file descriptor table ----------------------------------------------------------------------
 
     def install(self, file: MockFile) -> int:
@@ -120,6 +150,17 @@ class Board(Backend):
                 if ret != -errno.EAGAIN or file.nonblocking:
                     return ret
             file.wait_readable()
+
+    def write(self, fd: int, buf: Any, count: int) -> int:
+        file = self._files.get(fd)
+        if file is None:
+            return -errno.EBADF
+        with self.lock:
+            return file.write(buf, count)
+
+    def device_attribute(self, path: str, name: str) -> str | None:
+        device = self._devices.get(path)
+        return None if device is None else device.attributes.get(name)
 
     def device_nodes(self, prefix: str) -> list[str]:
         return [d.dev_path for d in self.devices() if os.path.basename(d.dev_path).startswith(prefix)]

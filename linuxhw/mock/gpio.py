@@ -155,6 +155,7 @@ class MockGpioChip:
         self.board = board
         self.chip_name = chip_name
         self.dev_path = f"/dev/{chip_name}"
+        self.attributes: dict[str, str] = {}
         self.label = label if label is not None else f"mock-{chip_name}"
         self.num_lines = num_lines
         self.lines = [_Line(name_map.get(i, "")) for i in range(num_lines)]

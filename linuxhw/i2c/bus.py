@@ -1,0 +1,353 @@
+"""Bus: one /dev/i2c-N — functionality, I2C_RDWR transfers, SMBus calls, scanning, a FIFO worker."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from linuxhw._handle import Handle, open_device
+from linuxhw._kernel import Backend, get_backend
+from linuxhw._kernel.real import natural_key
+from linuxhw._uapi import ffi, lib
+from linuxhw.errors import DeviceError, NoAckError, UnsupportedError, device_error
+from linuxhw.i2c.functionality import Functionality
+from linuxhw.i2c.message import Message
+
+if TYPE_CHECKING:
+    from linuxhw.i2c.device import Device
+
+__all__ = ["Bus", "BusInfo", "ScanResult", "buses"]
+
+T = TypeVar("T")
+MAX_MESSAGES = 42  # I2C_RDWR_IOCTL_MAX_MSGS
+NO_ACK = (errno.ENXIO, errno.EREMOTEIO, errno.ENODEV)
+HINTS = {
+    errno.ETIMEDOUT: "the bus timed out: a device may hold SCL or SDA low, or stretch the clock too long",
+    errno.EAGAIN: "arbitration lost: another master drove the bus; retry the operation",
+    errno.EBADMSG: "PEC mismatch: the data was corrupted, or the device does not send a PEC byte",
+    errno.EPROTO: "protocol error: the device sent an SMBus block length outside 1..32",
+}
+SelectKey = tuple[int, bool, bool, bool]  # address, ten_bit, force, pec
+
+
+@dataclass(frozen=True)
+class BusInfo:
+    """An I2C adapter as the system lists it."""
+
+    path: str
+    number: int
+    name: str
+    functionality: Functionality
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What an i2cdetect-style scan found: addresses that answered, and ones a kernel driver owns."""
+
+    present: tuple[int, ...]
+    busy: tuple[int, ...]
+
+
+def bus_paths(backend: Backend) -> list[str]:
+    """Every /dev/i2c-N of the system (i2c-dev must be loaded)."""
+    return sorted(backend.device_nodes("i2c-"), key=natural_key)
+
+
+class Bus(Handle):
+    """An open I2C adapter. ``bus`` is a number (``1``), a path (``"/dev/i2c-1"``) or the
+    adapter's name (``"SMBus stub driver"``).
+
+    Calls on one Bus are serialized by a lock, so sync and async users can share it.
+    """
+
+    def __init__(self, bus: int | str | os.PathLike[str], *, backend: Backend | None = None) -> None:
+        backend = backend or get_backend()
+        path = _resolve_bus_path(backend, bus)
+        fd = open_device(backend, path, os.O_RDWR, "i2c-dev")
+        super().__init__(backend, fd, path, f"I2C bus {path}")
+        self.name = backend.device_attribute(path, "name") or ""
+        funcs = ffi.new("unsigned long *")
+        ret = backend.ioctl(fd, lib.I2C_FUNCS, funcs)
+        if ret < 0:
+            self.close()
+            hint = "not an i2c-dev node" if -ret in (errno.ENOTTY, errno.EINVAL) else ""
+            raise device_error(-ret, path, "get adapter functionality", hint)
+        self.functionality = Functionality(funcs[0])
+        self._lock = threading.RLock()
+        self._selected: SelectKey | None = None
+        self._ioctl = backend.ioctl
+        self._smbus_data = ffi.new("union i2c_smbus_data *")
+        self._smbus_args = ffi.new("struct i2c_smbus_ioctl_data *")
+        self._smbus_args.data = self._smbus_data
+        self._msgs = ffi.new("struct i2c_msg[]", MAX_MESSAGES)
+        self._rdwr = ffi.new("struct i2c_rdwr_ioctl_data *")
+        self._rdwr.msgs = self._msgs
+        self._worker: ThreadPoolExecutor | None = None
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"name={self.name!r}"
+        return f"<Bus {self.path} {state}>"
+
+    def __enter__(self) -> Bus:
+        return self
+
+    @property
+    def number(self) -> int:
+        """The adapter number N of /dev/i2c-N."""
+        return int(self.path.rsplit("-", 1)[1])
+
+    def close(self) -> None:
+        """Finish queued asynchronous work, then close the adapter."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.shutdown(wait=True)
+        super().close()
+
+    # -- errors and capability checks ----------------------------------------------------------------
+
+    def _raise_i2c(self, err: int, operation: str, address: int | None = None) -> None:
+        if self._fd < 0:
+            self._raise_closed()
+        where = f" at {address:#04x}" if address is not None else ""
+        if err in NO_ACK and address is not None:
+            error = device_error(
+                err, self.path, f"{operation}{where}", f"no device acknowledged address {address:#04x}", NoAckError
+            )
+            error.address = address  # type: ignore[attr-defined]
+            raise error
+        if err == errno.EOPNOTSUPP:
+            raise device_error(err, self.path, f"{operation}{where}", self._unsupported_hint())
+        raise device_error(err, self.path, f"{operation}{where}", HINTS.get(err, ""))
+
+    def _unsupported_hint(self) -> str:
+        if Functionality.I2C not in self.functionality:
+            return f"adapter {self.name!r} is SMBus-only: use the SMBus methods"
+        return f"adapter {self.name!r} does not support it (functionality: {', '.join(self.functionality.names())})"
+
+    def require(self, needed: Functionality, what: str) -> None:
+        """Raise UnsupportedError (before any transfer) unless the adapter can do ``needed``."""
+        if needed not in self.functionality:
+            missing = Functionality(needed & ~self.functionality)
+            if missing == Functionality.I2C:
+                hint = f"adapter {self.name!r} is SMBus-only: use the SMBus methods"
+            else:
+                hint = f"adapter {self.name!r} lacks {', '.join(missing.names())}"
+            raise device_error(errno.EOPNOTSUPP, self.path, what, hint, UnsupportedError)
+
+    # -- addressing -----------------------------------------------------------------------------------
+
+    def _select(self, key: SelectKey) -> None:
+        """Point the fd at a device (I2C_TENBIT, I2C_SLAVE[_FORCE], I2C_PEC), only when it changes."""
+        if key == self._selected:
+            return
+        address, ten_bit, force, pec = key
+        old = self._selected
+        fd = self._kernel_fd()
+        if old is None or old[1] != ten_bit:
+            ret = self._ioctl(fd, lib.I2C_TENBIT, ffi.cast("void *", int(ten_bit)))
+            if ret < 0:
+                self._selected = None
+                self._raise_i2c(-ret, "set 10-bit addressing")
+        request = lib.I2C_SLAVE_FORCE if force else lib.I2C_SLAVE
+        ret = self._ioctl(fd, request, ffi.cast("void *", address))
+        if ret < 0:
+            self._selected = None
+            if -ret == errno.EBUSY:
+                self._raise_kernel_error(
+                    -ret,
+                    f"select address {address:#04x}",
+                    "a kernel driver owns it (i2cdetect shows UU); pass force=True to use it anyway",
+                )
+            self._raise_i2c(-ret, "select address", address)
+        if old is None or old[3] != pec:
+            ret = self._ioctl(fd, lib.I2C_PEC, ffi.cast("void *", int(pec)))
+            if ret < 0:
+                self._selected = None
+                self._raise_i2c(-ret, "set PEC")
+        self._selected = key
+
+    # -- SMBus and plain I/O (used by Device) --------------------------------------------------------
+
+    def _smbus(self, key: SelectKey, read_write: int, command: int, size: int, operation: str) -> Any:
+        """One I2C_SMBUS ioctl; returns the union (valid until the next call). Caller holds the lock."""
+        self._select(key)
+        args = self._smbus_args
+        args.read_write = read_write
+        args.command = command
+        args.size = size
+        ret = self._ioctl(self._fd, lib.I2C_SMBUS, args)
+        if ret < 0:
+            self._raise_i2c(-ret, operation, key[0])
+        return self._smbus_data
+
+    def _plain(self, key: SelectKey, buffer: Any, count: int, write: bool) -> int:
+        """read()/write() of ``count`` bytes at the selected address. Caller holds the lock."""
+        self.require(Functionality.I2C, "write" if write else "read")
+        self._select(key)
+        call = self._backend.write if write else self._backend.read
+        ret = call(self._fd, buffer, count)
+        if ret < 0:
+            self._raise_i2c(-ret, "write" if write else "read", key[0])
+        return int(ret)
+
+    # -- I2C_RDWR ------------------------------------------------------------------------------------
+
+    def transfer(self, *messages: Message) -> None:
+        """Run the messages as ONE combined transfer (I2C_RDWR): repeated START between them,
+        a single STOP at the end. Read messages are filled in place (see ``Message.data``)."""
+        if not 1 <= len(messages) <= MAX_MESSAGES:
+            raise ValueError(f"a transfer takes 1 to {MAX_MESSAGES} messages (the i2c-dev limit), not {len(messages)}")
+        for message in messages:
+            if not isinstance(message, Message):
+                raise TypeError(f"transfer() takes Message objects, not {message!r}")
+        self.require(Functionality.I2C, "I2C transfer")
+        for message in messages:
+            for needed, flag in message.needs():
+                self.require(needed, f"I2C transfer with {flag}=True")
+        keep = []
+        with self._lock:
+            msgs = self._msgs
+            for i, message in enumerate(messages):
+                buf = ffi.from_buffer("__u8[]", message.buffer, require_writable=message.is_read)
+                keep.append(buf)
+                msgs[i].addr = message.address
+                msgs[i].flags = message.flags
+                msgs[i].len = message.length
+                msgs[i].buf = buf
+                if message.flags & lib.I2C_M_RECV_LEN:
+                    buf[0] = 1  # i2c-dev: the bytes the adapter reads before it knows the block length
+            self._rdwr.nmsgs = len(messages)
+            ret = self._ioctl(self._kernel_fd(), lib.I2C_RDWR, self._rdwr)
+        if ret < 0:
+            self._raise_i2c(-ret, "I2C transfer", messages[0].address)
+
+    def write_then_read(self, address: int, data: Any, size: int, *, ten_bit: bool = False) -> bytes:
+        """Write ``data`` then read ``size`` bytes with a repeated START in between (one transfer)."""
+        reply = Message.read(address, size, ten_bit=ten_bit)
+        self.transfer(Message.write(address, data, ten_bit=ten_bit), reply)
+        return bytes(reply.data)
+
+    # -- adapter settings -----------------------------------------------------------------------------
+
+    def set_retries(self, retries: int) -> None:
+        """How often the adapter retries a NAKed address. Per adapter, not per fd: it affects
+        every user of this bus."""
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise ValueError(f"retries must be an int >= 0, not {retries!r}")
+        with self._lock:
+            ret = self._ioctl(self._kernel_fd(), lib.I2C_RETRIES, ffi.cast("void *", retries))
+        if ret < 0:
+            self._raise_i2c(-ret, "set retries")
+
+    def set_timeout(self, seconds: float) -> None:
+        """The adapter's transfer timeout (10 ms resolution). Per adapter, not per fd: it affects
+        every user of this bus."""
+        ticks = round(seconds * 100)
+        if not 1 <= ticks <= 0x7FFFFFFF:
+            raise ValueError(f"timeout must be from 0.01 s up, not {seconds!r}")
+        with self._lock:
+            ret = self._ioctl(self._kernel_fd(), lib.I2C_TIMEOUT, ffi.cast("void *", ticks))
+        if ret < 0:
+            self._raise_i2c(-ret, "set timeout")
+
+    # -- devices and scanning -------------------------------------------------------------------------
+
+    def device(self, address: int, *, ten_bit: bool = False, force: bool = False, pec: bool = False) -> Device:
+        """A :class:`~linuxhw.i2c.Device` at ``address`` on this bus."""
+        from linuxhw.i2c.device import Device
+
+        return Device(self, address, ten_bit=ten_bit, force=force, pec=pec)
+
+    def scan(self, first: int = 0x08, last: int = 0x77, mode: str = "auto") -> ScanResult:
+        """Probe addresses the way i2cdetect does.
+
+        ``mode``: ``"quick"`` (SMBus quick write), ``"read"`` (receive byte), or ``"auto"`` —
+        receive byte for 0x30-0x37 and 0x50-0x5F (where a quick write can corrupt EEPROMs or
+        toggle write protection), quick write elsewhere. Addresses a kernel driver owns are
+        reported as busy and not probed.
+        """
+        if mode not in ("auto", "quick", "read"):
+            raise ValueError(f"mode must be 'auto', 'quick' or 'read', not {mode!r}")
+        if not 0 <= first <= last <= 0x7F:
+            raise ValueError(f"scan range must satisfy 0 <= first <= last <= 0x7f, not {first:#x}..{last:#x}")
+        can_quick = Functionality.SMBUS_QUICK in self.functionality
+        can_read = Functionality.SMBUS_READ_BYTE in self.functionality
+        if not (can_quick or can_read):
+            self.require(Functionality.SMBUS_QUICK, "scan")
+        present, busy = [], []
+        for address in range(first, last + 1):
+            use_read = mode == "read" or (mode == "auto" and (0x30 <= address <= 0x37 or 0x50 <= address <= 0x5F))
+            use_read = (use_read and can_read) or not can_quick
+            key: SelectKey = (address, False, False, False)
+            try:
+                with self._lock:
+                    if use_read:
+                        self._smbus(key, lib.I2C_SMBUS_READ, 0, lib.I2C_SMBUS_BYTE, "probe")
+                    else:
+                        self._smbus(key, lib.I2C_SMBUS_WRITE, 0, lib.I2C_SMBUS_QUICK, "probe")
+            except DeviceError as exc:
+                if exc.errno == errno.EBUSY:
+                    busy.append(address)
+                elif not isinstance(exc, NoAckError) and exc.errno not in (errno.EIO, errno.ETIMEDOUT):
+                    raise
+                continue
+            present.append(address)
+        return ScanResult(tuple(present), tuple(busy))
+
+    # -- asynchronous use -----------------------------------------------------------------------------
+
+    def submit(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
+        """Queue a call on this bus's worker thread. Calls run one at a time in submission
+        (FIFO) order; cancelling the future works only before the call has started."""
+        self._kernel_fd()
+        with self._lock:
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"linuxhw-{self.path}")
+            return self._worker.submit(function, *args, **kwargs)
+
+    async def transfer_async(self, *messages: Message) -> None:
+        """:meth:`transfer` through the FIFO queue; the event loop keeps running meanwhile."""
+        await asyncio.wrap_future(self.submit(self.transfer, *messages))
+
+
+def _resolve_bus_path(backend: Backend, bus: int | str | os.PathLike[str]) -> str:
+    if isinstance(bus, bool):
+        raise TypeError(f"bus must be a number, a path or an adapter name, not {bus!r}")
+    if isinstance(bus, int):
+        if bus < 0:
+            raise ValueError(f"bus number must be >= 0, not {bus}")
+        return f"/dev/i2c-{bus}"
+    if isinstance(bus, os.PathLike):
+        return os.fspath(bus)
+    if not isinstance(bus, str) or not bus:
+        raise TypeError(f"bus must be a number, a path or an adapter name, not {bus!r}")
+    if "/" in bus:
+        return bus
+    matches = [path for path in bus_paths(backend) if backend.device_attribute(path, "name") == bus]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise ValueError(f"I2C adapter name {bus!r} is not unique: {', '.join(matches)}")
+    names = [backend.device_attribute(path, "name") or "?" for path in bus_paths(backend)]
+    raise device_error(
+        errno.ENOENT,
+        bus,
+        "find I2C adapter",
+        f"no adapter named {bus!r}; adapters here: {', '.join(names) or 'none (modprobe i2c-dev?)'}",
+    )
+
+
+def buses(backend: Backend | None = None) -> list[BusInfo]:
+    """Every I2C adapter with an i2c-dev node, with its name and functionality."""
+    backend = backend or get_backend()
+    found = []
+    for path in bus_paths(backend):
+        with Bus(path, backend=backend) as bus:
+            found.append(BusInfo(path, bus.number, bus.name, bus.functionality))
+    return found

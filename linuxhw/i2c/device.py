@@ -1,0 +1,328 @@
+"""Device: one address on a Bus — plain I2C, registers and every SMBus transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, Union
+
+from linuxhw._uapi import ffi, lib
+from linuxhw.i2c.bus import Bus, SelectKey
+from linuxhw.i2c.functionality import Functionality as F
+from linuxhw.i2c.message import BLOCK_MAX, MAX_LENGTH, Message
+
+__all__ = ["Device"]
+
+Buffer = Union[bytes, bytearray, memoryview, Any]
+ByteOrder = Literal["little", "big"]
+READ, WRITE = lib.I2C_SMBUS_READ, lib.I2C_SMBUS_WRITE
+
+
+def _byte(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFF:
+        raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
+    return value
+
+
+def _word(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFF:
+        raise ValueError(f"{name} must be a 16-bit word 0..65535, not {value!r}")
+    return value
+
+
+def _block(data: Buffer, limit: int = BLOCK_MAX) -> bytes:
+    block = bytes(data)
+    if not 1 <= len(block) <= limit:
+        raise ValueError(f"an SMBus block carries 1..{limit} bytes, not {len(block)}")
+    return block
+
+
+def _twin(method: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    """The asyncio twin of a Device method: queued in FIFO order on the bus worker."""
+
+    async def twin(self: Device, *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.wrap_future(self.bus.submit(method, self, *args, **kwargs))
+
+    twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"
+    twin.__doc__ = f"Asyncio twin of :meth:`{method.__name__}`, run in FIFO order on the bus worker."
+    return twin
+
+
+class Device:
+    """A device at ``address`` on ``bus``.
+
+    ``force`` uses I2C_SLAVE_FORCE (talk to an address a kernel driver owns — only when you
+    know that is safe); ``pec`` adds and checks SMBus Packet Error Checking on SMBus calls;
+    ``ten_bit`` for 10-bit addresses.
+    """
+
+    def __init__(self, bus: Bus, address: int, *, ten_bit: bool = False, force: bool = False,
+                 pec: bool = False) -> None:  # fmt: skip
+        limit = 0x3FF if ten_bit else 0x7F
+        if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
+            raise ValueError(f"address must be 0..{limit:#x}{'' if ten_bit else ' (7-bit)'}, not {address!r}")
+        if ten_bit:
+            bus.require(F.TEN_BIT_ADDR, "10-bit addressing")
+        if pec:
+            bus.require(F.SMBUS_PEC, "PEC")
+        self.bus = bus
+        self.address = address
+        self.ten_bit = ten_bit
+        self.force = force
+        self.pec = pec
+        self._key: SelectKey = (address, ten_bit, force, pec)
+
+    def __repr__(self) -> str:
+        return f"<Device {self.address:#04x} on {self.bus.path}>"
+
+    def _smbus(self, read_write: int, command: int, size: int, needed: F, operation: str) -> Any:
+        bus = self.bus
+        if needed not in bus.functionality:
+            bus.require(needed, operation)
+        return bus._smbus(self._key, read_write, command, size, operation)
+
+    # -- plain I2C ------------------------------------------------------------------------------------
+
+    def read(self, size: int | Buffer) -> bytes:
+        """Read ``size`` bytes (or fill a writable buffer and return its bytes) with read(2)."""
+        if isinstance(size, int):
+            if not 0 <= size <= MAX_LENGTH:
+                raise ValueError(f"size must be 0..{MAX_LENGTH}, not {size}")
+            buffer: Any = bytearray(size)
+        else:
+            buffer = size
+        target = ffi.from_buffer("__u8[]", buffer, require_writable=True)
+        with self.bus._lock:
+            count = self.bus._plain(self._key, target, len(target), write=False)
+        return bytes(ffi.buffer(target, count))
+
+    def write(self, data: Buffer) -> None:
+        """Write ``data`` as one I2C message with write(2)."""
+        source = ffi.from_buffer("__u8[]", data)
+        if len(source) > MAX_LENGTH:
+            raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
+        with self.bus._lock:
+            self.bus._plain(self._key, source, len(source), write=True)
+
+    def write_then_read(self, data: Buffer, size: int | Buffer) -> bytes:
+        """Write, then read with a repeated START (no STOP in between) — one I2C_RDWR transfer."""
+        reply = Message.read(self.address, size, ten_bit=self.ten_bit)
+        self.bus.transfer(Message.write(self.address, data, ten_bit=self.ten_bit), reply)
+        return bytes(reply.data)
+
+    # -- registers ------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _register_bytes(register: int, width: int, order: ByteOrder) -> bytes:
+        if width not in (1, 2):
+            raise ValueError(f"register_width must be 1 or 2 bytes, not {width!r}")
+        if isinstance(register, bool) or not isinstance(register, int) or not 0 <= register < 1 << (8 * width):
+            raise ValueError(f"register must be 0..{(1 << (8 * width)) - 1:#x} for a {width}-byte address")
+        return register.to_bytes(width, order)
+
+    def read_register(self, register: int, length: int = 1, *, register_width: int = 1,
+                      register_order: ByteOrder = "big") -> bytes:  # fmt: skip
+        """Read ``length`` bytes starting at ``register``.
+
+        With an I2C-capable adapter this is one transfer (register address, repeated START,
+        read). An SMBus-only adapter (i2c-stub, many PC SMBus controllers) can only do 8-bit
+        register addresses through I2C block reads of at most 32 bytes, so longer reads
+        become several transactions at successive registers.
+        """
+        prefix = self._register_bytes(register, register_width, register_order)
+        if F.I2C in self.bus.functionality:
+            return self.write_then_read(prefix, length)
+        if register_width != 1:
+            self.bus.require(F.I2C, "16-bit register addresses")
+        return self.read_i2c_block_data(register, length)
+
+    def write_register(self, register: int, data: Buffer, *, register_width: int = 1,
+                       register_order: ByteOrder = "big") -> None:  # fmt: skip
+        """Write ``data`` starting at ``register`` (one message when the adapter does plain I2C)."""
+        prefix = self._register_bytes(register, register_width, register_order)
+        if F.I2C in self.bus.functionality:
+            self.bus.transfer(Message.write(self.address, prefix + bytes(data), ten_bit=self.ten_bit))
+            return
+        if register_width != 1:
+            self.bus.require(F.I2C, "16-bit register addresses")
+        self.write_i2c_block_data(register, data)
+
+    def read_register_value(self, register: int, size: int = 1, *, byteorder: ByteOrder = "big",
+                            signed: bool = False, register_width: int = 1,
+                            register_order: ByteOrder = "big") -> int:  # fmt: skip
+        """Read a ``size``-byte integer register in the given byte order."""
+        if size not in (1, 2, 3, 4, 8):
+            raise ValueError(f"size must be 1, 2, 3, 4 or 8 bytes, not {size!r}")
+        raw = self.read_register(register, size, register_width=register_width, register_order=register_order)
+        return int.from_bytes(raw, byteorder, signed=signed)
+
+    def write_register_value(self, register: int, value: int, size: int = 1, *, byteorder: ByteOrder = "big",
+                             signed: bool = False, register_width: int = 1,
+                             register_order: ByteOrder = "big") -> None:  # fmt: skip
+        """Write a ``size``-byte integer register in the given byte order."""
+        try:
+            raw = value.to_bytes(size, byteorder, signed=signed)
+        except OverflowError:
+            raise ValueError(f"value {value} does not fit {size} byte(s) (signed={signed})") from None
+        self.write_register(register, raw, register_width=register_width, register_order=register_order)
+
+    # -- SMBus ----------------------------------------------------------------------------------------
+
+    def quick(self, read: bool = False) -> None:
+        """SMBus quick command: the address and the R/W bit only."""
+        with self.bus._lock:
+            self._smbus(READ if read else WRITE, 0, lib.I2C_SMBUS_QUICK, F.SMBUS_QUICK, "SMBus quick")
+
+    def read_byte(self) -> int:
+        """SMBus receive byte."""
+        with self.bus._lock:
+            return int(self._smbus(READ, 0, lib.I2C_SMBUS_BYTE, F.SMBUS_READ_BYTE, "SMBus receive byte").byte)
+
+    def write_byte(self, value: int) -> None:
+        """SMBus send byte."""
+        _byte("value", value)
+        with self.bus._lock:
+            self._smbus(WRITE, value, lib.I2C_SMBUS_BYTE, F.SMBUS_WRITE_BYTE, "SMBus send byte")
+
+    def read_byte_data(self, register: int) -> int:
+        """SMBus read byte data: one byte from ``register``."""
+        _byte("register", register)
+        with self.bus._lock:
+            data = self._smbus(READ, register, lib.I2C_SMBUS_BYTE_DATA, F.SMBUS_READ_BYTE_DATA, "SMBus read byte")
+            return int(data.byte)
+
+    def write_byte_data(self, register: int, value: int) -> None:
+        """SMBus write byte data."""
+        _byte("register", register)
+        _byte("value", value)
+        with self.bus._lock:
+            self.bus._smbus_data.byte = value
+            self._smbus(WRITE, register, lib.I2C_SMBUS_BYTE_DATA, F.SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
+
+    def read_word_data(self, register: int) -> int:
+        """SMBus read word data (little-endian on the wire, as SMBus defines)."""
+        _byte("register", register)
+        with self.bus._lock:
+            data = self._smbus(READ, register, lib.I2C_SMBUS_WORD_DATA, F.SMBUS_READ_WORD_DATA, "SMBus read word")
+            return int(data.word)
+
+    def write_word_data(self, register: int, value: int) -> None:
+        """SMBus write word data."""
+        _byte("register", register)
+        _word("value", value)
+        with self.bus._lock:
+            self.bus._smbus_data.word = value
+            self._smbus(WRITE, register, lib.I2C_SMBUS_WORD_DATA, F.SMBUS_WRITE_WORD_DATA, "SMBus write word")
+
+    def process_call(self, register: int, value: int) -> int:
+        """SMBus process call: send a word, get a word back in the same transaction."""
+        _byte("register", register)
+        _word("value", value)
+        with self.bus._lock:
+            self.bus._smbus_data.word = value
+            data = self._smbus(WRITE, register, lib.I2C_SMBUS_PROC_CALL, F.SMBUS_PROC_CALL, "SMBus process call")
+            return int(data.word)
+
+    def _block_out(self, data: bytes) -> None:
+        block = self.bus._smbus_data.block
+        block[0] = len(data)
+        block[1 : 1 + len(data)] = data
+
+    def _block_in(self, data: Any) -> bytes:
+        return bytes(ffi.buffer(data.block)[1 : 1 + data.block[0]])
+
+    def read_block_data(self, register: int) -> bytes:
+        """SMBus block read: the device says how many bytes (1..32) follow."""
+        _byte("register", register)
+        with self.bus._lock:
+            data = self._smbus(READ, register, lib.I2C_SMBUS_BLOCK_DATA, F.SMBUS_READ_BLOCK_DATA, "SMBus block read")
+            return self._block_in(data)
+
+    def write_block_data(self, register: int, data: Buffer) -> None:
+        """SMBus block write of 1..32 bytes (the count byte is sent first)."""
+        _byte("register", register)
+        block = _block(data)
+        with self.bus._lock:
+            self._block_out(block)
+            self._smbus(WRITE, register, lib.I2C_SMBUS_BLOCK_DATA, F.SMBUS_WRITE_BLOCK_DATA, "SMBus block write")
+
+    def block_process_call(self, register: int, data: Buffer) -> bytes:
+        """SMBus 2.0 block process call: send a block, receive a block, one transaction."""
+        _byte("register", register)
+        block = _block(data)
+        with self.bus._lock:
+            self._block_out(block)
+            reply = self._smbus(
+                WRITE, register, lib.I2C_SMBUS_BLOCK_PROC_CALL, F.SMBUS_BLOCK_PROC_CALL, "SMBus block process call"
+            )
+            return self._block_in(reply)
+
+    def read_i2c_block_data(self, register: int, length: int) -> bytes:
+        """Read ``length`` bytes from ``register``: the "I2C block" call, max 32 bytes per SMBus
+        transaction. Longer reads are one I2C_RDWR transfer where the adapter does plain I2C, and
+        otherwise consecutive ≤32-byte reads at register, register+32, … (several transactions)."""
+        _byte("register", register)
+        if not 1 <= length <= MAX_LENGTH:
+            raise ValueError(f"length must be 1..{MAX_LENGTH}, not {length}")
+        if length > BLOCK_MAX and F.I2C in self.bus.functionality:
+            return self.write_then_read(bytes([register]), length)
+        if length > BLOCK_MAX and register + length > 0x100:
+            raise ValueError(f"{length} bytes from register {register:#x} run past register 0xff in 32-byte chunks")
+        out = bytearray()
+        with self.bus._lock:
+            while len(out) < length:
+                chunk = min(BLOCK_MAX, length - len(out))
+                self.bus._smbus_data.block[0] = chunk
+                data = self._smbus(
+                    READ,
+                    register + len(out),
+                    lib.I2C_SMBUS_I2C_BLOCK_DATA,
+                    F.SMBUS_READ_I2C_BLOCK,
+                    "SMBus I2C block read",
+                )
+                out += ffi.buffer(data.block)[1 : 1 + chunk]
+        return bytes(out)
+
+    def write_i2c_block_data(self, register: int, data: Buffer) -> None:
+        """Write bytes at ``register`` (the "I2C block" call, max 32 per SMBus transaction; longer
+        writes are one I2C message where the adapter can, else consecutive ≤32-byte writes)."""
+        _byte("register", register)
+        payload = bytes(data)
+        if not 1 <= len(payload) <= MAX_LENGTH - 1:
+            raise ValueError(f"data must be 1..{MAX_LENGTH - 1} bytes, not {len(payload)}")
+        if len(payload) > BLOCK_MAX and F.I2C in self.bus.functionality:
+            self.bus.transfer(Message.write(self.address, bytes([register]) + payload, ten_bit=self.ten_bit))
+            return
+        if len(payload) > BLOCK_MAX and register + len(payload) > 0x100:
+            raise ValueError(f"{len(payload)} bytes at register {register:#x} run past 0xff in 32-byte chunks")
+        with self.bus._lock:
+            for offset in range(0, len(payload), BLOCK_MAX):
+                self._block_out(payload[offset : offset + BLOCK_MAX])
+                self._smbus(
+                    WRITE,
+                    register + offset,
+                    lib.I2C_SMBUS_I2C_BLOCK_DATA,
+                    F.SMBUS_WRITE_I2C_BLOCK,
+                    "SMBus I2C block write",
+                )
+
+    # -- asyncio twins --------------------------------------------------------------------------------
+
+    read_async = _twin(read)
+    write_async = _twin(write)
+    write_then_read_async = _twin(write_then_read)
+    read_register_async = _twin(read_register)
+    write_register_async = _twin(write_register)
+    quick_async = _twin(quick)
+    read_byte_async = _twin(read_byte)
+    write_byte_async = _twin(write_byte)
+    read_byte_data_async = _twin(read_byte_data)
+    write_byte_data_async = _twin(write_byte_data)
+    read_word_data_async = _twin(read_word_data)
+    write_word_data_async = _twin(write_word_data)
+    process_call_async = _twin(process_call)
+    read_block_data_async = _twin(read_block_data)
+    write_block_data_async = _twin(write_block_data)
+    block_process_call_async = _twin(block_process_call)
+    read_i2c_block_data_async = _twin(read_i2c_block_data)
+    write_i2c_block_data_async = _twin(write_i2c_block_data)

@@ -1,0 +1,78 @@
+"""I2C fixtures: the reference-model bus (mock, or the project's kernel simulator module) and
+i2c-stub (mock, or the kernel's module), on the backend under test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+import linuxhw
+from linuxhw import i2c, mock
+from linuxhw._kernel.real import RealBackend
+from linuxhw.mock.i2c import STUB_FUNCTIONALITY, attach_reference_models
+
+SIM_NAME = "linuxhw i2c simulator"
+STUB_NAME = "SMBus stub driver"
+STUB_ADDRESSES = (0x1C, 0x50)  # what scripts/vmtest loads i2c-stub with
+BLOCK_FUNCTIONALITY = int(i2c.Functionality.SMBUS_READ_BLOCK_DATA | i2c.Functionality.SMBUS_WRITE_BLOCK_DATA)
+
+
+class I2cWorld:
+    """Opens the simulator bus and i2c-stub on one backend."""
+
+    def __init__(self, backend_name: str) -> None:
+        self.backend_name = backend_name
+        self.board: mock.Board | None = None
+        if backend_name == "mock":
+            self.board = mock.Board()
+            attach_reference_models(self.board.add_i2c_bus(SIM_NAME))
+            self.board.add_i2c_stub(STUB_ADDRESSES)
+            self.backend: linuxhw.Backend = self.board
+        else:
+            self.backend = RealBackend()
+
+    def sim_bus(self) -> i2c.Bus:
+        return i2c.Bus(SIM_NAME, backend=self.backend)
+
+    def stub_bus(self) -> i2c.Bus:
+        return i2c.Bus(STUB_NAME, backend=self.backend)
+
+    @contextmanager
+    def stub_with_block_support(self) -> Iterator[i2c.Bus]:
+        """i2c-stub with SMBus block transfers enabled (a module reload on the kernel)."""
+        functionality = STUB_FUNCTIONALITY | BLOCK_FUNCTIONALITY
+        if self.board is not None:
+            stub = self.board.add_i2c_stub(STUB_ADDRESSES, functionality)
+            with i2c.Bus(stub.dev_path, backend=self.backend) as bus:
+                yield bus
+            return
+        from linuxhw.sim import I2cStub
+
+        with (
+            I2cStub(list(STUB_ADDRESSES), functionality=functionality) as stub,
+            i2c.Bus(str(stub.dev_path), backend=self.backend) as bus,
+        ):
+            yield bus
+
+
+@pytest.fixture
+def world(backend_name: str) -> Iterator[I2cWorld]:
+    env = I2cWorld(backend_name)
+    with linuxhw.use_backend(env.backend):
+        yield env
+    if env.board is not None:
+        assert env.board.open_files() == 0, "a test leaked a mock fd"
+
+
+@pytest.fixture
+def sim_bus(world: I2cWorld) -> Iterator[i2c.Bus]:
+    with world.sim_bus() as bus:
+        yield bus
+
+
+@pytest.fixture
+def stub_bus(world: I2cWorld) -> Iterator[i2c.Bus]:
+    with world.stub_bus() as bus:
+        yield bus
