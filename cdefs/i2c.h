@@ -72,6 +72,9 @@ struct i2c_smbus_ioctl_data {
     union i2c_smbus_data *data;
 };
 
+/* One I2C_SMBUS ioctl without building its argument struct in Python (the SMBus hot path). */
+int lhw_smbus(int fd, int read_write, int command, int size, union i2c_smbus_data *data);
+
 struct i2c_rdwr_ioctl_data {
     struct i2c_msg *msgs;
     __u32 nmsgs;

@@ -30,3 +30,12 @@ static long lhw_write(int fd, const void *buf, size_t count)
     ssize_t ret = write(fd, buf, count);
     return ret < 0 ? -errno : (long)ret;
 }
+
+static int lhw_smbus(int fd, int read_write, int command, int size, union i2c_smbus_data *data)
+{
+    struct i2c_smbus_ioctl_data args = {
+        .read_write = (__u8)read_write, .command = (__u8)command, .size = (__u32)size, .data = data,
+    };
+    int ret = ioctl(fd, I2C_SMBUS, &args);
+    return ret < 0 ? -errno : ret;
+}

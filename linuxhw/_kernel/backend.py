@@ -28,6 +28,10 @@ class Backend(abc.ABC):
         """read(2) into a cffi buffer; bytes read or ``-errno``."""
 
     @abc.abstractmethod
+    def smbus(self, fd: int, read_write: int, command: int, size: int, data: Any) -> int:
+        """The I2C_SMBUS ioctl with its argument struct built from the parts; 0 or ``-errno``."""
+
+    @abc.abstractmethod
     def write(self, fd: int, buf: Any, count: int) -> int:
         """write(2) from a cffi buffer; bytes written or ``-errno``."""
 

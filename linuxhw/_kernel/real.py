@@ -35,6 +35,7 @@ class RealBackend(Backend):
         self.ioctl = lib.lhw_ioctl  # type: ignore[method-assign]
         self.read = lib.lhw_read  # type: ignore[method-assign]
         self.write = lib.lhw_write  # type: ignore[method-assign]
+        self.smbus = lib.lhw_smbus  # type: ignore[method-assign]
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)
@@ -47,6 +48,9 @@ class RealBackend(Backend):
 
     def read(self, fd: int, buf: Any, count: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_read(fd, buf, count))
+
+    def smbus(self, fd: int, read_write: int, command: int, size: int, data: Any) -> int:  # replaced in __init__
+        return int(lib.lhw_smbus(fd, read_write, command, size, data))
 
     def write(self, fd: int, buf: Any, count: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_write(fd, buf, count))

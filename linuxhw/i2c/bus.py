@@ -34,6 +34,11 @@ HINTS = {
     errno.EPROTO: "protocol error: the device sent an SMBus block length outside 1..32",
 }
 SelectKey = tuple[int, bool, bool, bool]  # address, ten_bit, force, pec
+_FUNC_I2C = lib.I2C_FUNC_I2C
+_FLAGS_NEEDING_FUNCTIONALITY = (
+    lib.I2C_M_TEN | lib.I2C_M_NOSTART | lib.I2C_M_REV_DIR_ADDR | lib.I2C_M_IGNORE_NAK | lib.I2C_M_NO_RD_ACK
+    | lib.I2C_M_RECV_LEN
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,13 @@ class Bus(Handle):
             hint = "not an i2c-dev node" if -ret in (errno.ENOTTY, errno.EINVAL) else ""
             raise device_error(-ret, path, "get adapter functionality", hint)
         self.functionality = Functionality(funcs[0])
+        self._funcs = int(funcs[0])  # plain int: a bit test on the hot path, not an enum lookup
         self._lock = threading.RLock()
         self._selected: SelectKey | None = None
         self._ioctl = backend.ioctl
+        self._smbus_call = backend.smbus
         self._smbus_data = ffi.new("union i2c_smbus_data *")
-        self._smbus_args = ffi.new("struct i2c_smbus_ioctl_data *")
-        self._smbus_args.data = self._smbus_data
+        self._block_bytes = ffi.cast("char *", self._smbus_data) + 1  # block[1:], unpacked as bytes
         self._msgs = ffi.new("struct i2c_msg[]", MAX_MESSAGES)
         self._rdwr = ffi.new("struct i2c_rdwr_ioctl_data *")
         self._rdwr.msgs = self._msgs
@@ -145,6 +151,7 @@ class Bus(Handle):
     def _select(self, key: SelectKey) -> None:
         """Point the fd at a device (I2C_TENBIT, I2C_SLAVE[_FORCE], I2C_PEC), only when it changes."""
         if key == self._selected:
+            self._selected = key  # identical object next time: the hot path tests identity only
             return
         address, ten_bit, force, pec = key
         old = self._selected
@@ -176,15 +183,13 @@ class Bus(Handle):
 
     def _smbus(self, key: SelectKey, read_write: int, command: int, size: int, operation: str) -> Any:
         """One I2C_SMBUS ioctl; returns the union (valid until the next call). Caller holds the lock."""
-        self._select(key)
-        args = self._smbus_args
-        args.read_write = read_write
-        args.command = command
-        args.size = size
-        ret = self._ioctl(self._fd, lib.I2C_SMBUS, args)
+        if self._selected is not key:
+            self._select(key)
+        data = self._smbus_data
+        ret = self._smbus_call(self._fd, read_write, command, size, data)
         if ret < 0:
             self._raise_i2c(-ret, operation, key[0])
-        return self._smbus_data
+        return data
 
     def _plain(self, key: SelectKey, buffer: Any, count: int, write: bool) -> int:
         """read()/write() of ``count`` bytes at the selected address. Caller holds the lock."""
@@ -201,29 +206,24 @@ class Bus(Handle):
     def transfer(self, *messages: Message) -> None:
         """Run the messages as ONE combined transfer (I2C_RDWR): repeated START between them,
         a single STOP at the end. Read messages are filled in place (see ``Message.data``)."""
-        if not 1 <= len(messages) <= MAX_MESSAGES:
-            raise ValueError(f"a transfer takes 1 to {MAX_MESSAGES} messages (the i2c-dev limit), not {len(messages)}")
-        for message in messages:
-            if not isinstance(message, Message):
-                raise TypeError(f"transfer() takes Message objects, not {message!r}")
-        self.require(Functionality.I2C, "I2C transfer")
-        for message in messages:
-            for needed, flag in message.needs():
-                self.require(needed, f"I2C transfer with {flag}=True")
-        keep = []
+        count = len(messages)
+        if not 1 <= count <= MAX_MESSAGES:
+            raise ValueError(f"a transfer takes 1 to {MAX_MESSAGES} messages (the i2c-dev limit), not {count}")
+        if not self._funcs & _FUNC_I2C:
+            self.require(Functionality.I2C, "I2C transfer")
         with self._lock:
             msgs = self._msgs
             for i, message in enumerate(messages):
-                buf = ffi.from_buffer("__u8[]", message.buffer, require_writable=message.is_read)
-                keep.append(buf)
-                msgs[i].addr = message.address
-                msgs[i].flags = message.flags
-                msgs[i].len = message.length
-                msgs[i].buf = buf
-                if message.flags & lib.I2C_M_RECV_LEN:
-                    buf[0] = 1  # i2c-dev: the bytes the adapter reads before it knows the block length
-            self._rdwr.nmsgs = len(messages)
-            ret = self._ioctl(self._kernel_fd(), lib.I2C_RDWR, self._rdwr)
+                if message.__class__ is not Message:
+                    raise TypeError(f"transfer() takes Message objects, not {message!r}")
+                if message.flags & _FLAGS_NEEDING_FUNCTIONALITY:
+                    for needed, flag in message.needs():
+                        self.require(needed, f"I2C transfer with {flag}=True")
+                    if message.flags & lib.I2C_M_RECV_LEN:
+                        message._cbuf[0] = 1  # i2c-dev: bytes the adapter reads before it knows the length
+                msgs[i] = message._c[0]
+            self._rdwr.nmsgs = count
+            ret = self._ioctl(self._fd, lib.I2C_RDWR, self._rdwr)
         if ret < 0:
             self._raise_i2c(-ret, "I2C transfer", messages[0].address)
 

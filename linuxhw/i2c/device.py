@@ -16,18 +16,32 @@ __all__ = ["Device"]
 Buffer = Union[bytes, bytearray, memoryview, Any]
 ByteOrder = Literal["little", "big"]
 READ, WRITE = lib.I2C_SMBUS_READ, lib.I2C_SMBUS_WRITE
+_I2C_BLOCK = lib.I2C_SMBUS_I2C_BLOCK_DATA
+# Functionality bits as plain ints: testing them costs one AND, not an enum operator.
+_SMBUS_BLOCK_PROC_CALL = int(F.SMBUS_BLOCK_PROC_CALL)
+_SMBUS_PROC_CALL = int(F.SMBUS_PROC_CALL)
+_SMBUS_QUICK = int(F.SMBUS_QUICK)
+_SMBUS_READ_BLOCK_DATA = int(F.SMBUS_READ_BLOCK_DATA)
+_SMBUS_READ_BYTE = int(F.SMBUS_READ_BYTE)
+_SMBUS_READ_BYTE_DATA = int(F.SMBUS_READ_BYTE_DATA)
+_SMBUS_READ_I2C_BLOCK = int(F.SMBUS_READ_I2C_BLOCK)
+_SMBUS_READ_WORD_DATA = int(F.SMBUS_READ_WORD_DATA)
+_SMBUS_WRITE_BLOCK_DATA = int(F.SMBUS_WRITE_BLOCK_DATA)
+_SMBUS_WRITE_BYTE = int(F.SMBUS_WRITE_BYTE)
+_SMBUS_WRITE_BYTE_DATA = int(F.SMBUS_WRITE_BYTE_DATA)
+_SMBUS_WRITE_I2C_BLOCK = int(F.SMBUS_WRITE_I2C_BLOCK)
+_SMBUS_WRITE_WORD_DATA = int(F.SMBUS_WRITE_WORD_DATA)
 
 
-def _byte(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFF:
+def _byte(name: str, value: int) -> None:
+    # ``__class__ is int`` is the cheapest exact check, and it rejects bool.
+    if value.__class__ is not int or not 0 <= value <= 0xFF:
         raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
-    return value
 
 
-def _word(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFF:
+def _word(name: str, value: int) -> None:
+    if value.__class__ is not int or not 0 <= value <= 0xFFFF:
         raise ValueError(f"{name} must be a 16-bit word 0..65535, not {value!r}")
-    return value
 
 
 def _block(data: Buffer, limit: int = BLOCK_MAX) -> bytes:
@@ -75,10 +89,11 @@ class Device:
     def __repr__(self) -> str:
         return f"<Device {self.address:#04x} on {self.bus.path}>"
 
-    def _smbus(self, read_write: int, command: int, size: int, needed: F, operation: str) -> Any:
+    def _smbus(self, read_write: int, command: int, size: int, needed: int, operation: str) -> Any:
+        """One SMBus transaction after checking the adapter can do it; caller holds the bus lock."""
         bus = self.bus
-        if needed not in bus.functionality:
-            bus.require(needed, operation)
+        if not bus._funcs & needed:
+            bus.require(F(needed), operation)
         return bus._smbus(self._key, read_write, command, size, operation)
 
     # -- plain I2C ------------------------------------------------------------------------------------
@@ -171,24 +186,24 @@ class Device:
     def quick(self, read: bool = False) -> None:
         """SMBus quick command: the address and the R/W bit only."""
         with self.bus._lock:
-            self._smbus(READ if read else WRITE, 0, lib.I2C_SMBUS_QUICK, F.SMBUS_QUICK, "SMBus quick")
+            self._smbus(READ if read else WRITE, 0, lib.I2C_SMBUS_QUICK, _SMBUS_QUICK, "SMBus quick")
 
     def read_byte(self) -> int:
         """SMBus receive byte."""
         with self.bus._lock:
-            return int(self._smbus(READ, 0, lib.I2C_SMBUS_BYTE, F.SMBUS_READ_BYTE, "SMBus receive byte").byte)
+            return int(self._smbus(READ, 0, lib.I2C_SMBUS_BYTE, _SMBUS_READ_BYTE, "SMBus receive byte").byte)
 
     def write_byte(self, value: int) -> None:
         """SMBus send byte."""
         _byte("value", value)
         with self.bus._lock:
-            self._smbus(WRITE, value, lib.I2C_SMBUS_BYTE, F.SMBUS_WRITE_BYTE, "SMBus send byte")
+            self._smbus(WRITE, value, lib.I2C_SMBUS_BYTE, _SMBUS_WRITE_BYTE, "SMBus send byte")
 
     def read_byte_data(self, register: int) -> int:
         """SMBus read byte data: one byte from ``register``."""
         _byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_BYTE_DATA, F.SMBUS_READ_BYTE_DATA, "SMBus read byte")
+            data = self._smbus(READ, register, lib.I2C_SMBUS_BYTE_DATA, _SMBUS_READ_BYTE_DATA, "SMBus read byte")
             return int(data.byte)
 
     def write_byte_data(self, register: int, value: int) -> None:
@@ -197,13 +212,13 @@ class Device:
         _byte("value", value)
         with self.bus._lock:
             self.bus._smbus_data.byte = value
-            self._smbus(WRITE, register, lib.I2C_SMBUS_BYTE_DATA, F.SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
+            self._smbus(WRITE, register, lib.I2C_SMBUS_BYTE_DATA, _SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
 
     def read_word_data(self, register: int) -> int:
         """SMBus read word data (little-endian on the wire, as SMBus defines)."""
         _byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_WORD_DATA, F.SMBUS_READ_WORD_DATA, "SMBus read word")
+            data = self._smbus(READ, register, lib.I2C_SMBUS_WORD_DATA, _SMBUS_READ_WORD_DATA, "SMBus read word")
             return int(data.word)
 
     def write_word_data(self, register: int, value: int) -> None:
@@ -212,7 +227,7 @@ class Device:
         _word("value", value)
         with self.bus._lock:
             self.bus._smbus_data.word = value
-            self._smbus(WRITE, register, lib.I2C_SMBUS_WORD_DATA, F.SMBUS_WRITE_WORD_DATA, "SMBus write word")
+            self._smbus(WRITE, register, lib.I2C_SMBUS_WORD_DATA, _SMBUS_WRITE_WORD_DATA, "SMBus write word")
 
     def process_call(self, register: int, value: int) -> int:
         """SMBus process call: send a word, get a word back in the same transaction."""
@@ -220,7 +235,7 @@ class Device:
         _word("value", value)
         with self.bus._lock:
             self.bus._smbus_data.word = value
-            data = self._smbus(WRITE, register, lib.I2C_SMBUS_PROC_CALL, F.SMBUS_PROC_CALL, "SMBus process call")
+            data = self._smbus(WRITE, register, lib.I2C_SMBUS_PROC_CALL, _SMBUS_PROC_CALL, "SMBus process call")
             return int(data.word)
 
     def _block_out(self, data: bytes) -> None:
@@ -229,13 +244,13 @@ class Device:
         block[1 : 1 + len(data)] = data
 
     def _block_in(self, data: Any) -> bytes:
-        return bytes(ffi.buffer(data.block)[1 : 1 + data.block[0]])
+        return ffi.unpack(self.bus._block_bytes, data.block[0])  # type: ignore[no-any-return]
 
     def read_block_data(self, register: int) -> bytes:
         """SMBus block read: the device says how many bytes (1..32) follow."""
         _byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_BLOCK_DATA, F.SMBUS_READ_BLOCK_DATA, "SMBus block read")
+            data = self._smbus(READ, register, lib.I2C_SMBUS_BLOCK_DATA, _SMBUS_READ_BLOCK_DATA, "SMBus block read")
             return self._block_in(data)
 
     def write_block_data(self, register: int, data: Buffer) -> None:
@@ -244,7 +259,7 @@ class Device:
         block = _block(data)
         with self.bus._lock:
             self._block_out(block)
-            self._smbus(WRITE, register, lib.I2C_SMBUS_BLOCK_DATA, F.SMBUS_WRITE_BLOCK_DATA, "SMBus block write")
+            self._smbus(WRITE, register, lib.I2C_SMBUS_BLOCK_DATA, _SMBUS_WRITE_BLOCK_DATA, "SMBus block write")
 
     def block_process_call(self, register: int, data: Buffer) -> bytes:
         """SMBus 2.0 block process call: send a block, receive a block, one transaction."""
@@ -253,7 +268,7 @@ class Device:
         with self.bus._lock:
             self._block_out(block)
             reply = self._smbus(
-                WRITE, register, lib.I2C_SMBUS_BLOCK_PROC_CALL, F.SMBUS_BLOCK_PROC_CALL, "SMBus block process call"
+                WRITE, register, lib.I2C_SMBUS_BLOCK_PROC_CALL, _SMBUS_BLOCK_PROC_CALL, "SMBus block process call"
             )
             return self._block_in(reply)
 
@@ -262,26 +277,26 @@ class Device:
         transaction. Longer reads are one I2C_RDWR transfer where the adapter does plain I2C, and
         otherwise consecutive ≤32-byte reads at register, register+32, … (several transactions)."""
         _byte("register", register)
-        if not 1 <= length <= MAX_LENGTH:
-            raise ValueError(f"length must be 1..{MAX_LENGTH}, not {length}")
-        if length > BLOCK_MAX and F.I2C in self.bus.functionality:
+        if length.__class__ is not int or not 1 <= length <= MAX_LENGTH:
+            raise ValueError(f"length must be 1..{MAX_LENGTH}, not {length!r}")
+        bus = self.bus
+        if length <= BLOCK_MAX:  # the common case: one transaction
+            with bus._lock:
+                bus._smbus_data.block[0] = length
+                self._smbus(READ, register, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read")
+                return ffi.unpack(bus._block_bytes, length)  # type: ignore[no-any-return]
+        if F.I2C in bus.functionality:
             return self.write_then_read(bytes([register]), length)
-        if length > BLOCK_MAX and register + length > 0x100:
-            raise ValueError(f"{length} bytes from register {register:#x} run past register 0xff in 32-byte chunks")
-        out = bytearray()
-        with self.bus._lock:
-            while len(out) < length:
-                chunk = min(BLOCK_MAX, length - len(out))
-                self.bus._smbus_data.block[0] = chunk
-                data = self._smbus(
-                    READ,
-                    register + len(out),
-                    lib.I2C_SMBUS_I2C_BLOCK_DATA,
-                    F.SMBUS_READ_I2C_BLOCK,
-                    "SMBus I2C block read",
-                )
-                out += ffi.buffer(data.block)[1 : 1 + chunk]
-        return bytes(out)
+        if register + length > 0x100:
+            raise ValueError(f"{length} bytes from register {register:#x} run past 0xff in 32-byte chunks")
+        chunks = []
+        with bus._lock:
+            for offset in range(0, length, BLOCK_MAX):
+                chunk = min(BLOCK_MAX, length - offset)
+                bus._smbus_data.block[0] = chunk
+                self._smbus(READ, register + offset, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read")
+                chunks.append(ffi.unpack(bus._block_bytes, chunk))
+        return b"".join(chunks)
 
     def write_i2c_block_data(self, register: int, data: Buffer) -> None:
         """Write bytes at ``register`` (the "I2C block" call, max 32 per SMBus transaction; longer
@@ -302,7 +317,7 @@ class Device:
                     WRITE,
                     register + offset,
                     lib.I2C_SMBUS_I2C_BLOCK_DATA,
-                    F.SMBUS_WRITE_I2C_BLOCK,
+                    _SMBUS_WRITE_I2C_BLOCK,
                     "SMBus I2C block write",
                 )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from linuxhw._uapi import lib
+from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.functionality import Functionality
 
 __all__ = ["Message"]
@@ -31,14 +31,15 @@ def _flags(ten_bit: bool, nostart: bool, rev_dir_addr: bool, ignore_nak: bool) -
 
 
 class Message:
-    """One segment of an I2C transfer. Build it with :meth:`write` or :meth:`read`.
+    """One segment of an I2C transfer. Build it with :meth:`write` or :meth:`read`; it is fixed
+    once built (make a new one to change it), and can be reused for many transfers.
 
     Buffers are used in place: a write message sends the caller's bytes without copying
     (and never modifies them); a read message fills the caller's writable buffer, or a
     new bytearray when given a length. After the transfer, :attr:`data` is what was read.
     """
 
-    __slots__ = ("address", "buffer", "flags", "length")
+    __slots__ = ("_c", "_cbuf", "address", "buffer", "flags", "length")
 
     def __init__(self, address: int, flags: int, buffer: Buffer, length: int) -> None:
         limit = 0x3FF if flags & lib.I2C_M_TEN else 0x7F
@@ -51,6 +52,9 @@ class Message:
         self.flags = flags
         self.buffer = buffer
         self.length = length
+        # The kernel struct is built once; a transfer copies it into the ioctl's array as a whole.
+        self._cbuf = ffi.from_buffer("__u8[]", buffer, require_writable=bool(flags & lib.I2C_M_RD))
+        self._c = ffi.new("struct i2c_msg *", {"addr": address, "flags": flags, "len": length, "buf": self._cbuf})
 
     @classmethod
     def write(cls, address: int, data: Buffer, *, ten_bit: bool = False, nostart: bool = False,

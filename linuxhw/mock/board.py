@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from linuxhw._kernel.backend import Backend
 from linuxhw._kernel.real import natural_key
+from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 
 __all__ = ["Board", "MockDevice"]
@@ -150,6 +151,11 @@ class Board(Backend):
                 if ret != -errno.EAGAIN or file.nonblocking:
                     return ret
             file.wait_readable()
+
+    def smbus(self, fd: int, read_write: int, command: int, size: int, data: Any) -> int:
+        args = ffi.new("struct i2c_smbus_ioctl_data *")
+        args.read_write, args.command, args.size, args.data = read_write, command, size, data
+        return self.ioctl(fd, lib.I2C_SMBUS, args)
 
     def write(self, fd: int, buf: Any, count: int) -> int:
         file = self._files.get(fd)
