@@ -13,5 +13,18 @@
 from linuxhw.mock.board import Board, MockDevice
 from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
+from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
+from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
 
-__all__ = ["Board", "MockDevice", "MockGpioChip", "demo_board"]
+__all__ = [
+    "Board",
+    "Eeprom",
+    "I2cTarget",
+    "MockDevice",
+    "MockGpioChip",
+    "MockI2cBus",
+    "MockI2cStub",
+    "RegisterDevice",
+    "attach_reference_models",
+    "demo_board",
+]

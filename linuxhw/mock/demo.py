@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from linuxhw.mock.board import Board
+from linuxhw.mock.i2c import attach_reference_models
 
 
 def demo_board() -> Board:
-    """A fresh demo board: a 28-line SoC bank named GPIO0..GPIO27 and a 16-line I/O expander."""
+    """A fresh demo board: a 28-line SoC bank named GPIO0..GPIO27, a 16-line I/O expander and an I2C
+    bus with an EEPROM (0x50, 0x51), a sensor-like register chip (0x1c) and a 10-bit chip (0x2a5)."""
     board = Board()
     board.add_gpio_chip(28, label="pinctrl-mock", names=[f"GPIO{i}" for i in range(28)])
     board.add_gpio_chip(
@@ -15,4 +17,5 @@ def demo_board() -> Board:
         names=["LED0", "LED1", "LED2", "LED3", "BTN0", "BTN1", "RELAY", "IRQ"],
         hogs={7: ("mock-irq-hog", "input")},
     )
+    attach_reference_models(board.add_i2c_bus("linuxhw i2c simulator"))
     return board
