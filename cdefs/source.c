@@ -13,6 +13,31 @@
 #define GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE (1ULL << 12)
 #endif
 
+/* DMA-BUF heaps, dma-buf fds and udmabuf (<fcntl.h> for the memfd seals udmabuf checks). */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/udmabuf.h>
+
+#ifndef DMA_BUF_IOCTL_EXPORT_SYNC_FILE
+/* Exporting/importing sync_file fences arrived in 6.0. */
+struct dma_buf_export_sync_file {
+    __u32 flags;
+    __s32 fd;
+};
+struct dma_buf_import_sync_file {
+    __u32 flags;
+    __s32 fd;
+};
+#define DMA_BUF_IOCTL_EXPORT_SYNC_FILE _IOWR(DMA_BUF_BASE, 2, struct dma_buf_export_sync_file)
+#define DMA_BUF_IOCTL_IMPORT_SYNC_FILE _IOW(DMA_BUF_BASE, 3, struct dma_buf_import_sync_file)
+#endif
+
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010 /* 5.1 */
+#endif
+
 static int lhw_ioctl(int fd, unsigned long request, void *arg)
 {
     int ret = ioctl(fd, request, arg);
@@ -38,4 +63,16 @@ static int lhw_smbus(int fd, int read_write, int command, int size, union i2c_sm
     };
     int ret = ioctl(fd, I2C_SMBUS, &args);
     return ret < 0 ? -errno : ret;
+}
+
+static long long lhw_lseek(int fd, long long offset, int whence)
+{
+    off_t ret = lseek(fd, (off_t)offset, whence);
+    return ret < 0 ? -errno : (long long)ret;
+}
+
+static int lhw_mmap_fixed(void *addr, size_t length, int prot, int fd, long long offset)
+{
+    void *ret = mmap(addr, length, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
+    return ret == MAP_FAILED ? -errno : 0;
 }

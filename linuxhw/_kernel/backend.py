@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import abc
+import mmap
+import socket
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -50,3 +53,29 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def set_blocking(self, fd: int, blocking: bool) -> None:
         """Set or clear O_NONBLOCK on a descriptor."""
+
+    # -- memory-like files (DMA-BUF) ----------------------------------------------------------------
+
+    @abc.abstractmethod
+    def lseek(self, fd: int, offset: int, whence: int) -> int:
+        """lseek(2): the new offset or ``-errno`` (a dma-buf's size is ``lseek(fd, 0, SEEK_END)``)."""
+
+    @abc.abstractmethod
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
+        """A MAP_SHARED mapping of ``length`` bytes at ``offset`` (raises OSError like mmap.mmap)."""
+
+    @abc.abstractmethod
+    def dup(self, fd: int) -> int:
+        """dup(2), close-on-exec: another descriptor of the same open file (raises OSError)."""
+
+    @abc.abstractmethod
+    def fdinfo(self, fd: int) -> dict[str, str]:
+        """The fields of /proc/self/fdinfo/<fd> (raises OSError, EBADF when ``fd`` is not open)."""
+
+    @abc.abstractmethod
+    def send_fds(self, sock: socket.socket, data: bytes, fds: Sequence[int]) -> None:
+        """Send ``data`` with ``fds`` attached (SCM_RIGHTS) over a Unix socket (raises OSError)."""
+
+    @abc.abstractmethod
+    def recv_fds(self, sock: socket.socket, bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
+        """Receive data and up to ``maxfds`` close-on-exec fds (raises OSError, EMSGSIZE if fds were cut off)."""

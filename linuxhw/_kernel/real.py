@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import mmap
 import os
 import re
+import socket
 import stat
+from collections.abc import Sequence
 from typing import Any
 
 from linuxhw._kernel.backend import Backend
@@ -34,6 +38,7 @@ class RealBackend(Backend):
         # Bound straight to the C wrappers: no Python frame on the hot path.
         self.ioctl = lib.lhw_ioctl  # type: ignore[method-assign]
         self.read = lib.lhw_read  # type: ignore[method-assign]
+        self.lseek = lib.lhw_lseek  # type: ignore[method-assign]
         self.write = lib.lhw_write  # type: ignore[method-assign]
         self.smbus = lib.lhw_smbus  # type: ignore[method-assign]
 
@@ -63,15 +68,17 @@ class RealBackend(Backend):
             return None
 
     def device_nodes(self, prefix: str) -> list[str]:
+        directory, _, prefix = prefix.rpartition("/")  # "dma_heap/" lists /dev/dma_heap
+        base = os.path.join(self.dev_dir, directory) if directory else self.dev_dir
         try:
-            names = os.listdir(self.dev_dir)
-        except FileNotFoundError:
+            names = os.listdir(base)
+        except (FileNotFoundError, NotADirectoryError):
             return []
         paths = []
         for name in names:
             if not name.startswith(prefix):
                 continue
-            path = os.path.join(self.dev_dir, name)
+            path = os.path.join(base, name)
             try:
                 if stat.S_ISCHR(os.stat(path).st_mode):
                     paths.append(path)
@@ -88,3 +95,43 @@ class RealBackend(Backend):
 
     def set_blocking(self, fd: int, blocking: bool) -> None:
         os.set_blocking(fd, blocking)
+
+    # -- memory-like files (DMA-BUF) ----------------------------------------------------------------
+
+    def lseek(self, fd: int, offset: int, whence: int) -> int:  # replaced per instance in __init__
+        return int(lib.lhw_lseek(fd, offset, whence))
+
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
+        return mmap.mmap(fd, length, access=mmap.ACCESS_WRITE if writable else mmap.ACCESS_READ, offset=offset)
+
+    def dup(self, fd: int) -> int:
+        return os.dup(fd)
+
+    def fdinfo(self, fd: int) -> dict[str, str]:
+        try:
+            with open(f"/proc/self/fdinfo/{fd}", encoding="utf-8", errors="replace") as info:
+                text = info.read()
+        except FileNotFoundError:
+            raise OSError(errno.EBADF, os.strerror(errno.EBADF)) from None
+        return parse_fdinfo(text)
+
+    def send_fds(self, sock: socket.socket, data: bytes, fds: Sequence[int]) -> None:
+        socket.send_fds(sock, [data], list(fds))
+
+    def recv_fds(self, sock: socket.socket, bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
+        data, fds, flags, _ = socket.recv_fds(sock, bufsize, maxfds, socket.MSG_CMSG_CLOEXEC)
+        if flags & socket.MSG_CTRUNC:
+            for fd in fds:
+                os.close(fd)
+            raise OSError(errno.EMSGSIZE, f"more than {maxfds} file descriptor(s) arrived; the rest were dropped")
+        return data, fds
+
+
+def parse_fdinfo(text: str) -> dict[str, str]:
+    """``key:<tab>value`` lines of an fdinfo file as a dict."""
+    fields = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:  # "key:\tvalue"; values such as a dma-buf's name keep their own spaces
+            fields[key] = value[1:] if value.startswith("\t") else value.strip()
+    return fields

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import mmap
 import os
+import socket
 import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -169,7 +171,13 @@ class Board(Backend):
         return None if device is None else device.attributes.get(name)
 
     def device_nodes(self, prefix: str) -> list[str]:
-        return [d.dev_path for d in self.devices() if os.path.basename(d.dev_path).startswith(prefix)]
+        directory, _, prefix = prefix.rpartition("/")  # "dma_heap/" lists /dev/dma_heap
+        parent = os.path.join("/dev", directory) if directory else "/dev"
+        return [
+            d.dev_path
+            for d in self.devices()
+            if os.path.dirname(d.dev_path) == parent and os.path.basename(d.dev_path).startswith(prefix)
+        ]
 
     def subsystem(self, path: str) -> str | None:
         device = self._devices.get(path)
@@ -180,3 +188,66 @@ class Board(Backend):
         if file is None:
             raise OSError(errno.EBADF, os.strerror(errno.EBADF))
         file.nonblocking = not blocking
+
+    # -- DMA-BUF: heaps, udmabuf and the dma-buf files they export (linuxhw.mock.dmabuf) -------------
+
+    def add_dma_heap(self, name: str = "system", *, pool_size: int | None = None) -> Any:
+        """Add a DMA-BUF heap at /dev/dma_heap/<name> (memfd-backed, zeroed, page-rounded); returns its
+        control handle (a MockDmaHeap). ``pool_size`` caps the bytes its live buffers may hold, like a
+        CMA pool: past it allocations fail with ENOMEM. CMA heaps are named "linux,cma" or "reserved"."""
+        from linuxhw.mock.dmabuf import MockDmaHeap
+
+        with self.lock:
+            heap = MockDmaHeap(self, name, pool_size)
+            self.add_device(heap)
+        return heap
+
+    def enable_udmabuf(self, *, size_limit_mb: int = 64, list_limit: int = 1024) -> Any:
+        """Add /dev/udmabuf with the module's parameters; returns its control handle (a MockUdmabuf)."""
+        from linuxhw.mock.dmabuf import MockUdmabuf
+
+        with self.lock:
+            device = MockUdmabuf(self, size_limit_mb, list_limit)
+            self.add_device(device)
+        return device
+
+    def configure_dma_buf(self, *, sync_file: bool = True) -> None:
+        """Kernel build options of the dma-buf core: ``sync_file=False`` is a kernel without
+        CONFIG_SYNC_FILE or older than 6.0 (sync_file export/import answer ENOTTY)."""
+        from linuxhw.mock.dmabuf import dma_buf_core
+
+        dma_buf_core(self).sync_file = sync_file
+
+    def lseek(self, fd: int, offset: int, whence: int) -> int:
+        from linuxhw.mock.dmabuf import lseek
+
+        with self.lock:
+            return lseek(self, fd, offset, whence)
+
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
+        from linuxhw.mock.dmabuf import map_file
+
+        with self.lock:
+            return map_file(self, fd, length, offset, writable)
+
+    def dup(self, fd: int) -> int:
+        from linuxhw.mock.dmabuf import dup
+
+        with self.lock:
+            return dup(self, fd)
+
+    def fdinfo(self, fd: int) -> dict[str, str]:
+        from linuxhw.mock.dmabuf import fdinfo
+
+        with self.lock:
+            return fdinfo(self, fd)
+
+    def send_fds(self, sock: socket.socket, data: bytes, fds: Sequence[int]) -> None:
+        from linuxhw.mock.dmabuf import send_fds
+
+        send_fds(self, sock, data, fds)
+
+    def recv_fds(self, sock: socket.socket, bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
+        from linuxhw.mock.dmabuf import recv_fds
+
+        return recv_fds(self, sock, bufsize, maxfds)

@@ -7,8 +7,9 @@ from linuxhw.mock.i2c import attach_reference_models
 
 
 def demo_board() -> Board:
-    """A fresh demo board: a 28-line SoC bank named GPIO0..GPIO27, a 16-line I/O expander and an I2C
-    bus with an EEPROM (0x50, 0x51), a sensor-like register chip (0x1c) and a 10-bit chip (0x2a5)."""
+    """A fresh demo board: a 28-line SoC bank named GPIO0..GPIO27, a 16-line I/O expander, an I2C bus
+    with an EEPROM (0x50, 0x51), a sensor-like register chip (0x1c) and a 10-bit chip (0x2a5),
+    DMA-BUF heaps "system" and "linux,cma" (64 MiB) and /dev/udmabuf."""
     board = Board()
     board.add_gpio_chip(28, label="pinctrl-mock", names=[f"GPIO{i}" for i in range(28)])
     board.add_gpio_chip(
@@ -18,4 +19,7 @@ def demo_board() -> Board:
         hogs={7: ("mock-irq-hog", "input")},
     )
     attach_reference_models(board.add_i2c_bus("linuxhw i2c simulator"))
+    board.add_dma_heap("system")
+    board.add_dma_heap("linux,cma", pool_size=64 << 20)  # a 64 MiB CMA area, as on a Raspberry Pi
+    board.enable_udmabuf()
     return board
