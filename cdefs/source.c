@@ -7,6 +7,7 @@
 #include <linux/gpio.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
+#include <linux/spi/spidev.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
 /* HTE timestamps arrived in 5.19 as an enum member, so #ifndef cannot see it. */
@@ -37,6 +38,34 @@ struct dma_buf_import_sync_file {
 #ifndef F_SEAL_FUTURE_WRITE
 #define F_SEAL_FUTURE_WRITE 0x0010 /* 5.1 */
 #endif
+
+/* SPI mode bits newer than the 5.10 headers (values are fixed by the uAPI). */
+#ifndef SPI_CS_WORD
+#define SPI_CS_WORD (1UL << 12)
+#endif
+#ifndef SPI_TX_OCTAL
+#define SPI_TX_OCTAL (1UL << 13)
+#endif
+#ifndef SPI_RX_OCTAL
+#define SPI_RX_OCTAL (1UL << 14)
+#endif
+#ifndef SPI_3WIRE_HIZ
+#define SPI_3WIRE_HIZ (1UL << 15)
+#endif
+#ifndef SPI_RX_CPHA_FLIP
+#define SPI_RX_CPHA_FLIP (1UL << 16)
+#endif
+#ifndef SPI_MOSI_IDLE_LOW
+#define SPI_MOSI_IDLE_LOW (1UL << 17)
+#endif
+#ifndef SPI_MOSI_IDLE_HIGH
+#define SPI_MOSI_IDLE_HIGH (1UL << 18)
+#endif
+
+static unsigned long lhw_spi_ioc_message(unsigned int n)
+{
+    return _IOC(_IOC_WRITE, SPI_IOC_MAGIC, 0, SPI_MSGSIZE(n));
+}
 
 static int lhw_ioctl(int fd, unsigned long request, void *arg)
 {

@@ -16,6 +16,7 @@ from linuxhw.errors import (
     EventsLostError,
     EventsLostWarning,
     NoAckError,
+    SettingChangedWarning,
     UnsupportedError,
 )
 
@@ -31,6 +32,7 @@ __all__ = [
     "EventsLostError",
     "EventsLostWarning",
     "NoAckError",
+    "SettingChangedWarning",
     "UnsupportedError",
     "get_backend",
     "set_backend",

@@ -13,7 +13,7 @@ from cffi import FFI
 
 CDEFS = Path(__file__).resolve().parent.parent / "cdefs"
 # Declaration files in dependency order: common types first.
-DECLARATIONS = ("common.h", "gpio.h", "i2c.h", "dmabuf.h")
+DECLARATIONS = ("common.h", "gpio.h", "i2c.h", "spi.h", "dmabuf.h")
 
 ffibuilder = FFI()
 for name in DECLARATIONS:

@@ -14,6 +14,7 @@ __all__ = [
     "EventsLostError",
     "EventsLostWarning",
     "NoAckError",
+    "SettingChangedWarning",
     "UnsupportedError",
     "device_error",
 ]
@@ -51,6 +52,10 @@ class NoAckError(DeviceError):
 
 class ClosedError(ValueError):
     """A handle was used after ``close()``."""
+
+
+class SettingChangedWarning(UserWarning):
+    """The kernel accepted a setting but not exactly as asked (e.g. a GPIO chip select forcing CS_HIGH)."""
 
 
 class EventsLostWarning(RuntimeWarning):

@@ -39,6 +39,10 @@ class Backend(abc.ABC):
         """write(2) from a cffi buffer; bytes written or ``-errno``."""
 
     @abc.abstractmethod
+    def module_parameter(self, module: str, name: str) -> str | None:
+        """A kernel module parameter (e.g. spidev's ``bufsiz``), None if absent."""
+
+    @abc.abstractmethod
     def device_attribute(self, path: str, name: str) -> str | None:
         """A sysfs attribute of a character device (e.g. an I2C adapter's ``name``), None if absent."""
 

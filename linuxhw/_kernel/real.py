@@ -60,6 +60,13 @@ class RealBackend(Backend):
     def write(self, fd: int, buf: Any, count: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_write(fd, buf, count))
 
+    def module_parameter(self, module: str, name: str) -> str | None:
+        try:
+            with open(f"/sys/module/{module}/parameters/{name}") as parameter:
+                return parameter.read().strip()
+        except OSError:
+            return None
+
     def device_attribute(self, path: str, name: str) -> str | None:
         try:
             with open(f"{_sysfs_dir(path)}/{name}") as attribute:

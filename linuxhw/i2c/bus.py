@@ -7,7 +7,7 @@ import errno
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,6 +15,7 @@ from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._kernel.real import natural_key
 from linuxhw._uapi import ffi, lib
+from linuxhw._worker import FifoWorker
 from linuxhw.errors import DeviceError, NoAckError, UnsupportedError, device_error
 from linuxhw.i2c.functionality import Functionality
 from linuxhw.i2c.message import Message
@@ -76,6 +77,7 @@ class Bus(Handle):
         path = _resolve_bus_path(backend, bus)
         fd = open_device(backend, path, os.O_RDWR, "i2c-dev")
         super().__init__(backend, fd, path, f"I2C bus {path}")
+        self._worker = FifoWorker(path)
         self.name = backend.device_attribute(path, "name") or ""
         funcs = ffi.new("unsigned long *")
         ret = backend.ioctl(fd, lib.I2C_FUNCS, funcs)
@@ -94,7 +96,6 @@ class Bus(Handle):
         self._msgs = ffi.new("struct i2c_msg[]", MAX_MESSAGES)
         self._rdwr = ffi.new("struct i2c_rdwr_ioctl_data *")
         self._rdwr.msgs = self._msgs
-        self._worker: ThreadPoolExecutor | None = None
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"name={self.name!r}"
@@ -110,9 +111,7 @@ class Bus(Handle):
 
     def close(self) -> None:
         """Finish queued asynchronous work, then close the adapter."""
-        worker, self._worker = self._worker, None
-        if worker is not None:
-            worker.shutdown(wait=True)
+        self._worker.shutdown()
         super().close()
 
     # -- errors and capability checks ----------------------------------------------------------------
@@ -306,10 +305,7 @@ class Bus(Handle):
         """Queue a call on this bus's worker thread. Calls run one at a time in submission
         (FIFO) order; cancelling the future works only before the call has started."""
         self._kernel_fd()
-        with self._lock:
-            if self._worker is None:
-                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"linuxhw-{self.path}")
-            return self._worker.submit(function, *args, **kwargs)
+        return self._worker.submit(function, *args, **kwargs)
 
     async def transfer_async(self, *messages: Message) -> None:
         """:meth:`transfer` through the FIFO queue; the event loop keeps running meanwhile."""

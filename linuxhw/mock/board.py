@@ -41,6 +41,8 @@ class Board(Backend):
         self.lock = threading.RLock()
         self._devices: dict[str, MockDevice] = {}
         self._files: dict[int, MockFile] = {}
+        self.module_parameters: dict[str, str] = {"spidev.bufsiz": "4096"}  # "module.parameter": value
+        self._spi_buses = 0
 
     # -- building the board -------------------------------------------------------------------------
 
@@ -105,6 +107,18 @@ class Board(Backend):
             self.add_device(stub)
         return stub
 
+    def add_spi_bus(self, max_speed_hz: int = 50_000_000, min_speed_hz: int = 1_000,
+                    mode_bits: int | None = None) -> Any:  # fmt: skip
+        """Add an SPI controller (a MockSpiBus); put devices on it with ``add_device(cs, model)``.
+        ``mode_bits`` are the mode flags the controller supports (default: all of them)."""
+        from linuxhw.mock.spi import ALL_MODE_BITS, MockSpiBus
+
+        with self.lock:
+            self._spi_buses += 1
+            return MockSpiBus(
+                self, self._spi_buses - 1, max_speed_hz, min_speed_hz, ALL_MODE_BITS if mode_bits is None else mode_bits
+            )
+
     # -- file descriptor table ----------------------------------------------------------------------
 
     def install(self, file: MockFile) -> int:
@@ -165,6 +179,9 @@ class Board(Backend):
             return -errno.EBADF
         with self.lock:
             return file.write(buf, count)
+
+    def module_parameter(self, module: str, name: str) -> str | None:
+        return self.module_parameters.get(f"{module}.{name}")
 
     def device_attribute(self, path: str, name: str) -> str | None:
         device = self._devices.get(path)

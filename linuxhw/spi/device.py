@@ -1,0 +1,281 @@
+"""Device: one /dev/spidevB.C — mode, word size and speed; messages; asynchronous submission."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Any, Union, overload
+
+from linuxhw._handle import Handle, open_device
+from linuxhw._kernel import Backend, get_backend
+from linuxhw._uapi import ffi, lib
+from linuxhw._worker import FifoWorker
+from linuxhw.errors import DeviceError, SettingChangedWarning
+from linuxhw.spi.mode import Mode
+from linuxhw.spi.transfer import Buffer, Message, Transfer
+
+__all__ = ["Device"]
+
+DEFAULT_BUFSIZ = 4096
+Runnable = Union[Message, Transfer, Sequence[Transfer]]
+Callback = Callable[[int], None]
+HINTS = {
+    errno.EMSGSIZE: "the message exceeds spidev's bufsiz",
+    errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
+    errno.ETIMEDOUT: "the controller timed out",
+}
+
+
+class Device(Handle):
+    """An open spidev device: ``Device("/dev/spidev0.1")`` or ``Device((0, 1))``.
+
+    Setting ``mode``, ``bits_per_word`` or ``max_speed_hz`` reads the value back; when the
+    kernel kept something else (a GPIO chip select forces CS_HIGH, unsupported bus widths
+    are dropped) a :class:`~linuxhw.SettingChangedWarning` says so and the property shows
+    what is in force.
+    """
+
+    def __init__(
+        self,
+        device: str | os.PathLike[str] | tuple[int, int],
+        *,
+        mode: Mode | int | None = None,
+        max_speed_hz: int | None = None,
+        bits_per_word: int | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        backend = backend or get_backend()
+        path = _resolve_path(device)
+        fd = open_device(backend, path, os.O_RDWR, "spidev")
+        super().__init__(backend, fd, path, f"SPI device {path}")
+        self._worker = FifoWorker(path)
+        self._ioctl = backend.ioctl
+        self._u8 = ffi.new("__u8 *")
+        self._u32 = ffi.new("__u32 *")
+        self._single = ffi.new("struct spi_ioc_transfer[1]")
+        self._single_request = lib.lhw_spi_ioc_message(1)
+        try:
+            self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
+            self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
+            self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
+            parameter = backend.module_parameter("spidev", "bufsiz")
+            self.bufsiz = int(parameter) if parameter else DEFAULT_BUFSIZ
+            if mode is not None:
+                self.mode = Mode(mode)
+            if bits_per_word is not None:
+                self.bits_per_word = bits_per_word
+            if max_speed_hz is not None:
+                self.max_speed_hz = max_speed_hz
+        except BaseException:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else f"mode={int(self._mode):#x} {self._speed} Hz {self._bits} bits"
+        return f"<spi.Device {self.path} {state}>"
+
+    def __enter__(self) -> Device:
+        return self
+
+    def close(self) -> None:
+        """Finish queued asynchronous messages, then close the device."""
+        self._worker.shutdown()
+        super().close()
+
+    # -- settings -------------------------------------------------------------------------------------
+
+    def _read(self, request: int, cell: Any, operation: str) -> int:
+        ret = self._ioctl(self._kernel_fd(), request, cell)
+        if ret < 0:
+            self._raise_kernel_error(-ret, operation)
+        return int(cell[0])
+
+    def _write(self, request: int, cell: Any, value: int, operation: str, hint: str) -> None:
+        cell[0] = value
+        ret = self._ioctl(self._kernel_fd(), request, cell)
+        if ret < 0:
+            self._raise_kernel_error(-ret, operation, hint if -ret == errno.EINVAL else "")
+
+    def _settle(self, what: str, asked: object, got: object) -> None:
+        if asked != got:
+            warnings.warn(f"{self.path}: asked for {what} {asked!r}, the kernel set {got!r}", SettingChangedWarning,
+                          stacklevel=3)  # fmt: skip
+
+    @property
+    def mode(self) -> Mode:
+        """SPI mode flags in force (``Mode.MODE_0``..``MODE_3`` plus CS_HIGH, LSB_FIRST, ...)."""
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: Mode | int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
+            raise ValueError(f"mode must be Mode flags (a 32-bit int), not {value!r}")
+        asked = Mode(value)
+        hint = f"the controller does not support {', '.join(asked.names()) or 'this mode'}"
+        if value <= 0xFF:  # the 8-bit ioctl when it suffices: older kernels and drivers know it best
+            self._write(lib.SPI_IOC_WR_MODE, self._u8, value, "set mode", hint)
+        else:
+            self._write(lib.SPI_IOC_WR_MODE32, self._u32, value, "set mode", hint)
+        self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
+        self._settle("mode", asked, self._mode)
+
+    @property
+    def bits_per_word(self) -> int:
+        """Word size in bits for transfers that don't set their own."""
+        return self._bits
+
+    @bits_per_word.setter
+    def bits_per_word(self, value: int) -> None:
+        if value.__class__ is not int or not 1 <= value <= 32:
+            raise ValueError(f"bits_per_word must be 1..32, not {value!r}")
+        hint = f"the controller does not support {value}-bit words"
+        self._write(lib.SPI_IOC_WR_BITS_PER_WORD, self._u8, value, "set bits per word", hint)
+        self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
+        self._settle("bits_per_word", value, self._bits)
+
+    @property
+    def max_speed_hz(self) -> int:
+        """Clock rate for transfers that don't set their own (the controller may round it down)."""
+        return self._speed
+
+    @max_speed_hz.setter
+    def max_speed_hz(self, value: int) -> None:
+        if value.__class__ is not int or not 1 <= value <= 0xFFFFFFFF:
+            raise ValueError(f"max_speed_hz must be 1..{0xFFFFFFFF}, not {value!r}")
+        self._write(lib.SPI_IOC_WR_MAX_SPEED_HZ, self._u32, value, "set max speed", "the controller refused it")
+        self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
+        self._settle("max_speed_hz", value, self._speed)
+
+    # -- messages -------------------------------------------------------------------------------------
+
+    def _check_size(self, tx_total: int, rx_total: int) -> None:
+        worst = max(tx_total, rx_total)
+        if worst > self.bufsiz:
+            raise ValueError(
+                f"this message moves {worst} bytes one way but spidev's bufsiz is {self.bufsiz}: split it into "
+                f"several messages (chip select toggles between them; write()/read() do it with split=True), "
+                f"or raise bufsiz (spidev.bufsiz=N on the kernel command line, or modprobe spidev bufsiz=N)"
+            )
+
+    def _run(self, message: Message) -> int:
+        self._check_size(message.tx_total, message.rx_total)
+        ret = self._ioctl(self._kernel_fd(), message.request, message._c)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "SPI message", HINTS.get(-ret, ""))
+        return int(ret)
+
+    def _exchange(self, tx: Any, rx: Any, length: int) -> None:
+        """One full- or half-duplex transfer through the preallocated struct (the convenience path)."""
+        self._check_size(length if tx is not None else 0, length if rx is not None else 0)
+        single = self._single[0]
+        single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
+        single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
+        single.len = length
+        ret = self._ioctl(self._kernel_fd(), self._single_request, self._single)
+        if ret < 0:
+            self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
+
+    @overload
+    def transfer(self, what: Runnable) -> None: ...
+
+    @overload
+    def transfer(self, what: Buffer) -> bytes: ...
+
+    def transfer(self, what: Runnable | Buffer) -> bytes | None:
+        """Full duplex: send the bytes of ``what`` and return the bytes clocked in meanwhile.
+
+        Given a :class:`Message`, a :class:`Transfer` or a list of transfers instead, run them
+        as ONE message (results land in the transfers' rx buffers).
+        """
+        if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
+                                                      and isinstance(what[0], Transfer)):  # fmt: skip
+            message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
+            self._run(message)
+            return None
+        tx = ffi.from_buffer("__u8[]", what)
+        rx = bytearray(len(tx))
+        self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
+        return bytes(rx)
+
+    def _chunks(self, length: int, split: bool) -> range:
+        if length > self.bufsiz and not split:
+            self._check_size(length, length)
+        return range(0, length, self.bufsiz)
+
+    def read(self, size: int, *, split: bool = False) -> bytes:
+        """Clock in ``size`` bytes (sending zeros). Beyond bufsiz, ``split=True`` reads in chunks
+        with chip select released between them."""
+        if size.__class__ is not int or size < 0:
+            raise ValueError(f"size must be an int >= 0, not {size!r}")
+        out = bytearray(size)
+        view = ffi.from_buffer("__u8[]", out, require_writable=True)
+        for offset in self._chunks(size, split):
+            self._exchange(None, view + offset, min(self.bufsiz, size - offset))
+        return bytes(out)
+
+    def write(self, data: Buffer, *, split: bool = False) -> None:
+        """Send ``data`` (any bytes-like object, left untouched). Beyond bufsiz, ``split=True``
+        writes in chunks with chip select released between them."""
+        tx = ffi.from_buffer("__u8[]", data)
+        for offset in self._chunks(len(tx), split):
+            self._exchange(tx + offset, None, min(self.bufsiz, len(tx) - offset))
+
+    def write_then_read(self, data: Buffer, size: int) -> bytes:
+        """Send ``data`` then read ``size`` bytes, chip select held throughout (one message)."""
+        reply = Transfer(rx=size)
+        self._run(Message([Transfer(data), reply]))
+        return bytes(reply.data or b"")
+
+    # -- asynchronous ---------------------------------------------------------------------------------
+
+    def submit(self, message: Runnable, callback: Callback | None = None) -> Future[int]:
+        """Queue a message; messages to one device run in submission (FIFO) order on a worker.
+
+        The future's result is the number of bytes moved (it raises DeviceError on a fault,
+        which aborts the whole message). ``callback(status)`` runs once the buffers are no
+        longer in use, with 0 or a negative errno. Cancelling works only before the message
+        has started.
+        """
+        ready = message if isinstance(message, Message) else Message(
+            [message] if isinstance(message, Transfer) else message)  # fmt: skip
+        self._kernel_fd()
+
+        def run() -> int:
+            try:
+                moved = self._run(ready)
+            except DeviceError as exc:
+                if callback is not None:
+                    callback(-(exc.errno or errno.EIO))
+                raise
+            if callback is not None:
+                callback(0)
+            return moved
+
+        return self._worker.submit(run)
+
+    async def transfer_async(self, message: Runnable) -> int:
+        """Run a message through the FIFO queue without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(message))
+
+    def awrite(self, data: Buffer, callback: Callback | None = None) -> Future[int]:
+        """Asynchronous write of a buffer (like awrite(9E)): returns at once; ``data`` must not
+        change until the future is done; ``callback(status)`` reports completion."""
+        return self.submit(Transfer(data), callback)
+
+
+def _resolve_path(device: str | os.PathLike[str] | tuple[int, int]) -> str:
+    if isinstance(device, tuple):
+        if len(device) != 2 or not all(isinstance(n, int) and n >= 0 for n in device):
+            raise ValueError(f"device as a tuple is (bus, chip_select), not {device!r}")
+        return f"/dev/spidev{device[0]}.{device[1]}"
+    if isinstance(device, (str, os.PathLike)):
+        path = os.fspath(device)
+        if re.fullmatch(r"spidev\d+\.\d+", path):
+            return f"/dev/{path}"
+        return path
+    raise TypeError(f"device must be a path or (bus, chip_select), not {device!r}")
