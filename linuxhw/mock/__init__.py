@@ -15,16 +15,25 @@ from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
+from linuxhw.mock.spi import MockSpiBus, MockSpiDevice, SpiRecord
+from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiTarget
 
 __all__ = [
+    "AdcMcp3008",
     "Board",
     "Eeprom",
     "I2cTarget",
+    "Loopback",
     "MockDevice",
     "MockGpioChip",
     "MockI2cBus",
     "MockI2cStub",
+    "MockSpiBus",
+    "MockSpiDevice",
     "RegisterDevice",
+    "SerialFlash",
+    "SpiRecord",
+    "SpiTarget",
     "attach_reference_models",
     "demo_board",
 ]
