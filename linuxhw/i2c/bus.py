@@ -180,8 +180,11 @@ class Bus(Handle):
 
     # -- SMBus and plain I/O (used by Device) --------------------------------------------------------
 
-    def _smbus(self, key: SelectKey, read_write: int, command: int, size: int, operation: str) -> Any:
-        """One I2C_SMBUS ioctl; returns the union (valid until the next call). Caller holds the lock."""
+    def _smbus(self, key: SelectKey, read_write: int, command: int, size: int, needed: int, operation: str) -> Any:
+        """One I2C_SMBUS ioctl after checking the adapter can do it (``needed``: I2C_FUNC bits); returns
+        the union (valid until the next call). The caller holds the lock."""
+        if not self._funcs & needed:
+            self.require(Functionality(needed), operation)
         if self._selected is not key:
             self._select(key)
         data = self._smbus_data
@@ -287,9 +290,11 @@ class Bus(Handle):
             try:
                 with self._lock:
                     if use_read:
-                        self._smbus(key, lib.I2C_SMBUS_READ, 0, lib.I2C_SMBUS_BYTE, "probe")
+                        self._smbus(
+                            key, lib.I2C_SMBUS_READ, 0, lib.I2C_SMBUS_BYTE, lib.I2C_FUNC_SMBUS_READ_BYTE, "probe"
+                        )
                     else:
-                        self._smbus(key, lib.I2C_SMBUS_WRITE, 0, lib.I2C_SMBUS_QUICK, "probe")
+                        self._smbus(key, lib.I2C_SMBUS_WRITE, 0, lib.I2C_SMBUS_QUICK, lib.I2C_FUNC_SMBUS_QUICK, "probe")
             except DeviceError as exc:
                 if exc.errno == errno.EBUSY:
                     busy.append(address)

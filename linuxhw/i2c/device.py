@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, Union
+from typing import Any, Literal, NoReturn, Union
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.bus import Bus, SelectKey
@@ -17,6 +17,13 @@ Buffer = Union[bytes, bytearray, memoryview, Any]
 ByteOrder = Literal["little", "big"]
 READ, WRITE = lib.I2C_SMBUS_READ, lib.I2C_SMBUS_WRITE
 _I2C_BLOCK = lib.I2C_SMBUS_I2C_BLOCK_DATA
+_BLOCK_DATA = lib.I2C_SMBUS_BLOCK_DATA
+_BLOCK_PROC_CALL = lib.I2C_SMBUS_BLOCK_PROC_CALL
+_BYTE = lib.I2C_SMBUS_BYTE
+_BYTE_DATA = lib.I2C_SMBUS_BYTE_DATA
+_PROC_CALL = lib.I2C_SMBUS_PROC_CALL
+_QUICK = lib.I2C_SMBUS_QUICK
+_WORD_DATA = lib.I2C_SMBUS_WORD_DATA
 # Functionality bits as plain ints: testing them costs one AND, not an enum operator.
 _SMBUS_BLOCK_PROC_CALL = int(F.SMBUS_BLOCK_PROC_CALL)
 _SMBUS_PROC_CALL = int(F.SMBUS_PROC_CALL)
@@ -33,10 +40,8 @@ _SMBUS_WRITE_I2C_BLOCK = int(F.SMBUS_WRITE_I2C_BLOCK)
 _SMBUS_WRITE_WORD_DATA = int(F.SMBUS_WRITE_WORD_DATA)
 
 
-def _byte(name: str, value: int) -> None:
-    # ``__class__ is int`` is the cheapest exact check, and it rejects bool.
-    if value.__class__ is not int or not 0 <= value <= 0xFF:
-        raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
+def _not_a_byte(name: str, value: object) -> NoReturn:
+    raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
 
 
 def _word(name: str, value: int) -> None:
@@ -88,13 +93,6 @@ class Device:
 
     def __repr__(self) -> str:
         return f"<Device {self.address:#04x} on {self.bus.path}>"
-
-    def _smbus(self, read_write: int, command: int, size: int, needed: int, operation: str) -> Any:
-        """One SMBus transaction after checking the adapter can do it; caller holds the bus lock."""
-        bus = self.bus
-        if not bus._funcs & needed:
-            bus.require(F(needed), operation)
-        return bus._smbus(self._key, read_write, command, size, operation)
 
     # -- plain I2C ------------------------------------------------------------------------------------
 
@@ -186,57 +184,67 @@ class Device:
     def quick(self, read: bool = False) -> None:
         """SMBus quick command: the address and the R/W bit only."""
         with self.bus._lock:
-            self._smbus(READ if read else WRITE, 0, lib.I2C_SMBUS_QUICK, _SMBUS_QUICK, "SMBus quick")
+            self.bus._smbus(self._key, READ if read else WRITE, 0, _QUICK, _SMBUS_QUICK, "SMBus quick")
 
     def read_byte(self) -> int:
         """SMBus receive byte."""
         with self.bus._lock:
-            return int(self._smbus(READ, 0, lib.I2C_SMBUS_BYTE, _SMBUS_READ_BYTE, "SMBus receive byte").byte)
+            return int(self.bus._smbus(self._key, READ, 0, _BYTE, _SMBUS_READ_BYTE, "SMBus receive byte").byte)
 
     def write_byte(self, value: int) -> None:
         """SMBus send byte."""
-        _byte("value", value)
+        if value.__class__ is not int or not 0 <= value <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("value", value)
         with self.bus._lock:
-            self._smbus(WRITE, value, lib.I2C_SMBUS_BYTE, _SMBUS_WRITE_BYTE, "SMBus send byte")
+            self.bus._smbus(self._key, WRITE, value, _BYTE, _SMBUS_WRITE_BYTE, "SMBus send byte")
 
     def read_byte_data(self, register: int) -> int:
         """SMBus read byte data: one byte from ``register``."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_BYTE_DATA, _SMBUS_READ_BYTE_DATA, "SMBus read byte")
-            return int(data.byte)
+            data = self.bus._smbus(self._key, READ, register, _BYTE_DATA, _SMBUS_READ_BYTE_DATA, "SMBus read byte")
+            value: int = data.byte
+            return value
 
     def write_byte_data(self, register: int, value: int) -> None:
         """SMBus write byte data."""
-        _byte("register", register)
-        _byte("value", value)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
+        if value.__class__ is not int or not 0 <= value <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("value", value)
         with self.bus._lock:
             self.bus._smbus_data.byte = value
-            self._smbus(WRITE, register, lib.I2C_SMBUS_BYTE_DATA, _SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
+            self.bus._smbus(self._key, WRITE, register, _BYTE_DATA, _SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
 
     def read_word_data(self, register: int) -> int:
         """SMBus read word data (little-endian on the wire, as SMBus defines)."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_WORD_DATA, _SMBUS_READ_WORD_DATA, "SMBus read word")
-            return int(data.word)
+            data = self.bus._smbus(self._key, READ, register, _WORD_DATA, _SMBUS_READ_WORD_DATA, "SMBus read word")
+            value: int = data.word
+            return value
 
     def write_word_data(self, register: int, value: int) -> None:
         """SMBus write word data."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         _word("value", value)
         with self.bus._lock:
             self.bus._smbus_data.word = value
-            self._smbus(WRITE, register, lib.I2C_SMBUS_WORD_DATA, _SMBUS_WRITE_WORD_DATA, "SMBus write word")
+            self.bus._smbus(self._key, WRITE, register, _WORD_DATA, _SMBUS_WRITE_WORD_DATA, "SMBus write word")
 
     def process_call(self, register: int, value: int) -> int:
         """SMBus process call: send a word, get a word back in the same transaction."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         _word("value", value)
         with self.bus._lock:
             self.bus._smbus_data.word = value
-            data = self._smbus(WRITE, register, lib.I2C_SMBUS_PROC_CALL, _SMBUS_PROC_CALL, "SMBus process call")
-            return int(data.word)
+            data = self.bus._smbus(self._key, WRITE, register, _PROC_CALL, _SMBUS_PROC_CALL, "SMBus process call")
+            answer: int = data.word
+            return answer
 
     def _block_out(self, data: bytes) -> None:
         block = self.bus._smbus_data.block
@@ -248,27 +256,35 @@ class Device:
 
     def read_block_data(self, register: int) -> bytes:
         """SMBus block read: the device says how many bytes (1..32) follow."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         with self.bus._lock:
-            data = self._smbus(READ, register, lib.I2C_SMBUS_BLOCK_DATA, _SMBUS_READ_BLOCK_DATA, "SMBus block read")
+            data = self.bus._smbus(self._key, READ, register, _BLOCK_DATA, _SMBUS_READ_BLOCK_DATA, "SMBus block read")
             return self._block_in(data)
 
     def write_block_data(self, register: int, data: Buffer) -> None:
         """SMBus block write of 1..32 bytes (the count byte is sent first)."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         block = _block(data)
         with self.bus._lock:
             self._block_out(block)
-            self._smbus(WRITE, register, lib.I2C_SMBUS_BLOCK_DATA, _SMBUS_WRITE_BLOCK_DATA, "SMBus block write")
+            self.bus._smbus(self._key, WRITE, register, _BLOCK_DATA, _SMBUS_WRITE_BLOCK_DATA, "SMBus block write")
 
     def block_process_call(self, register: int, data: Buffer) -> bytes:
         """SMBus 2.0 block process call: send a block, receive a block, one transaction."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         block = _block(data)
         with self.bus._lock:
             self._block_out(block)
-            reply = self._smbus(
-                WRITE, register, lib.I2C_SMBUS_BLOCK_PROC_CALL, _SMBUS_BLOCK_PROC_CALL, "SMBus block process call"
+            reply = self.bus._smbus(
+                self._key,
+                WRITE,
+                register,
+                _BLOCK_PROC_CALL,
+                _SMBUS_BLOCK_PROC_CALL,
+                "SMBus block process call",
             )
             return self._block_in(reply)
 
@@ -276,14 +292,15 @@ class Device:
         """Read ``length`` bytes from ``register``: the "I2C block" call, max 32 bytes per SMBus
         transaction. Longer reads are one I2C_RDWR transfer where the adapter does plain I2C, and
         otherwise consecutive ≤32-byte reads at register, register+32, … (several transactions)."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         if length.__class__ is not int or not 1 <= length <= MAX_LENGTH:
             raise ValueError(f"length must be 1..{MAX_LENGTH}, not {length!r}")
         bus = self.bus
         if length <= BLOCK_MAX:  # the common case: one transaction
             with bus._lock:
                 bus._smbus_data.block[0] = length
-                self._smbus(READ, register, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read")
+                self.bus._smbus(self._key, READ, register, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read")
                 return ffi.unpack(bus._block_bytes, length)  # type: ignore[no-any-return]
         if F.I2C in bus.functionality:
             return self.write_then_read(bytes([register]), length)
@@ -294,14 +311,17 @@ class Device:
             for offset in range(0, length, BLOCK_MAX):
                 chunk = min(BLOCK_MAX, length - offset)
                 bus._smbus_data.block[0] = chunk
-                self._smbus(READ, register + offset, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read")
+                self.bus._smbus(
+                    self._key, READ, register + offset, _I2C_BLOCK, _SMBUS_READ_I2C_BLOCK, "SMBus I2C block read"
+                )
                 chunks.append(ffi.unpack(bus._block_bytes, chunk))
         return b"".join(chunks)
 
     def write_i2c_block_data(self, register: int, data: Buffer) -> None:
         """Write bytes at ``register`` (the "I2C block" call, max 32 per SMBus transaction; longer
         writes are one I2C message where the adapter can, else consecutive ≤32-byte writes)."""
-        _byte("register", register)
+        if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
+            _not_a_byte("register", register)
         payload = bytes(data)
         if not 1 <= len(payload) <= MAX_LENGTH - 1:
             raise ValueError(f"data must be 1..{MAX_LENGTH - 1} bytes, not {len(payload)}")
@@ -313,7 +333,8 @@ class Device:
         with self.bus._lock:
             for offset in range(0, len(payload), BLOCK_MAX):
                 self._block_out(payload[offset : offset + BLOCK_MAX])
-                self._smbus(
+                self.bus._smbus(
+                    self._key,
                     WRITE,
                     register + offset,
                     lib.I2C_SMBUS_I2C_BLOCK_DATA,
