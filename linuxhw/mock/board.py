@@ -93,8 +93,10 @@ class Board(Backend):
             self.add_device(bus)
         return bus
 
-    def add_i2c_stub(self, chip_addrs: Sequence[int], functionality: int | None = None) -> Any:
-        """Add the equivalent of ``modprobe i2c-stub chip_addr=...``: SMBus only, no I2C transfers."""
+    def add_i2c_stub(self, chip_addrs: Sequence[int], functionality: int | None = None,
+                     banks: Sequence[Any] = ()) -> Any:  # fmt: skip
+        """Add the equivalent of ``modprobe i2c-stub chip_addr=...``: SMBus only, no I2C transfers.
+        ``banks`` gives each chip's banked range (objects with reg, mask, start, end, or None)."""
         from linuxhw.mock.i2c import STUB_FUNCTIONALITY, MockI2cStub
 
         with self.lock:
@@ -103,6 +105,7 @@ class Board(Backend):
                 self._next_i2c_number(),
                 chip_addrs,
                 STUB_FUNCTIONALITY if functionality is None else functionality,
+                banks,
             )
             self.add_device(stub)
         return stub

@@ -7,6 +7,7 @@ test can drive a mock chip and a kernel gpio-sim chip the same way.
 from __future__ import annotations
 
 import errno
+import os
 import threading
 import time
 from collections import deque
@@ -31,6 +32,7 @@ CLOCK_FLAGS = lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME | lib.GPIO_V2_LINE_FLAG
 VALID_FLAGS = lib.GPIO_V2_LINE_FLAG_ACTIVE_LOW | EDGE_FLAGS | DIRECTION_FLAGS | DRIVE_FLAGS | BIAS_FLAGS | CLOCK_FLAGS
 HOG_DIRECTIONS = ("input", "output-high", "output-low")
 INFO_FIFO_SIZE = 32
+V2_CHIP_IOCTLS = (lib.GPIO_V2_GET_LINEINFO_IOCTL, lib.GPIO_V2_GET_LINEINFO_WATCH_IOCTL, lib.GPIO_V2_GET_LINE_IOCTL)
 EVENT_BUFFER_MAX = lib.GPIO_V2_LINES_MAX * 16
 
 
@@ -156,6 +158,8 @@ class MockGpioChip:
         self.chip_name = chip_name
         self.dev_path = f"/dev/{chip_name}"
         self.attributes: dict[str, str] = {}
+        self.permission_denied = False  # act out a node the user may not open (EACCES)
+        self.pre_v2_kernel = False  # act out a kernel older than 5.10: the v2 ioctls are unknown (ENOTTY)
         self.label = label if label is not None else f"mock-{chip_name}"
         self.num_lines = num_lines
         self.lines = [_Line(name_map.get(i, "")) for i in range(num_lines)]
@@ -205,6 +209,8 @@ class MockGpioChip:
     # -- simulation ---------------------------------------------------------------------------------
 
     def open(self, board: Board, flags: int) -> MockFile:
+        if self.permission_denied:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), self.dev_path)
         return _ChipFile(self)
 
     def _apply_pull(self, offset: int, value: int) -> None:
@@ -251,6 +257,8 @@ class _ChipFile(MockFile):
 
     def ioctl(self, request: int, arg: Any) -> int:
         chip = self.chip
+        if chip.pre_v2_kernel and request in V2_CHIP_IOCTLS:
+            return -errno.ENOTTY
         if request == lib.GPIO_GET_CHIPINFO_IOCTL:
             arg.name = chip.chip_name.encode()
             arg.label = chip.label.encode()[:31]

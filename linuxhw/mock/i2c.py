@@ -6,7 +6,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
@@ -153,6 +153,8 @@ class MockI2cBus:
                     return err
             flush()
             return len(msgs)
+        except OSError as exc:  # a model reporting a bus fault (ETIMEDOUT, EAGAIN, EREMOTEIO, ...)
+            return -(exc.errno or errno.EIO)
         finally:
             for target in touched:
                 target.stop()
@@ -176,25 +178,56 @@ def _read_message(target: I2cTarget, msg: Msg) -> int:
     return 0
 
 
-class _StubChip:
-    """One i2c-stub chip: 256 16-bit words, byte operations on the low byte, a byte pointer."""
+class StubBank(Protocol):
+    """A banked register range, as i2c-stub's bank_reg/bank_mask/bank_start/bank_end parameters give it
+    (``linuxhw.sim.I2cStubBank`` fits)."""
 
-    def __init__(self) -> None:
+    reg: int
+    mask: int
+    start: int
+    end: int
+
+
+class _StubChip:
+    """One i2c-stub chip: 256 16-bit words, byte operations on the low byte, a byte pointer, and
+    optionally a banked range whose copy is chosen by a bank-select register."""
+
+    def __init__(self, bank: StubBank | None) -> None:
         self.pointer = 0
         self.words = [0] * 256
         self.blocks: dict[int, bytearray] = {}
+        self.bank = bank
+        self.bank_sel = 0
+        if bank is not None:
+            shift = (bank.mask & -bank.mask).bit_length() - 1
+            self.bank_shift, self.bank_mask = shift, bank.mask >> shift
+            self.bank_size = bank.end - bank.start + 1
+            self.bank_words = [0] * (self.bank_mask * self.bank_size)
+
+    def word_slot(self, offset: int) -> tuple[list[int], int]:
+        """stub_get_wordp(): where register ``offset`` lives, given the selected bank."""
+        bank = self.bank
+        if bank is not None and self.bank_sel and bank.start <= offset <= bank.end:
+            return self.bank_words, (self.bank_sel - 1) * self.bank_size + offset - bank.start
+        return self.words, offset
 
 
 class MockI2cStub(MockI2cBus):
     """The kernel's i2c-stub: SMBus only (no I2C transfers), chips at fixed addresses."""
 
-    def __init__(self, board: Board, number: int, chip_addrs: Sequence[int], functionality: int) -> None:
+    def __init__(self, board: Board, number: int, chip_addrs: Sequence[int], functionality: int,
+                 banks: Sequence[StubBank | None] = ()) -> None:  # fmt: skip
         super().__init__(
             board, number, "SMBus stub driver", functionality & (STUB_FUNCTIONALITY | STUB_BLOCK_FUNCTIONALITY)
         )
         if not 1 <= len(chip_addrs) <= 10 or any(not 0x03 <= a <= 0x77 for a in chip_addrs):
             raise ValueError(f"chip_addrs must be 1 to 10 addresses in 0x03..0x77, not {list(chip_addrs)!r}")
-        self.chips = {address: _StubChip() for address in chip_addrs}
+        if len(banks) > len(chip_addrs):
+            raise ValueError(f"banks has {len(banks)} entries for {len(chip_addrs)} chips")
+        padded = list(banks) + [None] * (len(chip_addrs) - len(banks))
+        self.chips = {
+            address: _StubChip(bank if bank and bank.mask else None) for address, bank in zip(chip_addrs, padded)
+        }
 
     @property
     def can_transfer(self) -> bool:
@@ -215,25 +248,31 @@ class MockI2cStub(MockI2cBus):
             if write:
                 chip.pointer = command
             else:
-                data.byte = chip.words[chip.pointer] & 0xFF
+                words, index = chip.word_slot(chip.pointer)
+                data.byte = words[index] & 0xFF
                 chip.pointer = (chip.pointer + 1) & 0xFF
             return 0
         if size == lib.I2C_SMBUS_BYTE_DATA:
+            words, index = chip.word_slot(command)
             if write:
-                chip.words[command] = (chip.words[command] & 0xFF00) | data.byte
+                words[index] = (words[index] & 0xFF00) | data.byte
+                if chip.bank is not None and command == chip.bank.reg:
+                    chip.bank_sel = (data.byte >> chip.bank_shift) & chip.bank_mask
             else:
-                data.byte = chip.words[command] & 0xFF
+                data.byte = words[index] & 0xFF
             chip.pointer = (command + 1) & 0xFF
             return 0
         if size == lib.I2C_SMBUS_WORD_DATA:
+            words, index = chip.word_slot(command)
             if write:
-                chip.words[command] = data.word
+                words[index] = data.word
             else:
-                data.word = chip.words[command]
+                data.word = words[index]
             return 0
-        if size == lib.I2C_SMBUS_I2C_BLOCK_DATA:
+        if size == lib.I2C_SMBUS_I2C_BLOCK_DATA:  # banks ignored, as i2c-stub does
+            data.block[0] = min(data.block[0], 256 - command)  # i2c-stub clamps instead of overrunning
             for i in range(data.block[0]):
-                register = (command + i) & 0xFF
+                register = command + i
                 if write:
                     chip.words[register] = (chip.words[register] & 0xFF00) | data.block[1 + i]
                 else:

@@ -12,7 +12,11 @@ __all__ = ["Eeprom", "I2cTarget", "RegisterDevice"]
 
 
 class I2cTarget:
-    """Base for a simulated I2C device. Override ``write``/``read``; ``start``/``stop`` are optional."""
+    """Base for a simulated I2C device. Override ``write``/``read``; ``start``/``stop`` are optional.
+
+    To act out a bus fault, raise ``OSError(errno.X)`` from any method: the adapter fails the
+    transfer with that errno (ETIMEDOUT for a stuck bus, EAGAIN for lost arbitration, ...).
+    """
 
     def start(self, read: bool) -> None:
         """A (repeated) START addressed this device, for reading or writing."""

@@ -12,6 +12,7 @@ import linuxhw
 from linuxhw import i2c, mock
 from linuxhw._kernel.real import RealBackend
 from linuxhw.mock.i2c import STUB_FUNCTIONALITY, attach_reference_models
+from linuxhw.sim import I2cStub, I2cStubBank
 
 SIM_NAME = "linuxhw i2c simulator"
 STUB_NAME = "SMBus stub driver"
@@ -40,20 +41,17 @@ class I2cWorld:
         return i2c.Bus(STUB_NAME, backend=self.backend)
 
     @contextmanager
-    def stub_with_block_support(self) -> Iterator[i2c.Bus]:
-        """i2c-stub with SMBus block transfers enabled (a module reload on the kernel)."""
-        functionality = STUB_FUNCTIONALITY | BLOCK_FUNCTIONALITY
+    def stub(self, *, block_support: bool = False, banks: tuple[I2cStubBank | None, ...] = ()) -> Iterator[i2c.Bus]:
+        """i2c-stub loaded with other parameters (a module reload on the kernel): SMBus block
+        transfers enabled, and/or banked registers per chip."""
+        functionality = STUB_FUNCTIONALITY | (BLOCK_FUNCTIONALITY if block_support else 0)
         if self.board is not None:
-            stub = self.board.add_i2c_stub(STUB_ADDRESSES, functionality)
-            with i2c.Bus(stub.dev_path, backend=self.backend) as bus:
+            path = self.board.add_i2c_stub(STUB_ADDRESSES, functionality, banks).dev_path
+            with i2c.Bus(path, backend=self.backend) as bus:
                 yield bus
             return
-        from linuxhw.sim import I2cStub
-
-        with (
-            I2cStub(list(STUB_ADDRESSES), functionality=functionality) as stub,
-            i2c.Bus(str(stub.dev_path), backend=self.backend) as bus,
-        ):
+        loaded = I2cStub(list(STUB_ADDRESSES), functionality=functionality, banks=banks)
+        with loaded as stub, i2c.Bus(str(stub.dev_path), backend=self.backend) as bus:
             yield bus
 
 

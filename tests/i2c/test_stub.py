@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from linuxhw import NoAckError, UnsupportedError, i2c
+from linuxhw.sim import I2cStubBank
 from tests.i2c.conftest import I2cWorld
 
 
@@ -47,7 +48,7 @@ def test_block_transfers_need_the_functionality(stub_bus: i2c.Bus) -> None:
 
 
 def test_smbus_block_on_the_stub(world: I2cWorld) -> None:
-    with world.stub_with_block_support() as bus:
+    with world.stub(block_support=True) as bus:
         chip = bus.device(0x1C)
         with pytest.raises(UnsupportedError):
             chip.read_block_data(0x40)  # i2c-stub: no block read before a block write
@@ -59,3 +60,26 @@ def test_smbus_block_on_the_stub(world: I2cWorld) -> None:
 
 def test_scan_finds_the_stub_chips(stub_bus: i2c.Bus) -> None:
     assert stub_bus.scan().present == (0x1C, 0x50)
+
+
+def test_banked_registers(world: I2cWorld) -> None:
+    """Register 0x4e's bits 0-1 select which copy of registers 0x50-0x5f the chip at 0x1c shows."""
+    with world.stub(banks=(I2cStubBank(reg=0x4E, mask=0x03, start=0x50, end=0x5F),)) as bus:
+        chip = bus.device(0x1C)
+        chip.write_byte_data(0x55, 0x00)
+        for bank in (1, 2, 3):
+            chip.write_byte_data(0x4E, bank)
+            chip.write_byte_data(0x55, 0x10 * bank)
+            chip.write_word_data(0x5A, 0x1000 * bank)
+        readings = []
+        for bank in (0, 1, 2, 3):
+            chip.write_byte_data(0x4E, bank)
+            readings.append((chip.read_byte_data(0x55), chip.read_word_data(0x5A)))
+        assert readings == [(0x00, 0), (0x10, 0x1000), (0x20, 0x2000), (0x30, 0x3000)]
+        chip.write_byte_data(0x4E, 2)
+        assert chip.read_byte_data(0x40) == 0  # outside the banked range: the common registers
+        other = bus.device(0x50)  # the second chip has no banks
+        other.write_byte_data(0x4E, 1)
+        other.write_byte_data(0x55, 0x77)
+        other.write_byte_data(0x4E, 0)
+        assert other.read_byte_data(0x55) == 0x77

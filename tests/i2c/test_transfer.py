@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 
 import pytest
 
-from linuxhw import ClosedError, DeviceBusyError, DeviceNotFoundError, NoAckError, UnsupportedError, i2c
+from linuxhw import (
+    ClosedError,
+    DeviceBusyError,
+    DeviceError,
+    DeviceNotFoundError,
+    NoAckError,
+    UnsupportedError,
+    i2c,
+    mock,
+)
 from linuxhw.i2c import Functionality, Message
 from tests.i2c.conftest import SIM_NAME, STUB_NAME, I2cWorld
 
@@ -161,3 +171,25 @@ def test_bus_lifecycle(world: I2cWorld) -> None:
         del forgotten
     with pytest.raises(OSError, match="Bad file descriptor"):
         os.fstat(fd)
+
+
+@pytest.mark.parametrize(
+    ("err", "message"),
+    [
+        (errno.ETIMEDOUT, "the bus timed out: a device may hold SCL or SDA low"),
+        (errno.EAGAIN, "arbitration lost: another master drove the bus; retry"),
+        (errno.EREMOTEIO, "no device acknowledged address 0x42"),
+    ],
+)
+def test_bus_faults_come_with_a_sentence(err: int, message: str) -> None:
+    """Mock only: a device model acts out faults that simulators cannot produce on demand."""
+
+    class Faulty(mock.I2cTarget):
+        def write(self, data: bytes) -> None:
+            raise OSError(err, os.strerror(err))
+
+    board = mock.Board()
+    board.add_i2c_bus().attach(0x42, Faulty())
+    with i2c.Bus(0, backend=board) as bus, pytest.raises(DeviceError, match=message) as info:
+        bus.device(0x42).write_byte_data(0, 1)
+    assert info.value.errno == err

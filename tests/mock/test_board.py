@@ -95,3 +95,23 @@ def test_mock_fds_are_real_descriptors() -> None:
             os.fstat(req.fileno())
         assert board.open_files() == 1
     assert board.open_files() == 0
+
+
+def test_permission_denied_names_the_fix() -> None:
+    board = mock.Board()
+    board.add_gpio_chip(2).permission_denied = True
+    with linuxhw.use_backend(board), pytest.raises(linuxhw.DevicePermissionError) as info:
+        gpio.Chip(0)
+    assert info.value.errno == errno.EACCES and isinstance(info.value, PermissionError)
+    assert "usermod -aG" in str(info.value) and "udev rule" in str(info.value)
+
+
+def test_pre_5_10_kernel_is_told_it_needs_the_v2_uapi() -> None:
+    board = mock.Board()
+    board.add_gpio_chip(2).pre_v2_kernel = True
+    with linuxhw.use_backend(board), gpio.Chip(0) as chip:
+        assert chip.num_lines == 2  # the v1 chip-info ioctl still answers
+        with pytest.raises(linuxhw.UnsupportedError, match="uAPI v2 needs Linux 5.10 or newer"):
+            chip.line_info(0)
+        with pytest.raises(linuxhw.UnsupportedError, match="uAPI v2 needs Linux 5.10 or newer"):
+            chip.request_lines({0: None})
