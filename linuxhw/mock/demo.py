@@ -23,7 +23,7 @@ def demo_board() -> Board:
     attach_reference_models(board.add_i2c_bus("linuxhw i2c simulator"))
     spi_bus = board.add_spi_bus()
     spi_bus.add_device(0, Loopback())
-    spi_bus.add_device(1, SerialFlash())
+    spi_bus.add_device(1, SerialFlash(), max_speed_hz=25_000_000)
     adc = AdcMcp3008()
     for channel in range(8):
         adc.set_input(channel, 128 * channel)

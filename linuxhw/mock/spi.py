@@ -9,16 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
-from linuxhw.mock.spi_models import SpiTarget
+from linuxhw.mock.spi_models import Loopback, SpiTarget
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board
 
 __all__ = ["ALL_MODE_BITS", "MockSpiBus", "MockSpiDevice", "SpiRecord"]
 
-# Every mode bit spidev accepts (SPI_MODE_USER_MASK of the running kernel's uAPI).
-USER_MASK = (1 << 17) - 1
-ALL_MODE_BITS = USER_MASK & ~lib.SPI_CS_WORD
+# Mode bits user space can name (SPI_MODE_USER_MASK, bits 0..18 on 6.x); spidev's own mask leaves out
+# CS_WORD and MOSI_IDLE_HIGH, so setting those fails with EINVAL.
+USER_MASK = (1 << 19) - 1
+SPIDEV_MODE_MASK = USER_MASK & ~(lib.SPI_CS_WORD | lib.SPI_MOSI_IDLE_HIGH)
+ALL_MODE_BITS = USER_MASK
+DMA_MINALIGN = 8  # spidev counts each transfer rounded up to ARCH_DMA_MINALIGN (8 on x86-64) against bufsiz
 WIDE_BITS = lib.SPI_TX_DUAL | lib.SPI_TX_QUAD | lib.SPI_TX_OCTAL | lib.SPI_RX_DUAL | lib.SPI_RX_QUAD | lib.SPI_RX_OCTAL
 TRANSFER_SIZE = 32  # sizeof(struct spi_ioc_transfer)
 MESSAGE_BASE = lib.lhw_spi_ioc_message(0)  # SPI_IOC_MESSAGE(0): the size field holds N * 32
@@ -52,6 +55,17 @@ class MockSpiBus:
         self.min_speed_hz = min_speed_hz
         self.mode_bits = mode_bits
         self.records: list[SpiRecord] = []
+        self.selected: MockSpiDevice | None = None  # the one device whose chip select is asserted
+
+    def select(self, device: MockSpiDevice | None) -> None:
+        """Assert ``device``'s chip select (None: release all); one at a time, as on a real bus."""
+        if self.selected is device:
+            return
+        if self.selected is not None:
+            self.selected.model.deselect()
+        self.selected = device
+        if device is not None:
+            device.model.select()
 
     def add_device(self, chip_select: int, model: SpiTarget, *, max_speed_hz: int | None = None,
                    gpio_chip_select: bool = False) -> MockSpiDevice:  # fmt: skip
@@ -77,7 +91,8 @@ class MockSpiDevice:
         self.bits_per_word = 8
         self.speed_hz = speed_hz
         self.gpio_cs = gpio_cs
-        self.cs_held = False
+        self.max_speed_hz = speed_hz
+        self.open_count = 0
 
     def __repr__(self) -> str:
         return f"<MockSpiDevice {self.dev_path} {type(self.model).__name__}>"
@@ -88,10 +103,14 @@ class MockSpiDevice:
         return [r for r in self.bus.records if r.chip_select == self.chip_select]
 
     def open(self, board: Board, flags: int) -> MockFile:
+        self.open_count += 1
         return _SpidevFile(self)
 
     def setup(self, mode: int) -> int:
-        """spi_setup() for a new mode: drop unsupported bus widths, refuse other unknown bits."""
+        """spi_setup() for a new mode: drop unsupported bus widths, refuse other unknown bits.
+        Like every spi_setup(), it releases a chip select left asserted."""
+        if self.bus.selected is self:
+            self.bus.select(None)
         if self.gpio_cs:
             mode |= lib.SPI_CS_HIGH
         supported = self.bus.mode_bits | lib.SPI_CS_WORD
@@ -100,6 +119,9 @@ class MockSpiDevice:
             return -errno.EINVAL
         if mode & lib.SPI_3WIRE and mode & WIDE_BITS:
             return -errno.EINVAL
+        for dual, quad in ((lib.SPI_TX_DUAL, lib.SPI_TX_QUAD), (lib.SPI_RX_DUAL, lib.SPI_RX_QUAD)):
+            if mode & dual and mode & quad:
+                return -errno.EINVAL  # "can not select any two of dual, quad and no-rx/tx at the same time"
         self.mode = mode
         return 0
 
@@ -123,6 +145,13 @@ class _SpidevFile(MockFile):
         super().__init__()
         self.device = device
 
+    def release(self) -> None:
+        device = self.device
+        device.open_count -= 1
+        if not device.open_count:
+            device.speed_hz = device.max_speed_hz  # spidev restores the device's speed on last close
+        super().release()
+
     def ioctl(self, request: int, arg: Any) -> int:
         device = self.device
         if request == lib.SPI_IOC_RD_MODE:
@@ -136,7 +165,7 @@ class _SpidevFile(MockFile):
         elif request == lib.SPI_IOC_RD_MAX_SPEED_HZ:
             arg[0] = device.speed_hz
         elif request in (lib.SPI_IOC_WR_MODE, lib.SPI_IOC_WR_MODE32):
-            if arg[0] & ~USER_MASK:
+            if arg[0] & ~SPIDEV_MODE_MASK:
                 return -errno.EINVAL
             return device.setup(arg[0])  # the 8-bit ioctl clears the upper user bits too, as spidev does
         elif request == lib.SPI_IOC_WR_LSB_FIRST:
@@ -147,10 +176,12 @@ class _SpidevFile(MockFile):
             if not 1 <= bits <= 32:
                 return -errno.EINVAL
             device.bits_per_word = bits
+            return device.setup(device.mode)
         elif request == lib.SPI_IOC_WR_MAX_SPEED_HZ:
             if arg[0] == 0:
                 return -errno.EINVAL
             device.speed_hz = arg[0]
+            return device.setup(device.mode)
         elif request & ~(0x3FFF << 16) == MESSAGE_BASE:
             return self._message(arg, (request >> 16) & 0x3FFF)
         else:
@@ -172,14 +203,17 @@ class _SpidevFile(MockFile):
         tx_total = rx_total = 0
         for i in range(count):
             t = transfers[i]
-            tx_total += t.len if t.tx_buf else 0
-            rx_total += t.len if t.rx_buf else 0
+            aligned = -(-t.len // DMA_MINALIGN) * DMA_MINALIGN
+            tx_total += aligned if t.tx_buf else 0
+            rx_total += aligned if t.rx_buf else 0
             if tx_total > bufsiz or rx_total > bufsiz:
                 return -errno.EMSGSIZE
             bits = t.bits_per_word or device.bits_per_word
             speed = min(t.speed_hz or device.speed_hz, bus.max_speed_hz)
             if not 1 <= bits <= 32 or t.len % _word_bytes(bits) or speed < bus.min_speed_hz:
                 return -errno.EINVAL
+            if device.mode & lib.SPI_3WIRE and t.tx_buf and t.rx_buf:
+                return -errno.EINVAL  # one shared data line: a transfer goes one way
             tx_nbits = (t.tx_nbits or 1) if t.tx_buf else 0
             rx_nbits = (t.rx_nbits or 1) if t.rx_buf else 0
             if (tx_nbits and _nbits_error(tx_nbits, device.mode, lib.SPI_TX_DUAL, lib.SPI_TX_QUAD, lib.SPI_TX_OCTAL)) \
@@ -189,19 +223,28 @@ class _SpidevFile(MockFile):
             plan.append((t, bits, speed, tx_nbits, rx_nbits))
         total = 0
         for index, (t, bits, speed, tx_nbits, rx_nbits) in enumerate(plan):
-            if not device.cs_held:
-                device.model.select()
-                device.cs_held = True
-            tx = bytes(ffi.buffer(ffi.cast("void *", t.tx_buf), t.len)) if t.tx_buf else bytes(t.len)
-            rx = device.model.exchange(tx)
-            if t.rx_buf:
-                ffi.memmove(ffi.cast("void *", t.rx_buf), rx, t.len)
+            bus.select(None if device.mode & lib.SPI_NO_CS else device)
+            tx = rx = b""
+            if t.len and (t.tx_buf or t.rx_buf):  # a transfer with neither buffer clocks nothing
+                tx = bytes(ffi.buffer(ffi.cast("void *", t.tx_buf), t.len)) if t.tx_buf else bytes(t.len)
+                rx = self._clock(tx)
+                if t.rx_buf:
+                    ffi.memmove(ffi.cast("void *", t.rx_buf), rx, t.len)
             bus.records.append(SpiRecord(device.chip_select, device.mode, speed, bits, t.len, tx, rx,
                                          bool(t.cs_change), t.delay_usecs, t.word_delay_usecs, tx_nbits,
                                          rx_nbits))  # fmt: skip
             total += t.len
             last = index == len(plan) - 1
             if t.cs_change != last:  # cs_change releases CS between transfers, or keeps it after the last
-                device.model.deselect()
-                device.cs_held = False
+                bus.select(None)
         return total
+
+    def _clock(self, tx: bytes) -> bytes:
+        """The bytes on MISO while ``tx`` goes out: the selected device answers, an unselected bus
+        floats high, and SPI_LOOP feeds MOSI back inside the controller."""
+        device = self.device
+        if device.bus.selected is device or isinstance(device.model, Loopback):
+            rx = device.model.exchange(tx)
+        else:
+            rx = b"\xff" * len(tx)
+        return tx if device.mode & lib.SPI_LOOP else rx

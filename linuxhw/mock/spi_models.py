@@ -34,7 +34,8 @@ class Loopback(SpiTarget):
 
 class SerialFlash(SpiTarget):
     """A W25Qxx-style NOR flash: JEDEC ID, status (BUSY, WEL), read, fast read, write enable,
-    page program (bits only clear, wrap within the 256-byte page), 4 KiB sector and chip erase.
+    page program (into a page buffer that wraps within the 256-byte page; bits only clear),
+    4 KiB sector erase (0x20) and chip erase (0xC7).
 
     After a program or erase, BUSY reads 1 for the next two status bytes; while busy, every
     command but read-status is ignored.
@@ -52,6 +53,7 @@ class SerialFlash(SpiTarget):
         self.write_enabled = False
         self.busy_reads = 0
         self._window = bytearray()
+        self._page = bytearray(b"\xff" * self.PAGE)
 
     def select(self) -> None:
         self._window = bytearray()
@@ -66,6 +68,13 @@ class SerialFlash(SpiTarget):
         index = len(self._window)
         self._window.append(byte)
         command = self._window[0]
+        if index == 0 and not self.busy_reads:
+            if command in (0x06, 0x04):
+                self.write_enabled = command == 0x06  # write enable/disable act at the opcode byte
+            elif command == 0x02:
+                self._page = bytearray(b"\xff" * self.PAGE)
+        if command == 0x02 and index >= 4 and not self.busy_reads:
+            self._page[(self._address() + index - 4) % self.PAGE] = byte  # a later byte replaces an earlier
         if command == 0x05 and index >= 1:
             status = int(self.write_enabled) << 1
             if self.busy_reads:
@@ -86,33 +95,29 @@ class SerialFlash(SpiTarget):
         if not window or (self.busy_reads and window[0] != 0x05):
             return
         command = window[0]
-        if command == 0x06:
-            self.write_enabled = True
-        elif command == 0x04:
-            self.write_enabled = False
-        elif command in (0x02, 0x20, 0xC7, 0x60) and self.write_enabled:
-            self._window = window
-            if self._modify(command, window):
-                self.busy_reads = self.BUSY_READS
-            self._window = bytearray()
-            self.write_enabled = False
+        if command in (0x02, 0x20, 0xC7):
+            if self.write_enabled:
+                self._window = window
+                if self._modify(command, window):
+                    self.busy_reads = self.BUSY_READS
+                self._window = bytearray()
+            self.write_enabled = False  # cleared whether or not the command took effect
 
     def _modify(self, command: int, window: bytearray) -> bool:
         """Program or erase; True if it happened (the address was complete)."""
-        if command in (0xC7, 0x60):
+        if command == 0xC7:
             self.memory[:] = b"\xff" * len(self.memory)
             return True
-        if len(window) < 4:
-            return False
+        if len(window) < (4 if command == 0x20 else 5):
+            return False  # an erase needs its address, a program at least one data byte
         address = self._address()
         if command == 0x20:
             start = address & ~(self.SECTOR - 1)
             self.memory[start : start + self.SECTOR] = b"\xff" * self.SECTOR
             return True
         page = address & ~(self.PAGE - 1)
-        for i, byte in enumerate(window[4:]):
-            target = page | ((address + i) & (self.PAGE - 1))
-            self.memory[target] &= byte
+        for offset, byte in enumerate(self._page):
+            self.memory[page + offset] &= byte
         return True
 
 

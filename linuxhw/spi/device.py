@@ -25,7 +25,8 @@ DEFAULT_BUFSIZ = 4096
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
 HINTS = {
-    errno.EMSGSIZE: "the message exceeds spidev's bufsiz",
+    errno.EMSGSIZE: "the message exceeds spidev's bufsiz (each transfer counts rounded up to the DMA alignment, "
+    "8 bytes on x86-64 and up to 128 on arm64)",
     errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
     errno.ETIMEDOUT: "the controller timed out",
 }

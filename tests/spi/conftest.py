@@ -52,7 +52,7 @@ class SpiWorld:
             bus = self.board.add_spi_bus()
             self._mock_bus = bus
             bus.add_device(0, Loopback())
-            bus.add_device(1, SerialFlash())
+            bus.add_device(1, SerialFlash(), max_speed_hz=25_000_000)  # as the kernel module has it
             self.backend: linuxhw.Backend = self.board
             self.loopback_path, self.flash_path = "/dev/spidev0.0", "/dev/spidev0.1"
         else:

@@ -1,0 +1,64 @@
+"""Conformance: what the SPI core and spidev accept, refuse or quietly change, as measured on 6.12."""
+
+from __future__ import annotations
+
+import errno
+
+import pytest
+
+from linuxhw import DeviceError, spi
+from linuxhw.spi import Message, Mode, Transfer
+
+
+def test_modes_spidev_refuses(loopback: spi.Device) -> None:
+    for refused in (Mode.CS_WORD, Mode.MOSI_IDLE_HIGH, Mode.TX_DUAL | Mode.TX_QUAD, Mode.THREE_WIRE | Mode.RX_DUAL):
+        with pytest.raises(DeviceError) as info:
+            loopback.mode = refused
+        assert info.value.errno == errno.EINVAL
+        assert loopback.mode == Mode.MODE_0  # unchanged
+    loopback.mode = Mode.MOSI_IDLE_LOW | Mode.MODE_2
+    assert loopback.mode == Mode.MOSI_IDLE_LOW | Mode.MODE_2
+
+
+def test_three_wire_transfers_go_one_way(loopback: spi.Device) -> None:
+    loopback.mode = Mode.THREE_WIRE
+    loopback.write(b"out")
+    with pytest.raises(DeviceError, match="Invalid argument"):
+        loopback.transfer(b"both")
+
+
+def test_speed_limits(world: object, loopback: spi.Device) -> None:
+    loopback.transfer(Transfer(b"x", speed_hz=100_000_000))  # above the controller's 50 MHz: clamped
+    with pytest.raises(DeviceError, match="Invalid argument"):
+        loopback.transfer(Transfer(b"x", speed_hz=999))  # below its 1 kHz minimum
+
+
+def test_bufsiz_counts_aligned_transfers(loopback: spi.Device) -> None:
+    loopback.transfer(Message([Transfer(bytes(2048)), Transfer(bytes(2048))]))
+    with pytest.raises(DeviceError, match="rounded up to the DMA alignment") as info:
+        loopback.transfer(Message([Transfer(bytes(2049)), Transfer(bytes(2047))]))
+    assert info.value.errno == errno.EMSGSIZE
+
+
+def test_loop_mode_echoes_even_the_flash(flash: spi.Device) -> None:
+    flash.mode = Mode.LOOP
+    assert flash.transfer(b"\x9f\x00\x00\x00") == b"\x9f\x00\x00\x00"
+    flash.mode = Mode.MODE_0
+    assert flash.write_then_read(b"\x9f", 3) == b"\xef\x40\x11"
+
+
+def test_no_cs_never_selects_the_flash(flash: spi.Device) -> None:
+    flash.mode = Mode.NO_CS
+    assert flash.transfer(b"\x9f\x00\x00\x00") == b"\xff" * 4
+    flash.mode = Mode.MODE_0
+
+
+def test_default_speed_is_the_device_maximum(world: object) -> None:
+    from tests.spi.conftest import SpiWorld
+
+    assert isinstance(world, SpiWorld)
+    with spi.Device(world.flash_path) as flash:
+        assert flash.max_speed_hz == 25_000_000
+        world.clear_wire()
+        flash.write_then_read(b"\x9f", 3)
+        assert {w.speed_hz for w in world.wire()} == {25_000_000}
