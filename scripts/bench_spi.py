@@ -16,6 +16,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import linuxhw
@@ -51,7 +52,7 @@ def run(backend: str, calls: int, repeats: int) -> dict[str, Any]:
     with spi.Device(path, max_speed_hz=50_000_000) as dev:
         peer = None
         if backend == "real":
-            import spidev  # type: ignore[import-untyped, unused-ignore]
+            import spidev
 
             peer = spidev.SpiDev()
             bus, cs = (int(n) for n in path.removeprefix("/dev/spidev").split("."))
@@ -65,13 +66,13 @@ def run(backend: str, calls: int, repeats: int) -> dict[str, Any]:
             as_list = list(data)
             n = max(1, calls // (1 + size // 1024))
             row = {
-                "linuxhw_transfer": per_call_us(lambda d=data: dev.transfer(d), n, repeats),
-                "linuxhw_write": per_call_us(lambda d=data: dev.write(d), n, repeats),
+                "linuxhw_transfer": per_call_us(partial(dev.transfer, data), n, repeats),
+                "linuxhw_write": per_call_us(partial(dev.write, data), n, repeats),
             }
             if peer is not None:
-                row["spidev_xfer2"] = per_call_us(lambda lst=as_list: peer.xfer2(lst), n, repeats)
-                row["spidev_xfer3"] = per_call_us(lambda d=data: peer.xfer3(d), n, repeats)
-                row["spidev_writebytes2"] = per_call_us(lambda d=data: peer.writebytes2(d), n, repeats)
+                row["spidev_xfer2"] = per_call_us(partial(peer.xfer2, as_list), n, repeats)
+                row["spidev_xfer3"] = per_call_us(partial(peer.xfer3, data), n, repeats)
+                row["spidev_writebytes2"] = per_call_us(partial(peer.writebytes2, data), n, repeats)
                 fastest = min(row["spidev_xfer2"], row["spidev_xfer3"])
                 row["full_duplex_speedup_vs_fastest"] = fastest / row["linuxhw_transfer"]
                 row["full_duplex_speedup_vs_xfer2"] = row["spidev_xfer2"] / row["linuxhw_transfer"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Optional
 
 from linuxhw._events import EventReader, EventStream
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
+from linuxhw._nodes import node_path, unique_by_name
 from linuxhw._uapi import ffi, lib
 from linuxhw.errors import DeviceError, device_error
 from linuxhw.gpio._config import fill_line_config
@@ -263,40 +264,21 @@ def chip_paths(backend: Backend | None = None) -> list[str]:
 
 
 def resolve_chip_path(backend: Backend, chip: int | str | os.PathLike[str]) -> str:
-    """Turn a chip number, path, kernel name or label into a device path."""
-    if isinstance(chip, bool):
-        raise TypeError(f"chip must be a number, path, name or label, not {chip!r}")
-    if isinstance(chip, int):
-        if chip < 0:
-            raise ValueError(f"chip number must be >= 0, not {chip}")
-        return f"/dev/gpiochip{chip}"
-    if isinstance(chip, os.PathLike):
-        return os.fspath(chip)
-    if not isinstance(chip, str) or not chip:
-        raise TypeError(f"chip must be a number, path, name or label, not {chip!r}")
-    if "/" in chip:
-        return chip
+    """Turn a chip number, path, kernel name (gpiochipN) or label into a device path."""
+    path = node_path(chip, "gpiochip", "GPIO chip")
+    if path is not None:
+        return path
+    name = str(chip)  # node_path() returned None: a plain name
     paths = chip_paths(backend)
-    by_name = [p for p in paths if os.path.basename(p) == chip]
-    if by_name:
-        return by_name[0]
-    matches = []
-    labels = []
+    if any(os.path.basename(p) == name for p in paths):
+        return f"/dev/{name}"
+    return unique_by_name(name, _labels(backend, paths), "GPIO chip")
+
+
+def _labels(backend: Backend, paths: list[str]) -> Iterator[tuple[str, str]]:
     for path in paths:
         try:
             with Chip(path, backend=backend) as candidate:
-                labels.append(candidate.label)
-                if candidate.label == chip:
-                    matches.append(path)
+                yield path, candidate.label
         except DeviceError:
             continue
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise ValueError(f"GPIO chip label {chip!r} is not unique: {', '.join(matches)}")
-    raise device_error(
-        errno.ENOENT,
-        chip,
-        "find GPIO chip",
-        f"no chip named or labelled {chip!r}; labels here: {', '.join(labels) or 'none'}",
-    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._kernel.real import natural_key
+from linuxhw._nodes import node_path, unique_by_name
 from linuxhw._uapi import ffi, lib
 from linuxhw._worker import FifoWorker
 from linuxhw.errors import DeviceError, NoAckError, UnsupportedError, device_error
@@ -318,30 +319,11 @@ class Bus(Handle):
 
 
 def _resolve_bus_path(backend: Backend, bus: int | str | os.PathLike[str]) -> str:
-    if isinstance(bus, bool):
-        raise TypeError(f"bus must be a number, a path or an adapter name, not {bus!r}")
-    if isinstance(bus, int):
-        if bus < 0:
-            raise ValueError(f"bus number must be >= 0, not {bus}")
-        return f"/dev/i2c-{bus}"
-    if isinstance(bus, os.PathLike):
-        return os.fspath(bus)
-    if not isinstance(bus, str) or not bus:
-        raise TypeError(f"bus must be a number, a path or an adapter name, not {bus!r}")
-    if "/" in bus:
-        return bus
-    matches = [path for path in bus_paths(backend) if backend.device_attribute(path, "name") == bus]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise ValueError(f"I2C adapter name {bus!r} is not unique: {', '.join(matches)}")
-    names = [backend.device_attribute(path, "name") or "?" for path in bus_paths(backend)]
-    raise device_error(
-        errno.ENOENT,
-        bus,
-        "find I2C adapter",
-        f"no adapter named {bus!r}; adapters here: {', '.join(names) or 'none (modprobe i2c-dev?)'}",
-    )
+    path = node_path(bus, "i2c-", "I2C adapter")
+    if path is not None:
+        return path
+    candidates = ((p, backend.device_attribute(p, "name") or "") for p in bus_paths(backend))
+    return unique_by_name(str(bus), candidates, "I2C adapter")
 
 
 def buses(backend: Backend | None = None) -> list[BusInfo]:

@@ -30,7 +30,7 @@ def test_chips_lists_each_chip(sim: GpioSimulator) -> None:
 
 def test_unknown_chip_is_not_found(sim: GpioSimulator) -> None:
     sim.add_chip(4)
-    with pytest.raises(DeviceNotFoundError, match="no chip named or labelled 'no-such-label'"):
+    with pytest.raises(DeviceNotFoundError, match="no GPIO chip named 'no-such-label'"):
         gpio.Chip("no-such-label")
     with pytest.raises(DeviceNotFoundError) as info:
         gpio.Chip("/dev/gpiochip999")

@@ -34,7 +34,7 @@ def test_buses_lists_adapters_with_functionality(world: I2cWorld) -> None:
 
 
 def test_unknown_adapter_name(world: I2cWorld) -> None:
-    with pytest.raises(DeviceNotFoundError, match="no adapter named 'nope'"):
+    with pytest.raises(DeviceNotFoundError, match="no I2C adapter named 'nope'"):
         i2c.Bus("nope")
 
 

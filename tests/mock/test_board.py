@@ -111,7 +111,7 @@ def test_pre_5_10_kernel_is_told_it_needs_the_v2_uapi() -> None:
     board.add_gpio_chip(2).pre_v2_kernel = True
     with linuxhw.use_backend(board), gpio.Chip(0) as chip:
         assert chip.num_lines == 2  # the v1 chip-info ioctl still answers
-        with pytest.raises(linuxhw.UnsupportedError, match="uAPI v2 needs Linux 5.10 or newer"):
+        with pytest.raises(linuxhw.UnsupportedError, match=r"uAPI v2 needs Linux 5\.10 or newer"):
             chip.line_info(0)
-        with pytest.raises(linuxhw.UnsupportedError, match="uAPI v2 needs Linux 5.10 or newer"):
+        with pytest.raises(linuxhw.UnsupportedError, match=r"uAPI v2 needs Linux 5\.10 or newer"):
             chip.request_lines({0: None})
