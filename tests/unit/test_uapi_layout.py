@@ -1,16 +1,15 @@
 """The compiled uAPI agrees with the kernel headers: a C program built here prints sizes, offsets and
-ioctl numbers straight from <linux/gpio.h>, and they must equal what linuxhw._uapi exposes."""
+ioctl numbers straight from <linux/gpio.h>, <linux/i2c-dev.h> and <linux/spi/spidev.h>, and they must
+equal what linuxhw._uapi exposes."""
 
 from __future__ import annotations
-
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from linuxhw._uapi import ffi, lib
+from tests.unit.uapi_facts import c_program, header_facts
 
+HEADERS = ["linux/gpio.h", "linux/i2c.h", "linux/i2c-dev.h", "linux/spi/spidev.h"]
 STRUCTS = {
     "gpiochip_info": ["name", "label", "lines"],
     "gpio_v2_line_values": ["bits", "mask"],
@@ -21,55 +20,53 @@ STRUCTS = {
     "gpio_v2_line_info": ["name", "consumer", "offset", "num_attrs", "flags", "attrs", "padding"],
     "gpio_v2_line_info_changed": ["info", "timestamp_ns", "event_type", "padding"],
     "gpio_v2_line_event": ["timestamp_ns", "id", "offset", "seqno", "line_seqno", "padding"],
+    "i2c_msg": ["addr", "flags", "len", "buf"],
+    "i2c_smbus_ioctl_data": ["read_write", "command", "size", "data"],
+    "i2c_rdwr_ioctl_data": ["msgs", "nmsgs"],
+    "spi_ioc_transfer": [
+        "tx_buf",
+        "rx_buf",
+        "len",
+        "speed_hz",
+        "delay_usecs",
+        "bits_per_word",
+        "cs_change",
+        "tx_nbits",
+        "rx_nbits",
+        "word_delay_usecs",
+        "pad",
+    ],
 }
 CONSTANTS = [
-    "GPIO_GET_CHIPINFO_IOCTL",
-    "GPIO_GET_LINEINFO_UNWATCH_IOCTL",
-    "GPIO_V2_GET_LINEINFO_IOCTL",
-    "GPIO_V2_GET_LINEINFO_WATCH_IOCTL",
-    "GPIO_V2_GET_LINE_IOCTL",
-    "GPIO_V2_LINE_SET_CONFIG_IOCTL",
-    "GPIO_V2_LINE_GET_VALUES_IOCTL",
-    "GPIO_V2_LINE_SET_VALUES_IOCTL",
-    "GPIO_V2_LINE_FLAG_ACTIVE_LOW",
-    "GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE",
-    "GPIO_V2_LINE_ATTR_ID_DEBOUNCE",
-    "GPIO_V2_LINES_MAX",
-]
-
-
-def _c_program() -> str:
-    lines = ["#include <stdio.h>", "#include <stddef.h>", "#include <linux/gpio.h>", "int main(void) {"]
-    for struct, fields in STRUCTS.items():
-        lines.append(f'printf("{struct} %zu\\n", sizeof(struct {struct}));')
-        lines += [f'printf("{struct}.{f} %zu\\n", offsetof(struct {struct}, {f}));' for f in fields]
-    lines += [f'printf("{name} %llu\\n", (unsigned long long)({name}));' for name in CONSTANTS]
-    lines += ["return 0;", "}"]
-    return "\n".join(lines)
+    "GPIO_GET_CHIPINFO_IOCTL", "GPIO_GET_LINEINFO_UNWATCH_IOCTL", "GPIO_V2_GET_LINEINFO_IOCTL",
+    "GPIO_V2_GET_LINEINFO_WATCH_IOCTL", "GPIO_V2_GET_LINE_IOCTL", "GPIO_V2_LINE_SET_CONFIG_IOCTL",
+    "GPIO_V2_LINE_GET_VALUES_IOCTL", "GPIO_V2_LINE_SET_VALUES_IOCTL", "GPIO_V2_LINE_FLAG_ACTIVE_LOW",
+    "GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE", "GPIO_V2_LINE_ATTR_ID_DEBOUNCE", "GPIO_V2_LINES_MAX",
+    "I2C_RDWR", "I2C_SMBUS", "I2C_SLAVE", "I2C_SLAVE_FORCE", "I2C_FUNCS", "I2C_PEC", "I2C_TENBIT",
+    "I2C_M_RECV_LEN", "I2C_FUNC_SMBUS_READ_BLOCK_DATA", "I2C_SMBUS_BLOCK_PROC_CALL", "I2C_RDWR_IOCTL_MAX_MSGS",
+    "SPI_IOC_WR_MODE32", "SPI_IOC_RD_MODE32", "SPI_IOC_WR_MAX_SPEED_HZ", "SPI_IOC_RD_BITS_PER_WORD",
+    "SPI_IOC_MESSAGE(1)", "SPI_IOC_MESSAGE(511)", "SPI_TX_OCTAL", "SPI_3WIRE",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def header_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.fail("a C compiler is needed to check the uAPI layout (apt-get install gcc)")
-    work: Path = tmp_path_factory.mktemp("uapi")
-    (work / "facts.c").write_text(_c_program())
-    subprocess.run([compiler, "-o", str(work / "facts"), str(work / "facts.c")], check=True)
-    out = subprocess.run([str(work / "facts")], check=True, capture_output=True, text=True).stdout
-    return {key: int(value) for key, value in (line.split() for line in out.splitlines())}
+def facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
+    return header_facts(c_program(HEADERS, STRUCTS, CONSTANTS), tmp_path_factory.mktemp("uapi"))
 
 
 @pytest.mark.parametrize("struct", sorted(STRUCTS))
-def test_struct_layout_matches_headers(struct: str, header_facts: dict[str, int]) -> None:
-    assert ffi.sizeof(f"struct {struct}") == header_facts[struct]
+def test_struct_layout_matches_headers(struct: str, facts: dict[str, int]) -> None:
+    assert ffi.sizeof(f"struct {struct}") == facts[struct]
     for field in STRUCTS[struct]:
-        assert ffi.offsetof(f"struct {struct}", field) == header_facts[f"{struct}.{field}"], field
+        assert ffi.offsetof(f"struct {struct}", field) == facts[f"{struct}.{field}"], field
 
 
 @pytest.mark.parametrize("name", CONSTANTS)
-def test_constants_match_headers(name: str, header_facts: dict[str, int]) -> None:
-    assert getattr(lib, name) == header_facts[name]
+def test_constants_match_headers(name: str, facts: dict[str, int]) -> None:
+    if name.startswith("SPI_IOC_MESSAGE("):
+        assert lib.lhw_spi_ioc_message(int(name[16:-1])) == facts[name]
+    else:
+        assert getattr(lib, name) == facts[name]
 
 
 def test_known_x86_64_values() -> None:
@@ -80,3 +77,6 @@ def test_known_x86_64_values() -> None:
     assert ffi.sizeof("struct gpio_v2_line_event") == 48
     assert lib.GPIO_V2_GET_LINE_IOCTL == 0xC250B407
     assert lib.GPIO_V2_LINE_GET_VALUES_IOCTL == 0xC010B40E
+    assert ffi.sizeof("struct spi_ioc_transfer") == 32
+    assert lib.lhw_spi_ioc_message(1) == 0x40206B00
+    assert lib.I2C_RDWR == 0x0707

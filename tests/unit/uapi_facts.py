@@ -1,0 +1,43 @@
+"""Ask the C compiler what the kernel headers say: sizes, field offsets and constant values."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+
+def c_program(headers: Sequence[str], structs: Mapping[str, Sequence[str]], constants: Sequence[str],
+              guard: str = "", guarded_structs: Mapping[str, Sequence[str]] | None = None,
+              guarded_constants: Sequence[str] = ()) -> str:  # fmt: skip
+    """A program printing ``name value`` lines; the guarded part only where ``#ifdef guard`` holds."""
+
+    def body(structs: Mapping[str, Sequence[str]], constants: Sequence[str]) -> list[str]:
+        lines = []
+        for struct, fields in structs.items():
+            lines.append(f'printf("{struct} %zu\\n", sizeof(struct {struct}));')
+            lines += [f'printf("{struct}.{f} %zu\\n", offsetof(struct {struct}, {f}));' for f in fields]
+        lines += [f'printf("{name} %llu\\n", (unsigned long long)({name}));' for name in constants]
+        return lines
+
+    lines = ["#define _GNU_SOURCE", "#include <stdio.h>", "#include <stddef.h>"]
+    lines += [f"#include <{header}>" for header in headers]
+    lines += ["int main(void) {", *body(structs, constants)]
+    if guard:
+        lines += [f"#ifdef {guard}", *body(guarded_structs or {}, guarded_constants), "#endif"]
+    lines += ["return 0;", "}"]
+    return "\n".join(lines)
+
+
+def header_facts(source: str, work: Path) -> dict[str, int]:
+    """Compile and run ``source``; its ``name value`` lines as a dict."""
+    compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None:
+        pytest.fail("a C compiler is needed to check the uAPI layout (apt-get install gcc)")
+    (work / "facts.c").write_text(source)
+    subprocess.run([compiler, "-o", str(work / "facts"), str(work / "facts.c")], check=True)
+    out = subprocess.run([str(work / "facts")], check=True, capture_output=True, text=True).stdout
+    return {key: int(value) for key, value in (line.split() for line in out.splitlines())}
