@@ -1,56 +1,123 @@
-"""Argument parsing, backend selection and exit codes shared by every subcommand."""
+"""Probe a board and poke its GPIO, I2C, SPI and DMA-BUF devices from the shell.
+
+Exit status: 0 ok, 1 the operation failed, 2 usage error, 130 stopped by Ctrl-C (SIGINT),
+143 stopped by SIGTERM, 141 the reader of the output went away (SIGPIPE).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
-from collections.abc import Sequence
-from typing import Any, Callable
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
 import linuxhw
-from linuxhw.cli import gpio_cmd, probe_cmd
-from linuxhw.errors import DeviceError
+from linuxhw._kernel import Backend
+from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
+from linuxhw.cli.errors import OperationFailed, UsageError
+from linuxhw.cli.output import describe_error
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_SIGPIPE, EXIT_INTERRUPTED, EXIT_TERMINATED = 141, 130, 143
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind like Ctrl-C so every line and fd is released on the way out."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="linuxhw", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument(
         "--backend",
         choices=("real", "mock"),
         default=os.environ.get("LINUXHW_BACKEND") or "real",
         help="talk to the kernel (real) or to the demo board (mock); default: $LINUXHW_BACKEND or real",
     )
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON (JSON lines for streams)")
+    parser.add_argument("--version", action="version", version=f"linuxhw {linuxhw.__version__}")
+    # Read commands also take --json after the command; SUPPRESS keeps the global one when absent.
+    json_option = argparse.ArgumentParser(add_help=False)
+    json_option.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    probe_cmd.register(commands)
-    gpio_cmd.register(commands)
+    for module in (probe_cmd, gpio_cmd, i2c_cmd, spi_cmd, dma_cmd):
+        module.register(commands, json_option)
     return parser
 
 
-def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
-    """Print ``data`` as JSON with --json, else as the text ``text(data)`` renders."""
-    print(json.dumps(data, indent=2) if args.json else text(data))
+def _error(args: argparse.Namespace | None, message: str) -> None:
+    prog = getattr(args, "prog", None) or "linuxhw"
+    print(f"{prog}: error: {message}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; 0 ok, 1 the operation failed, 2 usage error."""
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Turn SIGTERM into an exception while a command runs (main thread only: that is where signals land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _silence_stdout() -> None:
+    """After EPIPE, point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command and map its outcome to an exit status."""
+    try:
+        with _sigterm_unwinds():
+            return int(args.run(args) or EXIT_OK)
+    except (UsageError, ValueError, TypeError) as exc:  # bad arguments, caught before any syscall
+        _error(args, str(exc))
+        return EXIT_USAGE
+    except OperationFailed as exc:
+        _error(args, str(exc))
+        return EXIT_FAILED
+    except LookupError as exc:  # a named line, chip or device that is not there
+        _error(args, str(exc.args[0]) if exc.args else str(exc))
+        return EXIT_FAILED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_SIGPIPE
+    except OSError as exc:  # DeviceError and friends: the kernel said no
+        _error(args, describe_error(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
+
+
+def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -> int:
+    """Run ``linuxhw`` with ``argv`` (default: sys.argv[1:]) and return the exit status.
+
+    ``backend`` replaces the one --backend names (tests pass a prepared mock board).
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
-        return int(exc.code or 0)
-    linuxhw.set_backend(args.backend)
-    try:
-        return int(args.run(args) or EXIT_OK)
-    except (ValueError, TypeError, LookupError) as exc:
-        print(f"linuxhw: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except (DeviceError, OSError) as exc:
-        print(f"linuxhw: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    selected: Backend | str = backend if backend is not None else args.backend
+    with linuxhw.use_backend(selected):
+        return run(args)

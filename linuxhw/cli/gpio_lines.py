@@ -1,0 +1,124 @@
+"""Naming GPIO lines on the command line: ``NAME``, ``CHIP:OFFSET``, ``CHIP:NAME``, or offsets with --chip.
+
+A chip is a number, a path, a kernel name (gpiochip0) or a label (pinctrl-bcm2711); a bare
+name is looked up across every chip and must be unique on the system.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from linuxhw import gpio
+from linuxhw.cli.errors import UsageError
+from linuxhw.errors import DeviceNotFoundError
+from linuxhw.gpio import Bias, Drive
+from linuxhw.gpio.chip import chip_paths
+
+BIASES = {"as-is": Bias.AS_IS, "pull-up": Bias.PULL_UP, "pull-down": Bias.PULL_DOWN, "disabled": Bias.DISABLED}
+DRIVES = {d.value: d for d in Drive}
+
+
+@dataclass(frozen=True)
+class LineRef:
+    """A line the user named, resolved to its chip and offset."""
+
+    spec: str
+    chip_path: str
+    chip_name: str
+    offset: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        """``GPIO22 (gpiochip0:22)``, or ``gpiochip0:22`` for an unnamed line."""
+        where = f"{self.chip_name}:{self.offset}"
+        return f"{self.name} ({where})" if self.name else where
+
+
+def open_chip(spec: str) -> gpio.Chip:
+    """A chip by number, path, kernel name or label."""
+    return gpio.Chip(int(spec) if spec.isdigit() else spec)
+
+
+class LineResolver:
+    """Resolves line specs, reading every chip's line names at most once per command."""
+
+    def __init__(self, chip: str | None = None) -> None:
+        self.chip = chip
+        self._names: dict[str, list[LineRef]] | None = None
+
+    def _index(self) -> dict[str, list[LineRef]]:
+        if self._names is None:
+            names: dict[str, list[LineRef]] = {}
+            for path in chip_paths():
+                with gpio.Chip(path) as chip:
+                    for info in chip.line_infos():
+                        if info.name:
+                            ref = LineRef(info.name, path, chip.name, info.offset, info.name)
+                            names.setdefault(info.name, []).append(ref)
+            self._names = names
+        return self._names
+
+    def _on_chip(self, chip_spec: str, line: str, spec: str) -> LineRef:
+        with open_chip(chip_spec) as chip:
+            if line.isdigit():
+                offset = chip.line_offset(int(line))  # out of range: ValueError, a usage error
+            else:
+                try:
+                    offset = chip.line_offset(line)
+                except ValueError as exc:  # no such name (or not unique) on this chip
+                    raise LookupError(str(exc)) from None
+            return LineRef(spec, chip.path, chip.name, offset, chip.line_info(offset).name)
+
+    def resolve(self, spec: str) -> LineRef:
+        if not spec:
+            raise UsageError("a line name must not be empty")
+        if self.chip is not None:
+            return self._on_chip(self.chip, spec, spec)
+        chip_spec, colon, line = spec.rpartition(":")
+        if colon and chip_spec and line:
+            try:
+                return self._on_chip(chip_spec, line, spec)
+            except (DeviceNotFoundError, LookupError):
+                if spec not in self._index():  # not a line whose name has a colon either
+                    raise
+        matches = self._index().get(spec, [])
+        if len(matches) > 1:
+            where = ", ".join(f"{m.chip_name}:{m.offset}" for m in matches)
+            raise LookupError(f"GPIO line name {spec!r} is not unique ({where}): name it as CHIP:OFFSET")
+        if not matches:
+            hint = f"; for offset {spec} use CHIP:{spec} or --chip CHIP" if spec.isdigit() else ""
+            raise LookupError(f"no GPIO line named {spec!r} on any chip{hint}")
+        found = matches[0]
+        return LineRef(spec, found.chip_path, found.chip_name, found.offset, found.name)
+
+    def resolve_all(self, specs: Sequence[str]) -> list[LineRef]:
+        """Resolve every spec; the same line named twice is a usage error."""
+        refs: list[LineRef] = []
+        seen: dict[tuple[str, int], str] = {}
+        for spec in specs:
+            ref = self.resolve(spec)
+            key = (ref.chip_path, ref.offset)
+            if key in seen:
+                raise UsageError(f"{spec!r} and {seen[key]!r} are the same line ({ref.chip_name}:{ref.offset})")
+            seen[key] = spec
+            refs.append(ref)
+        return refs
+
+
+def by_chip(refs: Sequence[LineRef]) -> dict[str, list[LineRef]]:
+    """Group lines by chip path, keeping the order the user gave."""
+    groups: dict[str, list[LineRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.chip_path, []).append(ref)
+    return groups
+
+
+def add_line_options(parser: argparse.ArgumentParser, bias: bool = True) -> None:
+    """--chip and --active-low (and --bias): options every line-taking command shares."""
+    parser.add_argument("-c", "--chip", help="the chip of the lines (number, path, name or label): offsets allowed")
+    parser.add_argument("-l", "--active-low", action="store_true", help="treat the lines as active-low")
+    if bias:
+        parser.add_argument("-b", "--bias", choices=tuple(BIASES), default="as-is", help="pull resistor")

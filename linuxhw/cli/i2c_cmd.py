@@ -1,0 +1,16 @@
+"""``linuxhw i2c``: list, detect, get, set, dump, transfer — i2c-tools' commands, arguments and output."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from linuxhw.cli import i2c_detect, i2c_dump, i2c_rw, i2c_transfer
+
+
+def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("i2c", help="I2C adapters and devices", description=__doc__)
+    sub = parser.add_subparsers(dest="i2c_command", required=True, metavar="I2C_COMMAND")
+    parents = [json_option]
+    for module in (i2c_detect, i2c_rw, i2c_dump, i2c_transfer):
+        module.register(sub, parents)
