@@ -1,0 +1,106 @@
+"""``linuxhw gpio detect|info|find|get|set`` on the demo board."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+from linuxhw import gpio
+from linuxhw.mock import Board
+from tests.cli.conftest import Cli, gpio_chips, wait_until_used
+
+
+def test_detect(cli: Cli) -> None:
+    result = cli("gpio", "detect")
+    assert (result.status, result.lines) == (
+        0,
+        ["gpiochip0 [pinctrl-mock] (28 lines)", "gpiochip1 [mock-expander] (16 lines)"],
+    )
+
+
+def test_info_of_one_chip(cli: Cli) -> None:
+    result = cli("gpio", "info", "mock-expander")
+    assert result.status == 0
+    assert result.lines[0] == "gpiochip1 - 16 lines [mock-expander]:"
+    assert result.lines[1] == '\tline   0: "LED0"           [input]'
+    assert result.lines[8] == '\tline   7: "IRQ"            consumer="mock-irq-hog" [used, input]'
+    assert result.lines[9] == "\tline   8: unnamed          [input]"
+
+
+def test_info_json_of_every_chip(cli: Cli) -> None:
+    chips = json.loads(cli("gpio", "info", "--json").out)
+    assert [c["name"] for c in chips] == ["gpiochip0", "gpiochip1"]
+    irq = chips[1]["lines"][7]
+    assert irq["name"] == "IRQ" and irq["consumer"] == "mock-irq-hog" and irq["used"] is True
+    assert irq["direction"] == "input"
+
+
+def test_find(cli: Cli) -> None:
+    assert cli("gpio", "find", "GPIO17").out == "gpiochip0 17\n"
+    found = json.loads(cli("--json", "gpio", "find", "RELAY").out)
+    assert (found["chip"], found["chip_label"], found["offset"]) == ("gpiochip1", "mock-expander", 6)
+    missing = cli("gpio", "find", "NOPE")
+    assert missing.status == 1 and "no GPIO line named 'NOPE'" in missing.err
+
+
+def test_get_names_offsets_and_chip_option(cli: Cli, board: Board) -> None:
+    soc, expander = gpio_chips(board)
+    soc.set_pull(22, 1)
+    expander.set_pull(5, 1)
+    result = cli("gpio", "get", "GPIO22", "1:BTN0", "mock-expander:5", "gpiochip0:23")
+    assert result.out == "GPIO22=1 1:BTN0=0 mock-expander:5=1 gpiochip0:23=0\n"
+    assert cli("gpio", "get", "--chip", "1", "5", "BTN0").out == "5=1 BTN0=0\n"
+    assert cli("gpio", "get", "--active-low", "GPIO22").out == "GPIO22=0\n"
+    assert json.loads(cli("--json", "gpio", "get", "GPIO22", "GPIO23").out) == {"GPIO22": 1, "GPIO23": 0}
+
+
+def test_get_pull_up_bias(cli: Cli) -> None:
+    assert cli("gpio", "get", "--bias", "pull-up", "GPIO5").out == "GPIO5=1\n"
+
+
+def test_get_errors(cli: Cli) -> None:
+    busy = cli("gpio", "get", "IRQ")
+    assert busy.status == 1
+    assert "line 7 ('IRQ') is in use by consumer 'mock-irq-hog'" in busy.err and "[EBUSY]" in busy.err
+    offset = cli("gpio", "get", "17")
+    assert offset.status == 1 and "use CHIP:17 or --chip CHIP" in offset.err
+    out_of_range = cli("gpio", "get", "0:99")
+    assert out_of_range.status == 2 and "out of range" in out_of_range.err
+    twice = cli("gpio", "get", "GPIO17", "0:17")
+    assert twice.status == 2 and "are the same line" in twice.err
+
+
+def test_set_requests_outputs_and_releases_them(cli: Cli, board: Board) -> None:
+    with gpio.Chip(0, backend=board) as chip:
+        chip.watch_line_info("GPIO17")
+        result = cli("gpio", "set", "GPIO17=1", "LED0=on", "GPIO18=0")
+        assert (result.status, result.out, result.err) == (0, "", "")
+        requested, released = chip.read_info_event(timeout=1), chip.read_info_event(timeout=1)
+    assert requested is not None and released is not None
+    assert requested.type is gpio.InfoChangeType.REQUESTED
+    assert (requested.info.direction, requested.info.consumer) == (gpio.Direction.OUTPUT, "linuxhw-set")
+    assert released.type is gpio.InfoChangeType.RELEASED
+
+
+def test_set_hold_keeps_lines_until_the_time_is_up(cli: Cli, board: Board) -> None:
+    soc = gpio_chips(board)[0]
+    seen: list[int] = []
+
+    def watch() -> None:
+        wait_until_used(board, "/dev/gpiochip0", 17)
+        seen.append(soc.get_value(17))
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    result = cli("gpio", "set", "--hold-for", "300ms", "GPIO17=1")
+    thread.join()
+    assert result.status == 0
+    assert seen == [1]
+    assert "holding GPIO17 (gpiochip0:17)=1 until 0.3 s or Ctrl-C" in result.err
+    wait_until_used(board, "/dev/gpiochip0", 17, used=False)
+
+
+def test_set_rejects_bad_values_before_touching_lines(cli: Cli) -> None:
+    assert cli("gpio", "set", "GPIO17=2").status == 2
+    assert cli("gpio", "set", "=1").status == 2
+    assert cli("gpio", "set", "--hold", "--hold-for", "1", "GPIO17=1").status == 2

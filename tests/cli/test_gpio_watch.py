@@ -1,0 +1,200 @@
+"""``linuxhw gpio mon`` and ``gpio notify``: events as they happen, lost events, --count, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from linuxhw import gpio
+from linuxhw.mock import Board
+from tests.cli.conftest import REPO, Cli, gpio_chips, linuxhw_process, wait_until_used
+
+
+@contextmanager
+def in_thread(action: Callable[[], None]) -> Iterator[None]:
+    thread = threading.Thread(target=action, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join(10)
+
+
+def toggler(board: Board, offset: int, levels: list[int], hold_lock: bool = False) -> Callable[[], None]:
+    """Once the line is requested, drive its pull through ``levels`` (inside the board lock: all at once)."""
+    soc = gpio_chips(board)[0]
+
+    def drive() -> None:
+        wait_until_used(board, "/dev/gpiochip0", offset)
+        if hold_lock:
+            with board.lock:
+                for level in levels:
+                    soc.set_pull(offset, level)
+            return
+        for level in levels:
+            soc.set_pull(offset, level)
+            time.sleep(0.01)
+
+    return drive
+
+
+def test_mon_prints_each_edge_and_stops_after_count(cli: Cli, board: Board) -> None:
+    with in_thread(toggler(board, 22, [1, 0, 1])):
+        result = cli("gpio", "mon", "--count", "3", "GPIO22")
+    assert result.status == 0
+    assert "watching GPIO22 (gpiochip0:22) for both edges; Ctrl-C stops" in result.err
+    rows = [line.split() for line in result.lines]
+    assert [row[1] for row in rows] == ["rising", "falling", "rising"]
+    assert all(row[2:] == ["GPIO22", "(gpiochip0:22)"] for row in rows)
+    stamps = [float(row[0]) for row in rows]
+    assert stamps == sorted(stamps)
+    with gpio.Chip(0, backend=board) as chip:
+        assert not chip.line_info(22).used
+
+
+def test_mon_rising_only_with_format_on_two_chips(cli: Cli, board: Board) -> None:
+    expander = gpio_chips(board)[1]
+
+    def drive() -> None:
+        wait_until_used(board, "/dev/gpiochip1", 4)
+        toggler(board, 22, [1, 0])()
+        expander.set_pull(4, 1)
+
+    with in_thread(drive):
+        result = cli("gpio", "mon", "-q", "-e", "rising", "-n", "2", "-F", "%c %o %l %E %e %q %%", "GPIO22", "BTN0")
+    assert result.status == 0
+    assert result.err == ""
+    assert result.lines == ["gpiochip0 22 GPIO22 rising 1 1 %", "gpiochip1 4 BTN0 rising 1 1 %"]
+
+
+def test_mon_json_lines(cli: Cli, board: Board) -> None:
+    with in_thread(toggler(board, 22, [1])):
+        result = cli("--json", "gpio", "mon", "-q", "-n", "1", "GPIO22")
+    record = json.loads(result.out)
+    assert {k: record[k] for k in ("chip", "offset", "name", "type", "seqno", "line_seqno")} == {
+        "chip": "gpiochip0", "offset": 22, "name": "GPIO22", "type": "rising", "seqno": 1, "line_seqno": 1,
+    }  # fmt: skip
+
+
+def test_mon_flags_events_the_kernel_dropped(cli: Cli, board: Board) -> None:
+    # Six edges land while mon cannot read; a 2-event kernel buffer keeps the last two.
+    with in_thread(toggler(board, 22, [1, 0, 1, 0, 1, 0], hold_lock=True)):
+        result = cli("gpio", "mon", "-q", "--buffer-size", "2", "-n", "2", "-F", "%q %E", "GPIO22")
+    assert result.status == 0
+    assert result.lines == ["5 rising", "6 falling"]
+    assert "4 event(s) lost on gpiochip0 before seqno 5: the kernel's event buffer overflowed" in result.err
+
+
+def test_mon_lost_events_in_json(cli: Cli, board: Board) -> None:
+    with in_thread(toggler(board, 22, [1, 0, 1, 0], hold_lock=True)):
+        result = cli("--json", "gpio", "mon", "-q", "--buffer-size", "2", "-n", "2", "GPIO22")
+    records = [json.loads(line) for line in result.lines]
+    assert records[0] == {"lost": 2, "chip": "gpiochip0", "before_seqno": 3}
+    assert [r["seqno"] for r in records[1:]] == [3, 4]
+
+
+def test_mon_idle_timeout_ends_quietly(cli: Cli) -> None:
+    result = cli("gpio", "mon", "-q", "--idle-timeout", "50ms", "GPIO22")
+    assert (result.status, result.out, result.err) == (0, "", "")
+
+
+def test_mon_usage_errors(cli: Cli) -> None:
+    assert cli("gpio", "mon", "-F", "%z", "GPIO22").status == 2
+    assert cli("gpio", "mon", "-n", "0", "GPIO22").status == 2
+    assert cli("gpio", "mon", "--debounce", "soon", "GPIO22").status == 2
+
+
+def test_mon_debounce_is_requested(cli: Cli, board: Board) -> None:
+    seen: list[float] = []
+
+    def look() -> None:
+        wait_until_used(board, "/dev/gpiochip0", 22)
+        with gpio.Chip(0, backend=board) as chip:
+            seen.append(chip.line_info(22).debounce_period)
+
+    with in_thread(look):
+        cli("gpio", "mon", "-q", "--debounce", "5ms", "--idle-timeout", "300ms", "GPIO22")
+    assert seen == [0.005]
+
+
+def test_notify_reports_requests_and_releases(cli: Cli, board: Board) -> None:
+    def use_line() -> None:
+        time.sleep(0.1)
+        with gpio.request_lines(0, {"GPIO17": None}, consumer="someone", backend=board):
+            pass
+
+    with in_thread(use_line):
+        result = cli("gpio", "notify", "-q", "-n", "2", "GPIO17")
+    assert result.status == 0
+    rows = result.lines
+    assert rows[0].split()[1:4] == ["requested", "GPIO17", "(gpiochip0:17)"]
+    assert 'consumer="someone"' in rows[0]
+    assert rows[1].split()[1] == "released"
+
+
+def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
+    def use_line() -> None:
+        time.sleep(0.1)
+        with gpio.request_lines(1, {"LED0": None}, consumer="x", backend=board):
+            pass
+
+    with in_thread(use_line):
+        result = cli("--json", "gpio", "notify", "-q", "-n", "1", "-e", "released", "LED0")
+    record = json.loads(result.out)
+    assert (record["type"], record["chip"], record["info"]["name"]) == ("released", "gpiochip1", "LED0")
+
+
+# -- Ctrl-C and SIGTERM in a real process --------------------------------------------------------------
+
+
+def _started(proc: subprocess.Popen[str]) -> str:
+    assert proc.stderr is not None
+    line = proc.stderr.readline()
+    assert line.startswith("linuxhw: "), line
+    return line
+
+
+def test_ctrl_c_stops_mon_cleanly() -> None:
+    with linuxhw_process("--backend", "mock", "gpio", "mon", "GPIO22", "BTN0") as proc:
+        assert "watching GPIO22 (gpiochip0:22), BTN0 (gpiochip1:4)" in _started(proc)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert (out, err) == ("", "")
+
+
+RUN_ON_DEMO = (
+    "import sys; from linuxhw.cli import main; from linuxhw.mock import demo_board\n"
+    "board = demo_board(); status = main(sys.argv[1:], backend=board)\n"
+    "print('open fds after exit:', board.open_files()); sys.exit(status)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "sig", "status"),
+    [
+        (["gpio", "mon", "GPIO22"], signal.SIGINT, 130),
+        (["gpio", "notify", "GPIO22"], signal.SIGINT, 130),
+        (["gpio", "set", "--hold", "GPIO17=1", "LED0=1"], signal.SIGINT, 130),
+        (["gpio", "mon", "GPIO22"], signal.SIGTERM, 143),
+        (["gpio", "set", "--hold", "GPIO17=1"], signal.SIGTERM, 143),
+    ],
+)
+def test_signals_release_every_line(args: list[str], sig: signal.Signals, status: int) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", RUN_ON_DEMO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    ) as proc:
+        _started(proc)
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == status
+    assert out == "open fds after exit: 0\n"
+    assert err == ""

@@ -1,0 +1,66 @@
+"""Exit codes, backend selection, --json placement and ``python -m linuxhw`` as a real process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linuxhw.cli import main
+from tests.cli.conftest import Cli, linuxhw_process
+
+
+def test_usage_errors_exit_2(cli: Cli) -> None:
+    assert cli().status == 2
+    assert cli("frobnicate").status == 2
+    result = cli("gpio", "set", "GPIO17")
+    assert result.status == 2
+    assert "expected LINE=VALUE" in result.err
+
+
+def test_help_exits_0(cli: Cli) -> None:
+    result = cli("i2c", "transfer", "--help")
+    assert result.status == 0
+    assert "w3@0x50" in result.out or "i2ctransfer" in result.out
+
+
+def test_json_goes_before_or_after_the_command(cli: Cli) -> None:
+    before = cli("--json", "gpio", "detect")
+    after = cli("gpio", "detect", "--json")
+    assert before.status == after.status == 0
+    assert json.loads(before.out) == json.loads(after.out)
+    assert json.loads(after.out)[0] == {"name": "gpiochip0", "label": "pinctrl-mock", "num_lines": 28}
+
+
+def test_failure_names_the_device_and_the_errno(cli: Cli) -> None:
+    result = cli("i2c", "get", "0", "0x3d")
+    assert result.status == 1
+    assert result.err.startswith("linuxhw i2c get: error: /dev/i2c-0: SMBus receive byte at 0x3d failed")
+    assert "No such device or address" in result.err
+    assert result.err.rstrip().endswith("[ENXIO]")
+    assert "Traceback" not in result.err
+
+
+def test_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LINUXHW_BACKEND", "mock")
+    assert main(["gpio", "find", "BTN0"]) == 0
+    assert capsys.readouterr().out == "gpiochip1 4\n"
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    with linuxhw_process("--backend", "mock", "i2c", "detect", "0") as proc:
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out.splitlines()[0] == "     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f"
+    assert out.splitlines()[2] == "10: -- -- -- -- -- -- -- -- -- -- -- -- 1c -- -- -- "
+
+
+def test_python_dash_m_exit_codes_and_environment() -> None:
+    with linuxhw_process("gpio", "get", "NO_SUCH_LINE", env={"LINUXHW_BACKEND": "mock"}) as proc:
+        out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (1, "")
+    assert err == "linuxhw gpio get: error: no GPIO line named 'NO_SUCH_LINE' on any chip\n"
+    with linuxhw_process("--backend", "mock", "gpio", "set", "GPIO17=maybe") as proc:
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "must be 1/0" in err

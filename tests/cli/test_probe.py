@@ -1,0 +1,43 @@
+"""``linuxhw probe`` on the demo board and on a machine with nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from linuxhw._kernel.real import RealBackend
+from linuxhw.cli import main
+from tests.cli.conftest import Cli
+
+
+def test_probe_shows_the_demo_board(cli: Cli) -> None:
+    result = cli("probe")
+    assert result.status == 0
+    lines = result.lines
+    assert lines[0] == "board: linuxhw mock demo board (backend: mock)"
+    assert "  gpiochip1 [mock-expander] 16 lines, 1 in use" in lines
+    adapter = next(line for line in lines if line.startswith("  /dev/i2c-0"))
+    assert '"linuxhw i2c simulator": I2C transfers, 10-bit, PEC' in adapter
+    assert "SMBus quick byte byte-data" in adapter
+    assert "  heap system (system)" in lines
+    assert "  udmabuf /dev/udmabuf" in lines
+
+
+def test_probe_json(cli: Cli) -> None:
+    data = json.loads(cli("--json", "probe").out)
+    assert data["backend"] == "mock"
+    assert [c["label"] for c in data["gpio_chips"]] == ["pinctrl-mock", "mock-expander"]
+    assert data["i2c_adapters"][0]["name"] == "linuxhw i2c simulator"
+    assert "SMBUS_QUICK" in data["i2c_adapters"][0]["functionality"]
+    assert {h["name"] for h in data["dma_heaps"]} == {"system", "linux,cma"}
+    assert data["udmabuf"] == "/dev/udmabuf"
+
+
+def test_probe_on_a_machine_with_nothing_points_at_the_mock(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["probe"], backend=RealBackend(dev_dir=str(tmp_path))) == 0
+    out = capsys.readouterr().out
+    assert "GPIO chips:\n  none" in out
+    assert "No GPIO chips, I2C adapters, SPI devices or DMA-BUF heaps here" in out
+    assert "linuxhw --backend mock probe" in out
