@@ -118,6 +118,9 @@ def list_buses(args: argparse.Namespace) -> int:
     emit(
         args,
         data,
-        lambda rows: "\n".join(f"i2c-{r['number']}\t{r['type']:<10}\t{r['name']:<32}\tI2C adapter" for r in rows),
+        lambda rows: "\n".join(
+            f"i2c-{r['number']}\t{r['type']:<10}\t{r['name']:<32}\t{'I2C' if r['type'] == 'i2c' else 'SMBus'} adapter"
+            for r in rows
+        ),
     )
     return 0
