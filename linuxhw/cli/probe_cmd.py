@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from pathlib import Path
 from typing import Any, Callable
 
-from linuxhw import dmabuf, gpio, i2c
+from linuxhw import dmabuf, gpio, i2c, spi
 from linuxhw._kernel import get_backend
 from linuxhw.cli.dma_cmd import UDMABUF_PATH, udmabuf_present
 from linuxhw.cli.output import describe_error, emit
@@ -89,10 +88,6 @@ def _i2c_adapter(path: str) -> dict[str, Any]:
 
 
 def _spi_devices() -> list[dict[str, Any]]:
-    if importlib.util.find_spec("linuxhw.spi") is None:
-        return []
-    from linuxhw import spi
-
     paths = get_backend().device_nodes("spidev")
 
     def describe(path: str) -> dict[str, Any]:

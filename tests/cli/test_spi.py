@@ -1,0 +1,72 @@
+"""``linuxhw spi list|transfer|test`` on the demo board: loopback on 0.0, flash on 0.1, ADC on 1.0."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linuxhw import spi
+from linuxhw.cli.errors import UsageError
+from linuxhw.cli.spi_cmd import device_path, parse_hex
+from linuxhw.mock import Board
+from tests.cli.conftest import Cli
+
+
+def test_list(cli: Cli) -> None:
+    result = cli("spi", "list")
+    assert result.lines == [
+        "/dev/spidev0.0: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
+        "/dev/spidev0.1: mode 0, 25000000 Hz, 8 bits/word, bufsiz 4096",
+        "/dev/spidev1.0: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
+    ]
+    assert json.loads(cli("spi", "list", "--json").out)[1]["max_speed_hz"] == 25_000_000
+
+
+def test_transfer_reads_the_flash_jedec_id(cli: Cli) -> None:
+    result = cli("spi", "transfer", "0.1", "9f", "00", "00", "00")
+    assert (result.status, result.out) == (0, "ff ef 40 11\n")
+    assert cli("spi", "transfer", "spidev0.0", "0x12", "3456", "ab:cd").out == "12 34 56 ab cd\n"
+    data = json.loads(cli("--json", "spi", "transfer", "-m", "3", "-s", "1000000", "/dev/spidev0.0", "1").out)
+    assert (data["mode"], data["max_speed_hz"], data["tx"], data["rx"]) == (3, 1_000_000, [1], [1])
+
+
+def test_settings_are_restored_after_the_command(cli: Cli, board: Board) -> None:
+    cli("spi", "transfer", "--loop", "-m", "2", "-s", "1000", "-b", "16", "0.1", "00", "00")
+    with spi.Device("/dev/spidev0.1", backend=board) as device:
+        assert (device.mode, device.max_speed_hz, device.bits_per_word) == (spi.Mode.MODE_0, 25_000_000, 8)
+
+
+def test_test_on_a_loopback_prints_the_rate(cli: Cli) -> None:
+    result = cli("spi", "test", "0.0", "--size", "8K", "-n", "5")
+    assert result.status == 0
+    assert result.lines[0] == "/dev/spidev0.0: mode 0, 50000000 Hz, 8 bits/word"
+    assert result.lines[1] == "5 x 8192 bytes: every byte came back as sent"
+    assert result.lines[2].startswith("rate: tx ")
+    data = json.loads(cli("--json", "spi", "test", "0.0").out)
+    assert (data["ok"], data["bytes"], data["size"], data["count"]) == (True, 32, 32, 1)
+
+
+def test_test_with_internal_loopback_and_without_any(cli: Cli) -> None:
+    looped = cli("spi", "test", "--loop", "0.1", "-n", "2")
+    assert looped.status == 0 and looped.lines[0] == "/dev/spidev0.1: mode 0 (LOOP), 25000000 Hz, 8 bits/word"
+    nothing = cli("spi", "test", "0.1")
+    assert nothing.status == 1
+    assert "message 1, byte 0" in nothing.err and "got 0xff back; no loopback?" in nothing.err
+
+
+def test_errors(cli: Cli) -> None:
+    missing = cli("spi", "transfer", "3.0", "00")
+    assert missing.status == 1 and "/dev/spidev3.0" in missing.err and "[ENOENT]" in missing.err
+    assert cli("spi", "transfer", "0.0", "xyz").status == 2
+    assert cli("spi", "test", "-n", "0", "0.0").status == 2
+    assert cli("spi", "test", "-m", "4", "0.0").status == 2
+    too_big = cli("spi", "transfer", "0.0", "00" * 4097)
+    assert too_big.status == 2 and "bufsiz" in too_big.err
+
+
+def test_hex_and_device_parsing() -> None:
+    assert parse_hex(["9f", "0x0", "a", "0102", "03:04"]) == bytes([0x9F, 0, 0x0A, 1, 2, 3, 4])
+    with pytest.raises(UsageError):
+        parse_hex(["123"])
+    assert [device_path(t) for t in ("1.2", "spidev1.2", "/dev/spidev1.2")] == ["/dev/spidev1.2"] * 3
