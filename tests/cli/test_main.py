@@ -64,3 +64,18 @@ def test_python_dash_m_exit_codes_and_environment() -> None:
         _, err = proc.communicate(timeout=60)
     assert proc.returncode == 2
     assert "must be 1/0" in err
+
+
+def test_version(cli: Cli) -> None:
+    assert cli("--version").status == 0
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    chips = ["0"] * 300  # far more output than a pipe buffer holds
+    with linuxhw_process("--backend", "mock", "gpio", "info", *chips) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline() == "gpiochip0 - 28 lines [pinctrl-mock]:\n"
+        proc.stdout.close()
+        err = proc.stderr.read()
+        status = proc.wait(timeout=60)
+    assert (status, err) == (141, "")
