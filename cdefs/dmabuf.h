@@ -75,6 +75,8 @@ struct udmabuf_create_list {
 
 /* lseek(2) returning -errno on failure (the size of a dma-buf is lseek(fd, 0, SEEK_END)). */
 long long lhw_lseek(int fd, long long offset, int whence);
-/* mmap(2) with MAP_SHARED | MAP_FIXED over part of an existing mapping; 0 or -errno.
- * The mock lays several memfd ranges side by side in one mapping, as a udmabuf does. */
-int lhw_mmap_fixed(void *addr, size_t length, int prot, int fd, long long offset);
+/* mmap(2), MAP_SHARED (anonymous when fd < 0, MAP_FIXED at addr when addr is not NULL): the address,
+ * or -errno. Wrapped in a memoryview by Python, so no fstat()/dup() as Python's mmap module makes;
+ * the mock also lays several memfd ranges side by side in one mapping, as a udmabuf does. */
+long long lhw_mmap(void *addr, size_t length, int prot, int fd, long long offset);
+int lhw_munmap(void *addr, size_t length);

@@ -16,6 +16,7 @@
 
 /* DMA-BUF heaps, dma-buf fds and udmabuf (<fcntl.h> for the memfd seals udmabuf checks). */
 #include <fcntl.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
@@ -100,8 +101,14 @@ static long long lhw_lseek(int fd, long long offset, int whence)
     return ret < 0 ? -errno : (long long)ret;
 }
 
-static int lhw_mmap_fixed(void *addr, size_t length, int prot, int fd, long long offset)
+static long long lhw_mmap(void *addr, size_t length, int prot, int fd, long long offset)
 {
-    void *ret = mmap(addr, length, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)offset);
-    return ret == MAP_FAILED ? -errno : 0;
+    int flags = MAP_SHARED | (fd < 0 ? MAP_ANONYMOUS : 0) | (addr != NULL ? MAP_FIXED : 0);
+    void *ret = mmap(addr, length, prot, flags, fd, (off_t)offset);
+    return ret == MAP_FAILED ? -errno : (long long)(uintptr_t)ret;
+}
+
+static int lhw_munmap(void *addr, size_t length)
+{
+    return munmap(addr, length) < 0 ? -errno : 0;
 }

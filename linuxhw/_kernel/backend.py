@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import mmap
 import socket
 from collections.abc import Sequence
 from typing import Any
@@ -65,8 +64,9 @@ class Backend(abc.ABC):
         """lseek(2): the new offset or ``-errno`` (a dma-buf's size is ``lseek(fd, 0, SEEK_END)``)."""
 
     @abc.abstractmethod
-    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
-        """A MAP_SHARED mapping of ``length`` bytes at ``offset`` (raises OSError like mmap.mmap)."""
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> memoryview:
+        """A MAP_SHARED mapping of ``length`` bytes at ``offset`` as a memoryview (read-only unless
+        ``writable``), unmapped when the last view of it is gone (raises OSError like mmap(2))."""
 
     @abc.abstractmethod
     def dup(self, fd: int) -> int:

@@ -9,10 +9,10 @@ import re
 import socket
 import stat
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Callable
 
 from linuxhw._kernel.backend import Backend
-from linuxhw._uapi import lib
+from linuxhw._uapi import ffi, lib
 
 _NUMBER = re.compile(r"(\d+)")
 
@@ -39,13 +39,14 @@ class RealBackend(Backend):
         self.ioctl = lib.lhw_ioctl  # type: ignore[method-assign]
         self.read = lib.lhw_read  # type: ignore[method-assign]
         self.lseek = lib.lhw_lseek  # type: ignore[method-assign]
+        self.close = os.close  # type: ignore[method-assign]
         self.write = lib.lhw_write  # type: ignore[method-assign]
         self.smbus = lib.lhw_smbus  # type: ignore[method-assign]
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)
 
-    def close(self, fd: int) -> None:
+    def close(self, fd: int) -> None:  # replaced per instance in __init__
         os.close(fd)
 
     def ioctl(self, fd: int, request: int, arg: Any) -> int:  # replaced per instance in __init__
@@ -108,8 +109,12 @@ class RealBackend(Backend):
     def lseek(self, fd: int, offset: int, whence: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_lseek(fd, offset, whence))
 
-    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
-        return mmap.mmap(fd, length, access=mmap.ACCESS_WRITE if writable else mmap.ACCESS_READ, offset=offset)
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> memoryview:
+        prot = mmap.PROT_READ | (mmap.PROT_WRITE if writable else 0)
+        addr = lib.lhw_mmap(ffi.NULL, length, prot, fd, offset)
+        if addr < 0:
+            raise OSError(-addr, os.strerror(-addr))
+        return mapping_view(addr, length, writable)
 
     def dup(self, fd: int) -> int:
         return os.dup(fd)
@@ -132,6 +137,21 @@ class RealBackend(Backend):
                 os.close(fd)
             raise OSError(errno.EMSGSIZE, f"more than {maxfds} file descriptor(s) arrived; the rest were dropped")
         return data, fds
+
+
+def mapping_view(addr: int, length: int, writable: bool, on_unmap: Callable[[], object] | None = None) -> memoryview:
+    """A memoryview of ``length`` mapped bytes at ``addr`` that owns the mapping: munmap() runs (then
+    ``on_unmap``) when the last view of it, slice or array made from it is gone — never while one is
+    alive, so no view can outlive its memory."""
+
+    def unmap(pointer: Any) -> None:
+        lib.lhw_munmap(pointer, length)
+        if on_unmap is not None:
+            on_unmap()
+
+    pointer = ffi.gc(ffi.cast("char *", addr), unmap, size=length)
+    view = memoryview(ffi.buffer(pointer, length))
+    return view if writable else view.toreadonly()
 
 
 def parse_fdinfo(text: str) -> dict[str, str]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import mmap
 import os
 import select
-from collections.abc import Iterator
-from contextlib import contextmanager
+import warnings
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from types import TracebackType
 
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
@@ -19,6 +18,9 @@ from linuxhw.errors import UnsupportedError, device_error
 
 __all__ = ["Buffer", "BufferInfo", "SyncFile"]
 
+_SYNC = lib.DMA_BUF_IOCTL_SYNC
+_START, _END, _RW = lib.DMA_BUF_SYNC_START, lib.DMA_BUF_SYNC_END, lib.DMA_BUF_SYNC_RW
+SEEK_END = os.SEEK_END
 SYNC_FILE_HINT = "exporting and importing sync_file fences needs Linux 6.0 or newer built with CONFIG_SYNC_FILE"
 _RESTART = (errno.EINTR, errno.EAGAIN)
 
@@ -27,8 +29,8 @@ _RESTART = (errno.EINTR, errno.EAGAIN)
 class BufferInfo:
     """What the kernel shows about a dma-buf in /proc/self/fdinfo.
 
-    ``count`` is the number of references to the buffer's file: open fds, and for each
-    mapping the mapping itself plus the fd Python's ``mmap`` keeps; ``name`` is None until set.
+    ``count`` is the number of references to the buffer's file: open fds and mappings;
+    ``name`` is None until set.
     """
 
     size: int
@@ -87,18 +89,34 @@ class Buffer(Handle):
         self, backend: Backend, fd: int, path: str, exporter: str, *, size: int | None = None, writable: bool = True
     ) -> None:
         """Own ``fd`` (closed on failure too). Use the factories above rather than this."""
-        super().__init__(backend, fd, path, f"dma-buf ({exporter}) from {path}")
+        # Handle.__init__'s weakref.finalize is skipped on purpose: buffers come and go per frame,
+        # and __del__ gives the same guarantee (closed with a ResourceWarning) for less.
+        self._backend = backend
+        self._fd = fd
+        self.path = path
         self.exporter = exporter
         self.writable = writable
-        self._map: mmap.mmap | None = None
+        self._view: memoryview | None = None
         self._sync_arg = ffi.new("struct dma_buf_sync *")
         if size is None:
-            ret = backend.lseek(fd, 0, os.SEEK_END)
-            if ret < 0:
+            size = backend.lseek(fd, 0, SEEK_END)
+            if size < 0:
                 self.close()
-                raise device_error(-ret, path, "read the buffer size (lseek SEEK_END)")
-            size = ret
+                raise device_error(-size, path, "read the buffer size (lseek SEEK_END)")
         self.size: int = size
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", -1)
+        if fd >= 0:
+            self._fd = -1
+            try:
+                warnings.warn(
+                    f"unclosed dma-buf ({self.exporter}) from {self.path}: closing it now; use close() or a with block",
+                    ResourceWarning,
+                    stacklevel=2,
+                )
+            finally:
+                self._backend.close(fd)
 
     @classmethod
     def from_fd(cls, fd: int, *, take: bool = False, backend: Backend | None = None) -> Buffer:
@@ -152,64 +170,63 @@ class Buffer(Handle):
         """The whole buffer mapped into this process (MAP_SHARED), as a memoryview.
 
         Writable unless the fd was opened read-only. The mapping is made once per Buffer;
-        each call returns a new view of it. It stays valid while any view (or numpy array
-        made from one) is alive, even after :meth:`close`.
+        each call returns a new view of it. The memory stays mapped while any view (or numpy
+        array made from one) is alive, even after :meth:`unmap` or :meth:`close`.
         """
-        mapping = self._map
-        if mapping is None:
-            fd = self._kernel_fd()
+        view = self._view
+        if view is None:
+            fd = self._fd
+            if fd < 0:
+                self._raise_closed()
             try:
-                mapping = self._backend.mmap(fd, self.size, 0, self.writable)
+                view = self._backend.mmap(fd, self.size, 0, self.writable)
             except OSError as exc:
                 err = exc.errno or errno.EIO
                 hint = "the fd was opened without write access" if err == errno.EACCES else ""
                 self._raise_kernel_error(err, "mmap", hint)
-            self._map = mapping
-        return memoryview(mapping)
+            self._view = view
+        return view[:]
 
     @property
     def mapped(self) -> bool:
-        """True while :meth:`map` has a mapping in place."""
-        return self._map is not None
+        """True while the Buffer holds a mapping made by :meth:`map`."""
+        return self._view is not None
 
     def unmap(self) -> None:
-        """Drop the mapping now; raises BufferError while views of it (or numpy arrays) are alive."""
-        mapping = self._map
-        if mapping is None:
-            return
-        try:
-            mapping.close()
-        except BufferError:
-            raise BufferError(
-                "cannot unmap: memoryviews or arrays from map() still use the mapping; release them first"
-            ) from None
-        self._map = None
+        """Let go of the mapping: it is unmapped now, or when the last view of it is released."""
+        self._view = None
 
     def close(self) -> None:
-        """Close the fd and unmap (the mapping lingers until the last view of it is gone)."""
-        mapping, self._map = self._map, None
-        if mapping is not None:
-            with contextlib.suppress(BufferError):  # views are alive: unmapped when the last one goes
-                mapping.close()
-        super().close()
+        """Close the fd and let go of the mapping (views already taken keep it until released)."""
+        self._view = None
+        fd = self._fd
+        if fd >= 0:
+            self._fd = -1
+            self._backend.close(fd)
 
     # -- CPU access bracketing ----------------------------------------------------------------------
 
     def _sync(self, flags: int, operation: str) -> None:
         """DMA_BUF_IOCTL_SYNC, restarted while the kernel says EINTR/EAGAIN (as its doc requires)."""
+        fd = self._fd
+        if fd < 0:
+            self._raise_closed()
         arg = self._sync_arg
         arg.flags = flags
-        fd = self._kernel_fd()
-        ioctl = self._backend.ioctl
-        while True:
-            ret = ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, arg)
-            if ret >= 0:
-                return
-            if -ret not in _RESTART:
-                hint = ""
-                if -ret == errno.EINVAL and flags & lib.DMA_BUF_SYNC_END:
-                    hint = "END without a matching START (udmabuf refuses that)"
-                self._raise_kernel_error(-ret, operation, hint)
+        ret = self._backend.ioctl(fd, _SYNC, arg)
+        if ret < 0:
+            self._sync_failed(ret, operation)
+
+    def _sync_failed(self, ret: int, operation: str) -> None:
+        """Restart the DMA_BUF_IOCTL_SYNC in ``_sync_arg`` while it says EINTR/EAGAIN; raise if it fails."""
+        arg = self._sync_arg
+        while -ret in _RESTART:
+            ret = self._backend.ioctl(self._fd, _SYNC, arg)
+        if ret < 0:
+            hint = ""
+            if -ret == errno.EINVAL and arg.flags & lib.DMA_BUF_SYNC_END:
+                hint = "END without a matching START (udmabuf refuses that)"
+            self._raise_kernel_error(-ret, operation, hint)
 
     def begin_cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> None:
         """DMA_BUF_IOCTL_SYNC START: make the device's writes visible before the CPU touches the map."""
@@ -219,26 +236,17 @@ class Buffer(Handle):
         """DMA_BUF_IOCTL_SYNC END: hand the CPU's writes back to devices. Use the flags START had."""
         self._sync(lib.DMA_BUF_SYNC_END | _direction(read, write), "end CPU access (DMA_BUF_IOCTL_SYNC END)")
 
-    @contextmanager
-    def cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> Iterator[memoryview]:
+    def cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> AbstractContextManager[memoryview]:
         """``with buf.cpu_access(write=True) as view:`` — START before the block, END after it.
 
         ``read``/``write`` say what the CPU does: both when neither is given, else only what is
-        set (``cpu_access(write=True)`` is write-only). Yields :meth:`map`'s view. END is issued
-        even when the block raises (then the block's exception propagates, not an END failure).
+        set (``cpu_access(write=True)`` is write-only). Yields a view of :meth:`map`'s mapping that
+        is released when the block ends, as access should (arrays made from it keep working; take
+        :meth:`map` for a view of your own). END is issued even when the block raises (then the
+        block's exception propagates, not an END failure).
         """
-        direction = _direction(read, write)
-        view = self.map()
-        self._sync(lib.DMA_BUF_SYNC_START | direction, "begin CPU access (DMA_BUF_IOCTL_SYNC START)")
-        try:
-            yield view
-        except BaseException:
-            fd = self._fd
-            if fd >= 0:
-                self._sync_arg.flags = lib.DMA_BUF_SYNC_END | direction
-                self._backend.ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, self._sync_arg)
-            raise
-        self._sync(lib.DMA_BUF_SYNC_END | direction, "end CPU access (DMA_BUF_IOCTL_SYNC END)")
+        flags = _RW if read is None and write is None else _direction(read, write)
+        return _CpuAccess(self, flags)
 
     # -- name and info ------------------------------------------------------------------------------
 
@@ -325,3 +333,55 @@ class Buffer(Handle):
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EMFILE, "dup")
         return Buffer(self._backend, fd, self.path, self.exporter, size=self.size, writable=self.writable)
+
+
+class _CpuAccess(AbstractContextManager):  # type: ignore[type-arg]
+    """The ``with`` block of :meth:`Buffer.cpu_access` (a class: cheaper than a generator per frame)."""
+
+    __slots__ = ("_buf", "_flags", "_view")
+
+    def __init__(self, buf: Buffer, flags: int) -> None:
+        self._buf = buf
+        self._flags = flags
+        self._view: memoryview | None = None
+
+    # Both halves inline the common case (one ioctl that succeeds): this runs once per frame.
+
+    def __enter__(self) -> memoryview:
+        buf = self._buf
+        base = buf._view
+        view = base[:] if base is not None else buf.map()  # map() raises if the buffer is closed
+        arg = buf._sync_arg
+        arg.flags = _START | self._flags
+        ret = buf._backend.ioctl(buf._fd, _SYNC, arg)
+        if ret < 0:
+            try:
+                buf._sync_failed(ret, "begin CPU access (DMA_BUF_IOCTL_SYNC START)")
+            except BaseException:
+                view.release()
+                raise
+        self._view = view
+        return view
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        buf = self._buf
+        view = self._view
+        self._view = None
+        try:
+            fd = buf._fd
+            if fd >= 0:
+                arg = buf._sync_arg
+                arg.flags = _END | self._flags
+                ret = buf._backend.ioctl(fd, _SYNC, arg)
+                if ret < 0 and exc_type is None:  # else the block's exception wins over an END failure
+                    buf._sync_failed(ret, "end CPU access (DMA_BUF_IOCTL_SYNC END)")
+            elif exc_type is None:
+                buf._raise_closed()
+        finally:
+            if view is not None:
+                try:  # noqa: SIM105 -- per-frame path: cheaper than contextlib.suppress
+                    view.release()
+                except BufferError:
+                    pass  # arrays made from it still export it: they keep the mapping alive

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
-from linuxhw.dmabuf._common import check_size, encode_name, open_node
+from linuxhw.dmabuf._common import MAX_SIZE, check_size, encode_name, open_node
 from linuxhw.dmabuf.buffer import Buffer
 from linuxhw.errors import DeviceError, device_error
 
 __all__ = ["CMA_HEAP_NAMES", "FALLBACK_ERRNOS", "Heap", "HeapInfo", "allocate", "find_heap", "heaps"]
 
 HEAP_DIR = "/dev/dma_heap"
+_ALLOC = lib.DMA_HEAP_IOCTL_ALLOC
 # The CMA heap is named after its reserved-memory region: "linux,cma" (device tree default) or
 # "reserved" (cma= on the command line), "default-pool", and since 6.17 "default_cma_region".
 CMA_HEAP_NAMES = ("linux,cma", "reserved", "default-pool", "default_cma_region")
@@ -101,7 +102,7 @@ class Heap(Handle):
             raise device_error(errno.ENOTTY, path, "open heap", f"not a DMA-BUF heap (its subsystem is {subsystem})")
         self.name = os.path.basename(path)
         self.kind = heap_kind(self.name)
-        self._data = ffi.new("struct dma_heap_allocation_data *")
+        self._data = ffi.new("struct dma_heap_allocation_data *", {"fd_flags": os.O_RDWR | os.O_CLOEXEC})
 
     def __repr__(self) -> str:
         return f"<Heap {self.name} {'closed' if self.closed else self.kind}>"
@@ -112,16 +113,17 @@ class Heap(Handle):
     def allocate(self, size: int, *, name: str | None = None) -> Buffer:
         """A new zeroed buffer of at least ``size`` bytes (the kernel rounds up to whole pages;
         ``Buffer.size`` is what it gave). ``name`` labels it for fdinfo/debugfs."""
-        check_size(size)
+        if size.__class__ is not int or not 0 < size <= MAX_SIZE:
+            check_size(size)
         if name is not None:
             encode_name(name)
-        fd = self._kernel_fd()
-        data = self._data
+        fd = self._fd
+        if fd < 0:
+            self._raise_closed()
+        data = self._data  # fd_flags and heap_flags were set once; the kernel only writes fd
         data.len = size
         data.fd = 0
-        data.fd_flags = os.O_RDWR | os.O_CLOEXEC
-        data.heap_flags = 0
-        ret = self._backend.ioctl(fd, lib.DMA_HEAP_IOCTL_ALLOC, data)
+        ret = self._backend.ioctl(fd, _ALLOC, data)
         if ret < 0:
             self._raise_alloc_error(-ret, size)
         buf = Buffer(self._backend, data.fd, self.path, self.name)

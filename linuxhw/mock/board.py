@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import mmap
 import os
 import socket
 import threading
@@ -244,7 +243,7 @@ class Board(Backend):
         with self.lock:
             return lseek(self, fd, offset, whence)
 
-    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> memoryview:
         from linuxhw.mock.dmabuf import map_file
 
         with self.lock:

@@ -31,10 +31,10 @@ import json
 import mmap
 import os
 import socket
-import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
+from linuxhw._kernel.real import mapping_view, parse_fdinfo
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 
@@ -116,19 +116,16 @@ class DmaBuf:
         self.inode = core.next_inode
         core.next_inode += 1
         self.files = 0
-        self.maps: list[weakref.ref[mmap.mmap]] = []
+        self.maps = 0  # live mappings
         self.cpu_prepared = False  # udmabuf builds its sg table on the first START
 
     @property
     def count(self) -> int:
-        """fdinfo's count: references to the file — open fds, plus per mapping the vma and the fd
-        Python's mmap module keeps (the kernel shows 3 for one fd with one mmap.mmap)."""
-        live = 0
-        for ref in self.maps:
-            mapping = ref()
-            if mapping is not None and not mapping.closed:
-                live += 1
-        return self.files + 2 * live
+        """fdinfo's count: references to the file — open fds and live mappings."""
+        return self.files + self.maps
+
+    def unmapped(self) -> None:
+        self.maps -= 1
 
     def release(self) -> None:
         os.close(self.identity)
@@ -387,7 +384,7 @@ def lseek(board: Board, fd: int, offset: int, whence: int) -> int:
     return file.buf.size if whence == os.SEEK_END else 0
 
 
-def map_file(board: Board, fd: int, length: int, offset: int, writable: bool) -> mmap.mmap:
+def map_file(board: Board, fd: int, length: int, offset: int, writable: bool) -> memoryview:
     """mmap(MAP_SHARED) of a mock dma-buf with dma_buf_mmap_internal()'s checks."""
     file = _file(board, fd)
     if not isinstance(file, DmaBufFile):
@@ -399,36 +396,39 @@ def map_file(board: Board, fd: int, length: int, offset: int, writable: bool) ->
     pages = (length + PAGE_SIZE - 1) // PAGE_SIZE
     if length <= 0 or offset < 0 or offset % PAGE_SIZE or offset // PAGE_SIZE + pages > buf.size // PAGE_SIZE:
         raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
-    mapping = _map_segments(buf.segments, length, offset, writable)
-    buf.maps = [ref for ref in buf.maps if ref() is not None]
-    buf.maps.append(weakref.ref(mapping))
-    return mapping
+    addr = _map_segments(buf.segments, length, offset, writable)
+    buf.maps += 1  # the vma holds a reference to the file until it is unmapped
+    return mapping_view(addr, length, writable, buf.unmapped)
 
 
-def _map_segments(segments: list[tuple[int, int, int]], length: int, offset: int, writable: bool) -> mmap.mmap:
-    """One mapping of [offset, offset + length) of the buffer made of ``segments``."""
-    access = mmap.ACCESS_WRITE if writable else mmap.ACCESS_READ
+def _map_segments(segments: list[tuple[int, int, int]], length: int, offset: int, writable: bool) -> int:
+    """Map [offset, offset + length) of the buffer made of ``segments``: the address."""
+    prot = mmap.PROT_READ | (mmap.PROT_WRITE if writable else 0)
     start = 0
     for memfd, seg_offset, seg_length in segments:
         if start <= offset and offset + length <= start + seg_length:
-            return mmap.mmap(memfd, length, access=access, offset=seg_offset + offset - start)
+            return _mmap(ffi.NULL, length, prot, memfd, seg_offset + offset - start)
         start += seg_length
     # Spans several memfd ranges: reserve the address range, then map each range over its part.
-    mapping = mmap.mmap(-1, length, access=access)
-    prot = mmap.PROT_READ | (mmap.PROT_WRITE if writable else 0)
-    with ffi.from_buffer(mapping) as view:
-        base = int(ffi.cast("uintptr_t", view))
+    base = _mmap(ffi.NULL, length, prot, -1, 0)
     start = 0
-    for memfd, seg_offset, seg_length in segments:
-        lo, hi = max(start, offset), min(start + seg_length, offset + length)
-        if lo < hi:
-            where = ffi.cast("void *", base + lo - offset)
-            ret = lib.lhw_mmap_fixed(where, hi - lo, prot, memfd, seg_offset + lo - start)
-            if ret < 0:
-                mapping.close()
-                raise OSError(-ret, os.strerror(-ret))
-        start += seg_length
-    return mapping
+    try:
+        for memfd, seg_offset, seg_length in segments:
+            lo, hi = max(start, offset), min(start + seg_length, offset + length)
+            if lo < hi:
+                _mmap(ffi.cast("void *", base + lo - offset), hi - lo, prot, memfd, seg_offset + lo - start)
+            start += seg_length
+    except OSError:
+        lib.lhw_munmap(ffi.cast("void *", base), length)
+        raise
+    return base
+
+
+def _mmap(addr: Any, length: int, prot: int, fd: int, offset: int) -> int:
+    ret = int(lib.lhw_mmap(addr, length, prot, fd, offset))
+    if ret < 0:
+        raise OSError(-ret, os.strerror(-ret))
+    return ret
 
 
 def dup(board: Board, fd: int) -> int:
@@ -446,8 +446,6 @@ def fdinfo(board: Board, fd: int) -> dict[str, str]:
     board does not own is a plain file (a memfd, a socket...): its real fdinfo."""
     file = board._files.get(fd)
     if file is None:
-        from linuxhw._kernel.real import parse_fdinfo
-
         try:
             with open(f"/proc/self/fdinfo/{fd}", encoding="utf-8", errors="replace") as plain:
                 return parse_fdinfo(plain.read())

@@ -152,8 +152,12 @@ def test_mmap_of_a_read_only_buffer(dma: DmaEnv) -> None:
         with pytest.raises(PermissionError):
             dma.backend.mmap(fd, PAGE, 0, True)
         mapping = dma.backend.mmap(fd, PAGE, 0, False)
+        assert mapping.readonly
         assert mapping[:4] == bytes(4)
-        mapping.close()
+        assert dma.backend.fdinfo(fd)["count"] == "2"
+        mapping.release()
+        del mapping
+        assert dma.backend.fdinfo(fd)["count"] == "1"  # unmapped with its last view
         assert dma.backend.fdinfo(fd)["flags"] == "00"
     finally:
         dma.backend.close(fd)
