@@ -3,13 +3,11 @@ a C program built here prints sizes, offsets and ioctl numbers straight from the
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from linuxhw._uapi import ffi, lib
+from tests.unit.uapi_facts import Structs, c_program
+from tests.unit.uapi_facts import header_facts as compile_facts
 
 HEADERS = ["fcntl.h", "linux/dma-heap.h", "linux/dma-buf.h", "linux/udmabuf.h"]
 STRUCTS = {
@@ -50,35 +48,12 @@ CONSTANTS = [
 NEWER_CONSTANTS = ["DMA_BUF_IOCTL_EXPORT_SYNC_FILE", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE", "F_SEAL_FUTURE_WRITE"]
 
 
-def _c_program() -> str:
-    lines = ["#define _GNU_SOURCE", "#include <stdio.h>", "#include <stddef.h>"]
-    lines += [f"#include <{header}>" for header in HEADERS]
-    lines.append("int main(void) {")
-    for struct, fields in STRUCTS.items():
-        lines.append(f'printf("{struct} %zu\\n", sizeof(struct {struct}));')
-        lines += [f'printf("{struct}.{f} %zu\\n", offsetof(struct {struct}, {f}));' for f in fields]
-    lines.append("#ifdef DMA_BUF_IOCTL_EXPORT_SYNC_FILE")
-    for struct, fields in NEWER_STRUCTS.items():
-        lines.append(f'printf("{struct} %zu\\n", sizeof(struct {struct}));')
-        lines += [f'printf("{struct}.{f} %zu\\n", offsetof(struct {struct}, {f}));' for f in fields]
-    lines.append("#endif")
-    lines += [f'printf("{name} %llu\\n", (unsigned long long)({name}));' for name in CONSTANTS]
-    for name in NEWER_CONSTANTS:
-        lines += [f"#ifdef {name}", f'printf("{name} %llu\\n", (unsigned long long)({name}));', "#endif"]
-    lines += ["return 0;", "}"]
-    return "\n".join(lines)
-
-
 @pytest.fixture(scope="module")
 def header_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    if compiler is None:
-        pytest.fail("a C compiler is needed to check the uAPI layout (apt-get install gcc)")
-    work: Path = tmp_path_factory.mktemp("uapi-dmabuf")
-    (work / "facts.c").write_text(_c_program())
-    subprocess.run([compiler, "-o", str(work / "facts"), str(work / "facts.c")], check=True)
-    out = subprocess.run([str(work / "facts")], check=True, capture_output=True, text=True).stdout
-    return {key: int(value) for key, value in (line.split() for line in out.splitlines())}
+    guarded: list[tuple[str, Structs, list[str]]] = [("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", NEWER_STRUCTS, [])]
+    guarded += [(name, {}, [name]) for name in NEWER_CONSTANTS]
+    source = c_program(HEADERS, STRUCTS, CONSTANTS, guarded)
+    return compile_facts(source, tmp_path_factory.mktemp("uapi-dmabuf"))
 
 
 @pytest.mark.parametrize("struct", sorted(STRUCTS))

@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 
+Structs = Mapping[str, Sequence[str]]
 
-def c_program(headers: Sequence[str], structs: Mapping[str, Sequence[str]], constants: Sequence[str],
-              guard: str = "", guarded_structs: Mapping[str, Sequence[str]] | None = None,
-              guarded_constants: Sequence[str] = ()) -> str:  # fmt: skip
-    """A program printing ``name value`` lines; the guarded part only where ``#ifdef guard`` holds."""
 
-    def body(structs: Mapping[str, Sequence[str]], constants: Sequence[str]) -> list[str]:
+def c_program(headers: Sequence[str], structs: Structs, constants: Sequence[str],
+              guarded: Sequence[tuple[str, Structs, Sequence[str]]] = ()) -> str:  # fmt: skip
+    """A program printing ``name value`` lines. Each ``(macro, structs, constants)`` of ``guarded``
+    is printed only where ``#ifdef macro`` holds (uAPI newer than the oldest headers we build on)."""
+
+    def body(structs: Structs, constants: Sequence[str]) -> list[str]:
         lines = []
         for struct, fields in structs.items():
             lines.append(f'printf("{struct} %zu\\n", sizeof(struct {struct}));')
@@ -26,8 +28,8 @@ def c_program(headers: Sequence[str], structs: Mapping[str, Sequence[str]], cons
     lines = ["#define _GNU_SOURCE", "#include <stdio.h>", "#include <stddef.h>"]
     lines += [f"#include <{header}>" for header in headers]
     lines += ["int main(void) {", *body(structs, constants)]
-    if guard:
-        lines += [f"#ifdef {guard}", *body(guarded_structs or {}, guarded_constants), "#endif"]
+    for macro, more_structs, more_constants in guarded:
+        lines += [f"#ifdef {macro}", *body(more_structs, more_constants), "#endif"]
     lines += ["return 0;", "}"]
     return "\n".join(lines)
 
