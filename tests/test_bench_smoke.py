@@ -1,0 +1,63 @@
+"""scripts/bench end to end on the mock backend (every suite runs and prints), and its chart from
+made-up rows. The kernel tier runs the real thing after pytest (scripts/test: vmtest --then)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+from benchlib import report  # noqa: E402
+from benchlib.core import Row  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("LINUXHW_TEST_TIER") == "kernel", reason="the VM tier runs scripts/bench --quick on the kernel"
+)
+GROUPS = {"GPIO", "I2C stub", "I2C sim", "SPI", "DMA heap", "DMA udmabuf"}
+
+
+def test_quick_run_on_the_mock(tmp_path: Path) -> None:
+    cmd = [sys.executable, str(REPO / "scripts" / "bench"), "--backend", "mock", "--quick", "--target-ms", "1",
+           "--repeats", "2", "--out", str(tmp_path)]  # fmt: skip
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "GPIO · get 1 line" in proc.stdout
+    data = json.loads((tmp_path / "bench-quick.json").read_text())
+    ours = [r for r in data["results"] if r["impl"] == "linuxhw"]
+    assert {r["group"] for r in ours} == GROUPS
+    assert all(r["median"] > 0 and r["min"] <= r["median"] <= r["max"] for r in ours)
+    assert not [r for r in data["results"] if "error" in r]
+    assert data["meta"]["quick"] is True
+
+
+def test_ratios_targets_and_chart(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    rows = [
+        Row("GPIO", "get 1 line", "linuxhw", "linuxhw", [2.0, 2.2, 2.4]),
+        Row("GPIO", "get 1 line", "gpiod", "peer", [4.0, 4.0, 4.0]),
+        Row("GPIO", "get 1 line", "C floor", "floor", [1.0, 1.0, 1.0]),
+        Row("SPI", "full duplex 4 KiB", "linuxhw", "linuxhw", [10.0]),
+        Row("SPI", "full duplex 4 KiB", "spidev xfer2", "peer", [100.0]),
+        Row("SPI", "full duplex 4 KiB", "spidev xfer3", "peer", [90.0]),
+        Row("DMA heap", "buffer 4 KiB", "linuxhw", "linuxhw", [30.0]),
+        Row("DMA heap", "buffer 4 KiB", "C floor", "floor", [20.0]),
+        Row("DMA heap", "buffer 4 KiB", "periphery", "peer", na="no such call"),
+    ]
+    found = {(r.op, r.versus): r.ratio for r in report.ratios(rows)}
+    assert found[("get 1 line", "gpiod")] == pytest.approx(0.55)
+    assert found[("get 1 line", "C floor")] == pytest.approx(2.2)
+    targets = {t.name: t for t in report.targets(rows)}
+    assert not targets["GPIO get 1 line: linuxhw/C floor"].met
+    assert targets["GPIO get 1 line: linuxhw/gpiod"].met
+    assert targets["SPI full duplex 4 KiB: spidev xfer2/linuxhw"].value == pytest.approx(10.0)
+    meta = {"date": "today", "machine": "test", "quick": False, "repeats": 3, "target_ms": 1}
+    assert report.chart(tmp_path / "bench.png", rows, meta) == ""
+    assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
+    assert "n/a: no such call" in report.table(rows, meta)
