@@ -56,6 +56,7 @@ class Row:
     skipped: str = ""  # could not run here (a package or a kernel device is missing)
     na: str = ""  # cannot run anywhere: the peer has no such call, or refuses this size
     error: str = ""  # raised: the run fails
+    strict: bool = True  # a skip that --strict counts (False: a known limit of this boot, e.g. spidev.bufsiz)
 
     @property
     def ok(self) -> bool:
@@ -211,8 +212,8 @@ class Runner:
         floors = self.floors
         return self.measure(group, op, "C floor", "floor", lambda: floors.run(program, args), unit, note)
 
-    def skip(self, group: str, op: str, impl: str, kind: str, reason: str) -> Row:
-        row = Row(group, op, impl, kind, skipped=reason)
+    def skip(self, group: str, op: str, impl: str, kind: str, reason: str, strict: bool = True) -> Row:
+        row = Row(group, op, impl, kind, skipped=reason, strict=strict)
         self.rows.append(row)
         self._log(row)
         return row

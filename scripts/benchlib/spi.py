@@ -26,6 +26,7 @@ SIM_DRIVER = "lhw-spi-sim"
 SIZES = (4, 4096, 65536)
 SPEED_HZ = 50_000_000  # the simulator's fastest clock
 BUFSIZ_PARAMETER = "/sys/module/spidev/parameters/bufsiz"
+SPIDEV_MODULE = "/sys/module/spidev/holders"  # present for a loadable module, absent when built in
 
 
 def human(size: int) -> str:
@@ -54,8 +55,8 @@ def raise_bufsiz(wanted: int) -> str:
     if bufsiz() >= wanted:
         return ""
     why = f"spidev.bufsiz is {bufsiz()}; boot with spidev.bufsiz={wanted} (scripts/bench does)"
-    if os.environ.get("LINUXHW_TEST_TIER") != "kernel" or os.geteuid() != 0:
-        return why
+    if os.environ.get("LINUXHW_TEST_TIER") != "kernel" or os.geteuid() != 0 or not os.path.isdir(SPIDEV_MODULE):
+        return why  # only a loaded module can be reloaded (Debian builds spidev in)
     print(f"bench: reloading spidev with bufsiz={wanted}", file=sys.stderr)
     for cmd in (["rmmod", "spidev"], ["modprobe", "spidev", f"bufsiz={wanted}"]):
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -129,10 +130,11 @@ def one_size(runner: Runner, dev: spi.Device, path: str, size: int, too_big: str
              periphery_peer: Any, periphery_missing: str) -> None:  # fmt: skip
     duplex, write = f"full duplex {human(size)}", f"write {human(size)}"
     if too_big:
-        for op, impls in ((duplex, ("linuxhw", "linuxhw Message", "spidev xfer2", "spidev xfer3", "periphery")),
+        for op, impls in ((duplex, ("linuxhw", "spidev xfer2", "spidev xfer3", "periphery")),
                           (write, ("linuxhw", "spidev writebytes2"))):  # fmt: skip
             for impl in (*impls, "C floor"):
-                runner.skip(GROUP, op, impl, "linuxhw" if impl == LINUXHW else "peer", too_big)
+                kind = "linuxhw" if impl == LINUXHW else "floor" if impl == "C floor" else "peer"
+                runner.skip(GROUP, op, impl, kind, too_big, strict=False)  # the boot's limit, not a fault
         return
     data = bytes(range(256)) * (size // 256) or bytes(range(size))
     rx = bytearray(size)
