@@ -23,6 +23,7 @@ _GET_VALUES = lib.GPIO_V2_LINE_GET_VALUES_IOCTL
 _SET_VALUES = lib.GPIO_V2_LINE_SET_VALUES_IOCTL
 ON_LOST_CHOICES = ("count", "warn", "raise")
 MAX_KERNEL_EVENT_BUFFER = 64 * 16  # GPIO_V2_LINES_MAX * 16: the kernel clamps larger sizes to this
+CONFIG_CACHE_SIZE = 8  # encoded configurations kept per request for reconfigure()
 
 
 _EDGE_TYPES = {edge_type.value: edge_type for edge_type in EdgeType}
@@ -79,6 +80,7 @@ class LineRequest(Handle):
         # (and bits) filled in once, so get_value/set_value only look it up and make the ioctl.
         self._get_cells: dict[Line, tuple[Any, int]] = {}
         self._set_cells: dict[Line, dict[int, Any]] = {}
+        self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
         self._ioctl = backend.ioctl
         self._last_seqno = 0
         capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
@@ -239,8 +241,18 @@ class LineRequest(Handle):
             if value not in (0, 1):
                 raise ValueError(f"output value for line {self.offsets[idx]} must be 0 or 1, not {value!r}")
             values[idx] = value
-        config_struct = ffi.new("struct gpio_v2_line_config *")
-        fill_line_config(config_struct, new_settings, values)
+        # Encoding a configuration costs more than its ioctl: keep the last few, keyed by the settings
+        # objects' identities (the cache holds them, so an id cannot be reused meanwhile) and values.
+        key = (tuple(map(id, new_settings)), tuple(values))
+        cached = self._configs.get(key)
+        if cached is None:
+            config_struct = ffi.new("struct gpio_v2_line_config *")
+            fill_line_config(config_struct, new_settings, values)
+            if len(self._configs) >= CONFIG_CACHE_SIZE:
+                self._configs.clear()
+            self._configs[key] = (tuple(new_settings), config_struct)
+        else:
+            config_struct = cached[1]
         ret = self._ioctl(self._kernel_fd(), lib.GPIO_V2_LINE_SET_CONFIG_IOCTL, config_struct)
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
