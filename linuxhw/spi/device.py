@@ -60,6 +60,8 @@ class Device(Handle):
         self._u8 = ffi.new("__u8 *")
         self._u32 = ffi.new("__u32 *")
         self._single = ffi.new("struct spi_ioc_transfer[1]")
+        self._single0 = self._single[0]
+        self._big_rx: Any = None  # transfer() of more than COPY_MAX bytes receives here (grown to the largest)
         self._single_request = lib.lhw_spi_ioc_message(1)
         # The bytes-in/bytes-out hot path (transfer()/write() of bytes or a bytearray up to COPY_MAX):
         # the device's own tx/rx buffers and two transfer structs pointing at them, made on first use;
@@ -173,20 +175,22 @@ class Device(Handle):
             )
 
     def _run(self, message: Message) -> int:
-        self._check_size(message.tx_total, message.rx_total)
-        ret = self._ioctl(self._kernel_fd(), message.request, message._c)
+        if message.tx_total > self.bufsiz or message.rx_total > self.bufsiz:
+            self._check_size(message.tx_total, message.rx_total)
+        ret = self._ioctl(self._fd, message.request, message._c)  # closed: EBADF, then ClosedError
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI message", HINTS.get(-ret, ""))
         return int(ret)
 
     def _exchange(self, tx: Any, rx: Any, length: int) -> None:
         """One full- or half-duplex transfer through the preallocated struct (the convenience path)."""
-        self._check_size(length if tx is not None else 0, length if rx is not None else 0)
-        single = self._single[0]
+        if length > self.bufsiz:
+            self._check_size(length if tx is not None else 0, length if rx is not None else 0)
+        single = self._single0
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
         single.len = length
-        ret = self._ioctl(self._kernel_fd(), self._single_request, self._single)
+        ret = self._ioctl(self._fd, self._single_request, self._single)  # closed: EBADF, then ClosedError
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
 
@@ -222,6 +226,11 @@ class Device(Handle):
                 if ret < 0:
                     self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
                 return ffi.unpack(self._own_rx, size)  # type: ignore[no-any-return]
+            if COPY_MAX < size <= self.bufsiz:  # sent from the caller's buffer, received into a reused one
+                if self._big_rx is None or len(self._big_rx) < size:
+                    self._big_rx = ffi.new("char[]", size)
+                self._exchange(ffi.from_buffer("__u8[]", what), self._big_rx, size)
+                return ffi.unpack(self._big_rx, size)  # type: ignore[no-any-return]
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
@@ -262,6 +271,9 @@ class Device(Handle):
                 ret = self._ioctl(self._fd, self._single_request, self._tx_only)
                 if ret < 0:
                     self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
+                return
+            if COPY_MAX < size <= self.bufsiz:  # straight from the caller's buffer, one message
+                self._exchange(ffi.from_buffer("__u8[]", data), None, size)
                 return
         tx = ffi.from_buffer("__u8[]", data)
         for offset in self._chunks(len(tx), split):
