@@ -47,6 +47,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, help="timed loops per figure (default 3 quick, 7 full)")
     parser.add_argument("--strict", action="store_true", help="also fail when a benchmark was skipped")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
+    parser.add_argument("--summary", type=Path, metavar="JSON", help="print a Markdown summary of a run's JSON, exit")
     parser.add_argument("--timeout", type=float, default=1800, help="VM timeout in seconds (--backend auto)")
     args = parser.parse_args(argv)
     unknown = set(args.only.split(",")) - set(SUITES)
@@ -128,6 +129,9 @@ def draw(json_path: Path, strict: bool) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
+    if args.summary:
+        print(report.markdown(report.read_json(args.summary)[0]))
+        return 0
     backend = args.backend
     if backend == "auto":
         if os.environ.get("LINUXHW_TEST_TIER") != "kernel":

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .core import LINUXHW, Row
+from .core import LINUXHW, RAW, Row
 
 # Chart colours, one per comparison, the same in every panel.
 COLOURS = {
     "C floor": "#444444",
+    "Python+cffi floor": "#aaaaaa",
     "gpiod": "#1f77b4",
     "periphery": "#ff7f0e",
     "smbus2": "#2ca02c",
@@ -183,6 +184,24 @@ def read_json(path: Path) -> tuple[list[Row], dict[str, Any]]:
     return rows, data["meta"]
 
 
+def markdown(rows: list[Row]) -> str:
+    """The README's summary: linuxhw's median per operation and its ratio to each peer and floor."""
+    columns = ["C floor", "Python+cffi floor", "gpiod", "periphery", "smbus2", "spidev xfer2", "spidev xfer3",
+               "spidev writebytes2"]  # fmt: skip
+    ratio_of = {(r.group, r.op, r.versus): r.ratio for r in ratios(rows)}
+    used = [c for c in columns if any(key[2] == c for key in ratio_of)]
+    lines = ["| operation | linuxhw | " + " | ".join(f"÷ {c}" for c in used) + " |",
+             "| --- | ---: | " + " | ".join("---:" for _ in used) + " |"]  # fmt: skip
+    for (group, op), members in by_op(rows).items():
+        ours = next((r for r in members if r.kind == "linuxhw" and r.ok), None)
+        if ours is None:
+            continue
+        cells = [f"{ratio_of[(group, op, c)]:.2f}" if (group, op, c) in ratio_of else "" for c in used]
+        unit = ours.unit.replace("µs/", " µs/")
+        lines.append(f"| {group} {op} | {_fmt(ours.median)}{unit.split('/')[0]} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def _label(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
@@ -201,7 +220,7 @@ def chart(path: Path, rows: list[Row], meta: dict[str, Any]) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    found = [r for r in ratios(rows) if r.kind != "variant"]
+    found = [r for r in ratios(rows) if r.kind != "variant" or r.versus == RAW]
     panels = [(title, [r for r in found if r.group in groups]) for title, groups in PANELS]
     panels = [(title, members) for title, members in panels if members]
     if not panels:
