@@ -19,21 +19,30 @@ def edges(edge: Edge = Edge.BOTH, **changes: object) -> LineSettings:
     return LineSettings(direction=gpio.Direction.INPUT, edge=edge).replace(**changes)
 
 
+EDGE_GAP = 0.002  # gpio-sim merges edges that come faster than its interrupt thread runs
+
+
+def drive(chip: SimChip, offset: int, level: int) -> None:
+    """Set a line's pull, then give the kernel time to report the edge on its own."""
+    chip.set_pull(offset, level)
+    time.sleep(EDGE_GAP)
+
+
 def toggle(chip: SimChip, offset: int, times: int) -> None:
-    """Drive ``times`` edges onto an input line, starting from its current level."""
+    """Drive ``times`` separate edges onto an input line, starting from its current level."""
     level = chip.get_value(offset)
     for _ in range(times):
         level ^= 1
-        chip.set_pull(offset, level)
+        drive(chip, offset, level)
 
 
 def test_events_arrive_in_order_with_sequence_numbers(sim: GpioSimulator) -> None:
     chip = sim.add_chip(4)
     with gpio.request_lines(sim.path(chip), {(0, 1): edges()}) as req:
         before = time.monotonic_ns()
-        chip.set_pull(0, 1)
-        chip.set_pull(1, 1)
-        chip.set_pull(0, 0)
+        drive(chip, 0, 1)
+        drive(chip, 1, 1)
+        drive(chip, 0, 0)
         assert req.wait_edge_events(1.0)
         events: list[gpio.EdgeEvent] = []
         while len(events) < 3:
@@ -73,8 +82,8 @@ def test_rising_and_falling_only(sim: GpioSimulator) -> None:
 def test_active_low_edges_are_logical(sim: GpioSimulator) -> None:
     chip = sim.add_chip(2)
     with gpio.request_lines(sim.path(chip), {0: edges(Edge.RISING, active_low=True)}) as req:
-        chip.set_pull(0, 1)  # logical 1 -> 0: not a rising edge
-        chip.set_pull(0, 0)  # logical 0 -> 1: rising
+        drive(chip, 0, 1)  # logical 1 -> 0: not a rising edge
+        drive(chip, 0, 0)  # logical 0 -> 1: rising
         got = list(req.edge_events(timeout=0.3))
         assert [e.type for e in got] == [RISING]
 
@@ -83,7 +92,7 @@ def test_realtime_clock(sim: GpioSimulator) -> None:
     chip = sim.add_chip(2)
     with gpio.request_lines(sim.path(chip), {0: edges(event_clock=gpio.Clock.REALTIME)}) as req:
         before = time.time_ns()
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         event = next(iter(req.edge_events(timeout=1.0)))
         assert before - 10**9 <= event.timestamp_ns <= time.time_ns()
 
@@ -96,7 +105,7 @@ def test_overflow_drops_oldest_and_is_counted_exactly(sim: GpioSimulator) -> Non
         events = req.read_edge_events()
         assert [e.seqno for e in events] == [7, 8, 9, 10]  # the oldest six were dropped
         assert req.lost_events == 6
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         assert [e.seqno for e in req.read_edge_events(timeout=1.0)] == [11]
         assert req.lost_events == 6
 
@@ -119,10 +128,10 @@ def test_overflow_warns_or_raises_when_asked(sim: GpioSimulator) -> None:
 def test_debounce_suppresses_a_glitch(sim: GpioSimulator) -> None:
     chip = sim.add_chip(2)
     with gpio.request_lines(sim.path(chip), {0: edges(debounce_period=0.2)}) as req:
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         chip.set_pull(0, 0)  # back within far less than 200 ms
         assert req.read_edge_events(timeout=0.6) == []
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         events = req.read_edge_events(timeout=2.0)
         assert [e.type for e in events] == [RISING]
         assert req.get_value(0) == 1
@@ -133,7 +142,7 @@ def test_request_fd_works_with_selectors(sim: GpioSimulator) -> None:
     with gpio.request_lines(sim.path(chip), {0: edges()}) as req, selectors.DefaultSelector() as selector:
         selector.register(req, selectors.EVENT_READ)
         assert selector.select(0.05) == []
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         assert [key.fileobj for key, _ in selector.select(1.0)] == [req]
         req.read_edge_events()
         assert selector.select(0.05) == []
@@ -142,11 +151,11 @@ def test_request_fd_works_with_selectors(sim: GpioSimulator) -> None:
 def test_events_are_kept_across_reconfigure(sim: GpioSimulator) -> None:
     chip = sim.add_chip(2)
     with gpio.request_lines(sim.path(chip), {0: edges()}) as req:
-        chip.set_pull(0, 1)
+        drive(chip, 0, 1)
         time.sleep(0.1)
         req.reconfigure({0: edges(Edge.FALLING)})
-        chip.set_pull(0, 0)
-        chip.set_pull(0, 1)
+        drive(chip, 0, 0)
+        drive(chip, 0, 1)
         got = [(e.type, e.seqno) for e in req.edge_events(timeout=0.3)]
         assert got == [(RISING, 1), (FALLING, 2)]
 
