@@ -119,6 +119,18 @@ class Buffer(Handle):
                 self._backend.close(fd)
 
     @classmethod
+    def _fresh(cls, backend: Backend, fd: int, path: str, exporter: str, name: str | None) -> Buffer:
+        """A Buffer for a dma-buf fd just created, named if ``name`` is given (closed if that fails)."""
+        buf = cls(backend, fd, path, exporter)
+        if name is not None:
+            try:
+                buf.set_name(name)
+            except BaseException:
+                buf.close()
+                raise
+        return buf
+
+    @classmethod
     def from_fd(cls, fd: int, *, take: bool = False, backend: Backend | None = None) -> Buffer:
         """Wrap an existing dma-buf fd (from another library, a driver or a socket).
 

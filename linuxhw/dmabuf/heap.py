@@ -126,14 +126,7 @@ class Heap(Handle):
         ret = self._backend.ioctl(fd, _ALLOC, data)
         if ret < 0:
             self._raise_alloc_error(-ret, size)
-        buf = Buffer(self._backend, data.fd, self.path, self.name)
-        if name is not None:
-            try:
-                buf.set_name(name)
-            except BaseException:
-                buf.close()
-                raise
-        return buf
+        return Buffer._fresh(self._backend, data.fd, self.path, self.name, name)
 
     def _raise_alloc_error(self, err: int, size: int) -> None:
         hint = ""

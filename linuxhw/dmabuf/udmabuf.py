@@ -175,14 +175,7 @@ class Udmabuf(Handle):
             elif -ret == errno.EBADFD:
                 hint = "a range's fd is not a memfd (shmem) file"
             self._raise_kernel_error(-ret, operation, hint)
-        buf = Buffer(self._backend, ret, self.path, UDMABUF_CHOICE)
-        if name is not None:
-            try:
-                buf.set_name(name)
-            except BaseException:
-                buf.close()
-                raise
-        return buf
+        return Buffer._fresh(self._backend, ret, self.path, UDMABUF_CHOICE, name)
 
 
 def from_memfd(
