@@ -1,5 +1,9 @@
-"""Hooks the cffi builder into setuptools (pyproject.toml holds everything else)."""
+"""Hooks the C parts into setuptools (pyproject.toml holds everything else): the cffi builder of
+linuxhw._uapi, and linuxhw._fastpath, the plain CPython calls of the per-operation hot paths."""
 
-from setuptools import setup
+from setuptools import Extension, setup
 
-setup(cffi_modules=["linuxhw/_build_uapi.py:ffibuilder"])
+setup(
+    cffi_modules=["linuxhw/_build_uapi.py:ffibuilder"],
+    ext_modules=[Extension("linuxhw._fastpath", ["cdefs/fastpath.c"], extra_compile_args=["-Wall", "-Wextra"])],
+)

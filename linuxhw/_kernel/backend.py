@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import abc
+import os
 import socket
 from collections.abc import Sequence
 from typing import Any
+
+from linuxhw._uapi import ffi, lib
 
 
 class Backend(abc.ABC):
@@ -36,6 +39,45 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def write(self, fd: int, buf: Any, count: int) -> int:
         """write(2) from a cffi buffer; bytes written or ``-errno``."""
+
+    def write_bytes(self, fd: int, data: bytes | bytearray) -> int:
+        """write(2) of a bytes-like object: bytes written; raises OSError (the real backend is os.write)."""
+        return self._check(self.write(fd, ffi.from_buffer(data), len(data)))
+
+    def read_bytes(self, fd: int, count: int) -> bytes:
+        """read(2) of up to ``count`` bytes as bytes; raises OSError (the real backend is os.read)."""
+        buf = ffi.new("char[]", count)
+        return ffi.unpack(buf, self._check(self.read(fd, buf, count)))  # type: ignore[no-any-return]
+
+    def gpio_get_values(self, fd: int, mask: int) -> int:
+        """GPIO_V2_LINE_GET_VALUES_IOCTL: the bitmap of values of the request's lines in ``mask``
+        (raises OSError; the real backend is the C call in linuxhw._fastpath)."""
+        values = ffi.new("struct gpio_v2_line_values *", {"mask": mask})
+        self._check(self.ioctl(fd, lib.GPIO_V2_LINE_GET_VALUES_IOCTL, values))
+        return int(values.bits)
+
+    def gpio_set_values(self, fd: int, mask: int, bits: int) -> None:
+        """GPIO_V2_LINE_SET_VALUES_IOCTL: drive the request's lines in ``mask`` to ``bits`` (raises OSError)."""
+        values = ffi.new("struct gpio_v2_line_values *", {"mask": mask, "bits": bits})
+        self._check(self.ioctl(fd, lib.GPIO_V2_LINE_SET_VALUES_IOCTL, values))
+
+    def spi_exchange(self, fd: int, data: bytes | bytearray) -> bytes:
+        """SPI_IOC_MESSAGE(1) with one full-duplex transfer of ``data`` at the device's settings:
+        the bytes clocked in (raises OSError)."""
+        rx = ffi.new("char[]", len(data))
+        tx = ffi.from_buffer(data)
+        transfer = ffi.new("struct spi_ioc_transfer *", {"len": len(data)})
+        transfer.tx_buf = int(ffi.cast("uintptr_t", tx))
+        transfer.rx_buf = int(ffi.cast("uintptr_t", rx))
+        self._check(self.ioctl(fd, lib.lhw_spi_ioc_message(1), transfer))
+        return ffi.unpack(rx, len(data))  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _check(ret: int) -> int:
+        """``ret`` if it is a result, OSError if it is ``-errno``."""
+        if ret < 0:
+            raise OSError(-ret, os.strerror(-ret))
+        return ret
 
     @abc.abstractmethod
     def module_parameter(self, module: str, name: str) -> str | None:

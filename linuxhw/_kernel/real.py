@@ -11,6 +11,7 @@ import stat
 from collections.abc import Sequence
 from typing import Any, Callable
 
+from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
 from linuxhw._uapi import ffi, lib
 
@@ -42,6 +43,11 @@ class RealBackend(Backend):
         self.close = os.close  # type: ignore[method-assign]
         self.write = lib.lhw_write  # type: ignore[method-assign]
         self.smbus = lib.lhw_smbus  # type: ignore[method-assign]
+        self.write_bytes = os.write  # type: ignore[method-assign, assignment]
+        self.read_bytes = os.read  # type: ignore[method-assign, assignment]
+        self.gpio_get_values = _fastpath.gpio_get_values  # type: ignore[method-assign, assignment]
+        self.gpio_set_values = _fastpath.gpio_set_values  # type: ignore[method-assign, assignment]
+        self.spi_exchange = _fastpath.spi_exchange  # type: ignore[method-assign, assignment]
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)

@@ -188,6 +188,25 @@ class _SpidevFile(MockFile):
             return -errno.ENOTTY
         return 0
 
+    def _bufsiz(self) -> int:
+        """spidev's bufsiz module parameter: the most one message may move each way."""
+        return int(self.device.bus.board.module_parameters.get("spidev.bufsiz", "4096"))
+
+    def read(self, buf: Any, count: int) -> int:
+        """spidev_read(): one receive-only transfer of ``count`` bytes at the device's settings."""
+        return self._half_duplex("rx_buf", buf, count)
+
+    def write(self, buf: Any, count: int) -> int:
+        """spidev_write(): one send-only transfer of ``count`` bytes at the device's settings."""
+        return self._half_duplex("tx_buf", buf, count)
+
+    def _half_duplex(self, field: str, buf: Any, count: int) -> int:
+        """What spidev's read() and write() do: refuse more than bufsiz, else run one transfer."""
+        if count > self._bufsiz():
+            return -errno.EMSGSIZE
+        transfer = ffi.new("struct spi_ioc_transfer *", {"len": count, field: int(ffi.cast("uintptr_t", buf))})
+        return self._message(transfer, TRANSFER_SIZE)
+
     def _message(self, arg: Any, size: int) -> int:
         """spidev_message() + spi_sync(): validate everything, then run the transfers."""
         if size % TRANSFER_SIZE:
@@ -197,7 +216,7 @@ class _SpidevFile(MockFile):
             return 0
         device = self.device
         bus = device.bus
-        bufsiz = int(device.bus.board.module_parameters.get("spidev.bufsiz", "4096"))
+        bufsiz = self._bufsiz()
         transfers = ffi.cast("struct spi_ioc_transfer *", arg)
         plan = []
         tx_total = rx_total = 0
