@@ -22,7 +22,7 @@ from linuxhw.spi.transfer import Buffer, Message, Transfer
 __all__ = ["Device"]
 
 DEFAULT_BUFSIZ = 4096
-COPY_MAX = 4096  # up to this many bytes, copying through the device's own buffers is cheaper than exporting
+_BYTES = frozenset((bytes, bytearray))
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
 HINTS = {
@@ -57,20 +57,14 @@ class Device(Handle):
         super().__init__(backend, fd, path, f"SPI device {path}")
         self._worker = FifoWorker(path)
         self._ioctl = backend.ioctl
+        self._read_bytes = backend.read_bytes
+        self._write_bytes = backend.write_bytes
+        self._spi_exchange = backend.spi_exchange
         self._u8 = ffi.new("__u8 *")
         self._u32 = ffi.new("__u32 *")
         self._single = ffi.new("struct spi_ioc_transfer[1]")
         self._single0 = self._single[0]
-        self._big_rx: Any = None  # transfer() of more than COPY_MAX bytes receives here (grown to the largest)
         self._single_request = lib.lhw_spi_ioc_message(1)
-        # The bytes-in/bytes-out hot path (transfer()/write() of bytes or a bytearray up to COPY_MAX):
-        # the device's own tx/rx buffers and two transfer structs pointing at them, made on first use;
-        # a call copies in, sets len if it changed, makes the ioctl and copies out.
-        self._own_tx: Any = None
-        self._own_rx: Any = None
-        self._duplex: Any = None
-        self._tx_only: Any = None
-        self._duplex_len = self._tx_only_len = -1
         try:
             self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
             self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
@@ -194,14 +188,6 @@ class Device(Handle):
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
 
-    def _own_buffers(self) -> None:
-        """Allocate the hot path's buffers and structs (COPY_MAX bytes each way)."""
-        self._own_tx = ffi.new("char[]", COPY_MAX)
-        self._own_rx = ffi.new("char[]", COPY_MAX)
-        tx, rx = int(ffi.cast("uintptr_t", self._own_tx)), int(ffi.cast("uintptr_t", self._own_rx))
-        self._duplex = ffi.new("struct spi_ioc_transfer *", {"tx_buf": tx, "rx_buf": rx})
-        self._tx_only = ffi.new("struct spi_ioc_transfer *", {"tx_buf": tx})
-
     @overload
     def transfer(self, what: Runnable) -> None: ...
 
@@ -214,23 +200,11 @@ class Device(Handle):
         Given a :class:`Message`, a :class:`Transfer` or a list of transfers instead, run them
         as ONE message (results land in the transfers' rx buffers).
         """
-        if isinstance(what, (bytes, bytearray)):
-            size = len(what)
-            if 0 < size <= COPY_MAX and size <= self.bufsiz:
-                if self._duplex is None:
-                    self._own_buffers()
-                ffi.memmove(self._own_tx, what, size)
-                if size != self._duplex_len:
-                    self._duplex.len = self._duplex_len = size
-                ret = self._ioctl(self._fd, self._single_request, self._duplex)
-                if ret < 0:
-                    self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
-                return ffi.unpack(self._own_rx, size)  # type: ignore[no-any-return]
-            if COPY_MAX < size <= self.bufsiz:  # sent from the caller's buffer, received into a reused one
-                if self._big_rx is None or len(self._big_rx) < size:
-                    self._big_rx = ffi.new("char[]", size)
-                self._exchange(ffi.from_buffer("__u8[]", what), self._big_rx, size)
-                return ffi.unpack(self._big_rx, size)  # type: ignore[no-any-return]
+        if what.__class__ in _BYTES and 0 < len(what) <= self.bufsiz:
+            try:  # one transfer from the caller's bytes, received straight into the bytes returned
+                return self._spi_exchange(self._fd, what)
+            except OSError as exc:
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", HINTS.get(exc.errno or 0, ""))
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
@@ -251,6 +225,11 @@ class Device(Handle):
         with chip select released between them."""
         if size.__class__ is not int or size < 0:
             raise ValueError(f"size must be an int >= 0, not {size!r}")
+        if 0 < size <= self.bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
+            try:
+                return self._read_bytes(self._fd, size)
+            except OSError as exc:
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", HINTS.get(exc.errno or 0, ""))
         out = bytearray(size)
         view = ffi.from_buffer("__u8[]", out, require_writable=True)
         for offset in self._chunks(size, split):
@@ -260,21 +239,12 @@ class Device(Handle):
     def write(self, data: Buffer, *, split: bool = False) -> None:
         """Send ``data`` (any bytes-like object, left untouched). Beyond bufsiz, ``split=True``
         writes in chunks with chip select released between them."""
-        if isinstance(data, (bytes, bytearray)):
-            size = len(data)
-            if 0 < size <= COPY_MAX and size <= self.bufsiz:
-                if self._tx_only is None:
-                    self._own_buffers()
-                ffi.memmove(self._own_tx, data, size)
-                if size != self._tx_only_len:
-                    self._tx_only.len = self._tx_only_len = size
-                ret = self._ioctl(self._fd, self._single_request, self._tx_only)
-                if ret < 0:
-                    self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
-                return
-            if COPY_MAX < size <= self.bufsiz:  # straight from the caller's buffer, one message
-                self._exchange(ffi.from_buffer("__u8[]", data), None, size)
-                return
+        if data.__class__ in _BYTES and 0 < len(data) <= self.bufsiz:
+            try:  # spidev's write(): one send-only transfer straight from the caller's bytes
+                self._write_bytes(self._fd, data)
+            except OSError as exc:
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI write", HINTS.get(exc.errno or 0, ""))
+            return
         tx = ffi.from_buffer("__u8[]", data)
         for offset in self._chunks(len(tx), split):
             self._exchange(tx + offset, None, min(self.bufsiz, len(tx) - offset))

@@ -24,6 +24,35 @@ def test_half_duplex_calls(loopback: spi.Device) -> None:
     assert loopback.write_then_read(b"xyz", 2) == bytes(2)
 
 
+@pytest.mark.parametrize("data", [b"\x01\x02\x03\x04", bytearray(b"\x01\x02\x03\x04"), memoryview(b"\x01\x02\x03\x04")])
+def test_write_and_read_are_one_transfer_at_the_device_settings(
+    world: SpiWorld, loopback: spi.Device, data: bytes | bytearray | memoryview
+) -> None:
+    loopback.max_speed_hz = 2_000_000
+    world.clear_wire()
+    loopback.write(data)
+    assert loopback.read(3) == bytes(3)
+    loopback.write(b"")  # nothing to send: no transfer, chip select untouched
+    assert [(w.length, w.speed_hz, w.bits_per_word, w.tx_nbits, w.rx_nbits) for w in world.wire()] == [
+        (4, 2_000_000, 8, 1, 0),
+        (3, 2_000_000, 8, 0, 1),
+    ]
+
+
+def test_write_and_read_report_the_kernel_refusal_and_closed_devices(world: SpiWorld) -> None:
+    device = spi.Device(world.loopback_path, bits_per_word=16)
+    with pytest.raises(DeviceError, match=r"SPI write.*Invalid argument") as info:
+        device.write(b"abc")  # an odd byte count cannot be 16-bit words
+    assert info.value.errno == 22
+    with pytest.raises(DeviceError, match=r"SPI read.*Invalid argument"):
+        device.read(3)
+    device.close()
+    with pytest.raises(ClosedError):
+        device.write(b"ab")
+    with pytest.raises(ClosedError):
+        device.read(2)
+
+
 def test_caller_data_is_never_modified_and_rx_can_be_in_place(loopback: spi.Device) -> None:
     tx = bytearray(b"\x01\x02\x03")
     rx = bytearray(3)
