@@ -55,9 +55,19 @@ async def wait_readable_async(fd: int, timeout: float | None) -> bool:
     return bool(done)
 
 
+def each_record(decode: Callable[[Any], T]) -> Callable[[Any, int], list[T]]:
+    """A batch decoder for EventReader made of a one-record decoder (for records that come rarely)."""
+
+    def decode_batch(buffer: Any, count: int) -> list[T]:
+        return [decode(buffer[i]) for i in range(count)]
+
+    return decode_batch
+
+
 class EventReader(Generic[T]):
     """Reads records of one C type into a reused buffer and decodes them, keeping leftovers in order.
 
+    ``decode(buffer, count)`` turns the first ``count`` records of the buffer into events;
     ``on_batch(source, events)`` sees every batch read, before it is handed out.
     """
 
@@ -66,7 +76,7 @@ class EventReader(Generic[T]):
         source: EventSource,
         ctype: str,
         capacity: int,
-        decode: Callable[[Any], T],
+        decode: Callable[[Any, int], list[T]],
         on_batch: Callable[[Any, list[T]], None] | None = None,
     ) -> None:
         # A proxy, so the owner is not kept alive by its own reader and its finalizer runs on del.
@@ -90,7 +100,7 @@ class EventReader(Generic[T]):
             if -ret in (errno.EAGAIN, errno.EINTR):
                 return []
             self._source._raise_kernel_error(-ret, "read events")
-        events = [self._decode(self._buffer[i]) for i in range(ret // self._record_size)]
+        events = self._decode(self._buffer, ret // self._record_size)
         if self._on_batch is not None and events:
             self._on_batch(self._source, events)
         return events

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Optional
 
-from linuxhw._events import EventReader, EventStream
+from linuxhw._events import EventReader, EventStream, each_record
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._nodes import node_path, unique_by_name
@@ -49,7 +49,7 @@ class Chip(Handle):
         self._line_info = ffi.new("struct gpio_v2_line_info *")
         self._names: dict[str, list[int]] | None = None
         self._info_events: EventReader[InfoEvent] = EventReader(
-            self, "struct gpio_v2_line_info_changed", 32, decode_info_event
+            self, "struct gpio_v2_line_info_changed", 32, each_record(decode_info_event)
         )
 
     def __repr__(self) -> str:

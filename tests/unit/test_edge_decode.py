@@ -1,0 +1,75 @@
+"""Edge-event records decoded in one pass, and lost events counted from request-wide seqnos."""
+
+from __future__ import annotations
+
+import warnings
+from types import SimpleNamespace
+
+import pytest
+
+from linuxhw import EventsLostWarning
+from linuxhw._uapi import ffi, lib
+from linuxhw.gpio import EdgeEvent, EdgeType
+from linuxhw.gpio._edge_events import RECORD, decode_edge_events, record_format
+from linuxhw.gpio.request import LineRequest
+
+
+def records(*fields: tuple[int, int, int, int, int]) -> object:
+    """A cdata array of gpio_v2_line_event holding (timestamp, id, offset, seqno, line_seqno) each,
+    with the padding filled so that a decoder reading it would show."""
+    buffer = ffi.new(f"{RECORD}[]", len(fields))
+    for record, (timestamp, kind, offset, seqno, line_seqno) in zip(buffer, fields):
+        record.timestamp_ns, record.id, record.offset = timestamp, kind, offset
+        record.seqno, record.line_seqno = seqno, line_seqno
+        for i in range(len(record.padding)):
+            record.padding[i] = 0xFFFFFFFF
+    return buffer
+
+
+def test_every_field_decodes_at_its_compiled_offset() -> None:
+    rising, falling = lib.GPIO_V2_LINE_EVENT_RISING_EDGE, lib.GPIO_V2_LINE_EVENT_FALLING_EDGE
+    buffer = records((2**63 + 5, rising, 63, 2**32 - 1, 7), (1, falling, 0, 1, 1), (9, rising, 9, 9, 9))
+    assert decode_edge_events(buffer, 2) == [
+        EdgeEvent(EdgeType.RISING, 2**63 + 5, 63, 2**32 - 1, 7),
+        EdgeEvent(EdgeType.FALLING, 1, 0, 1, 1),
+    ]
+    assert decode_edge_events(buffer, 0) == []
+
+
+def test_an_unknown_event_id_is_named() -> None:
+    with pytest.raises(ValueError, match="99"):
+        decode_edge_events(records((1, 99, 0, 1, 1)), 1)
+
+
+def test_a_layout_that_disagrees_with_the_header_is_refused() -> None:
+    assert record_format(RECORD, (("timestamp_ns", "Q"), ("id", "I"))).size == ffi.sizeof(RECORD)
+    with pytest.raises(AssertionError, match="id"):
+        record_format(RECORD, (("timestamp_ns", "Q"), ("id", "H")))
+    with pytest.raises(AssertionError, match="timestamp_ns"):
+        record_format(RECORD, (("id", "I"), ("timestamp_ns", "Q")))
+
+
+def counting_request() -> SimpleNamespace:
+    """The state LineRequest._check_sequence keeps, without a kernel request behind it."""
+    return SimpleNamespace(_events_read=0, _max_seqno=0, lost_events=0, on_lost="warn", chip_path="/dev/gpiochip9")
+
+
+def batch(*seqnos: int) -> list[EdgeEvent]:
+    return [EdgeEvent(EdgeType.RISING, 0, 0, seqno, seqno) for seqno in seqnos]
+
+
+def test_lost_events_are_the_gaps_in_seqno_across_batches() -> None:
+    request = counting_request()
+    LineRequest._check_sequence(request, batch(1, 2))  # type: ignore[arg-type]
+    with pytest.warns(EventsLostWarning, match="3 edge event"):
+        LineRequest._check_sequence(request, batch(4, 7))  # type: ignore[arg-type]
+    assert request.lost_events == 3
+
+
+def test_lines_reaching_the_buffer_out_of_seqno_order_lose_nothing() -> None:
+    request = counting_request()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EventsLostWarning)
+        LineRequest._check_sequence(request, batch(2, 1, 3))  # type: ignore[arg-type]
+        LineRequest._check_sequence(request, batch(5, 4))  # type: ignore[arg-type]
+    assert request.lost_events == 0
