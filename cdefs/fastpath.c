@@ -1,5 +1,5 @@
 /* linuxhw._fastpath: the few per-operation calls where the cost of the call itself decides the
- * speed (one GPIO value, one short SPI exchange). Plain CPython entry points (METH_FASTCALL, no
+ * speed (one GPIO value, one short SPI exchange, a dma-buf's allocation, sync and mapping). Plain CPython entry points (METH_FASTCALL, no
  * cffi argument conversion) on structs from the kernel's own headers, the GIL released around
  * each ioctl. Everything else goes through linuxhw._uapi; failures raise OSError with errno, which
  * the callers turn into the library's errors. */
@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
 #include <linux/gpio.h>
 #include <linux/spi/spidev.h>
 
@@ -141,20 +144,159 @@ static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_
     return rx;
 }
 
+PyDoc_STRVAR(dma_heap_alloc_doc,
+"dma_heap_alloc(heap_fd, length, fd_flags, heap_flags) -> fd\n\n"
+"DMA_HEAP_IOCTL_ALLOC: a new dma-buf of at least length bytes from the heap.");
+
+static PyObject *dma_heap_alloc(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct dma_heap_allocation_data data = {0};
+    __u64 fd_flags;
+    int fd, ret;
+    (void)module;
+    if (arg_count("dma_heap_alloc", nargs, 4) || arg_fd(args[0], &fd) || arg_u64(args[1], &data.len)
+        || arg_u64(args[2], &fd_flags) || arg_u64(args[3], &data.heap_flags))
+        return NULL;
+    data.fd_flags = (__u32)fd_flags;
+    ret = ioctl_nogil(fd, DMA_HEAP_IOCTL_ALLOC, &data);
+    if (ret < 0)
+        return failed(-ret);
+    return PyLong_FromLong((long)data.fd);
+}
+
+PyDoc_STRVAR(dma_buf_sync_doc,
+"dma_buf_sync(fd, flags) -> None\n\n"
+"DMA_BUF_IOCTL_SYNC, restarted while the kernel says EINTR or EAGAIN (as its documentation asks).");
+
+static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct dma_buf_sync sync = {0};
+    int fd, ret;
+    (void)module;
+    if (arg_count("dma_buf_sync", nargs, 2) || arg_fd(args[0], &fd) || arg_u64(args[1], &sync.flags))
+        return NULL;
+    do {
+        ret = ioctl_nogil(fd, DMA_BUF_IOCTL_SYNC, &sync);
+    } while (ret == -EAGAIN);
+    if (ret < 0)
+        return failed(-ret);
+    Py_RETURN_NONE;
+}
+
+/* The owner of one mapping: exports it through the buffer protocol, unmaps it when the last
+ * export (memoryview, numpy array, ...) and the owner itself are gone, then calls on_unmap. */
+typedef struct {
+    PyObject_HEAD
+    void *addr;
+    Py_ssize_t length;
+    int readonly;
+    PyObject *on_unmap;
+} Mapping;
+
+static int mapping_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    Mapping *self = (Mapping *)obj;
+    return PyBuffer_FillInfo(view, obj, self->addr, self->length, self->readonly, flags);
+}
+
+static void mapping_dealloc(PyObject *obj)
+{
+    Mapping *self = (Mapping *)obj;
+    PyObject *on_unmap = self->on_unmap;
+    munmap(self->addr, (size_t)self->length);
+    if (on_unmap != NULL) {
+        PyObject *type, *value, *traceback, *result;
+        PyErr_Fetch(&type, &value, &traceback); /* dealloc may run while an exception propagates */
+        result = PyObject_CallNoArgs(on_unmap);
+        if (result == NULL)
+            PyErr_WriteUnraisable(on_unmap);
+        Py_XDECREF(result);
+        Py_DECREF(on_unmap);
+        PyErr_Restore(type, value, traceback);
+    }
+    PyObject_Free(obj);
+}
+
+static PyBufferProcs mapping_as_buffer = {mapping_getbuffer, NULL};
+
+static PyTypeObject MappingType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.Mapping",
+    .tp_basicsize = sizeof(Mapping),
+    .tp_dealloc = mapping_dealloc,
+    .tp_as_buffer = &mapping_as_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One mmap()ed range, unmapped when the last view of it is gone.",
+};
+
+PyDoc_STRVAR(mapping_view_doc,
+"mapping_view(addr, length, writable, on_unmap=None) -> memoryview\n\n"
+"Take ownership of length mapped bytes at addr (from mmap): a memoryview of them (read-only\n"
+"unless writable). munmap() runs, then on_unmap(), when the last view of it, slice or array\n"
+"made from it is gone, never while one is alive.");
+
+static PyObject *mapping_view(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Mapping *mapping;
+    PyObject *view;
+    void *addr;
+    Py_ssize_t length;
+    int writable;
+    (void)module;
+    if (nargs != 3 && nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "mapping_view() takes 3 or 4 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    addr = PyLong_AsVoidPtr(args[0]);
+    if (addr == NULL && PyErr_Occurred())
+        return NULL;
+    length = PyLong_AsSsize_t(args[1]);
+    if (length == -1 && PyErr_Occurred())
+        return NULL;
+    if (length <= 0) {
+        PyErr_SetString(PyExc_ValueError, "length must be > 0");
+        return NULL;
+    }
+    writable = PyObject_IsTrue(args[2]);
+    if (writable < 0)
+        return NULL;
+    mapping = PyObject_New(Mapping, &MappingType);
+    if (mapping == NULL) {
+        munmap(addr, (size_t)length);
+        return NULL;
+    }
+    mapping->addr = addr;
+    mapping->length = length;
+    mapping->readonly = !writable;
+    mapping->on_unmap = NULL;
+    if (nargs == 4 && args[3] != Py_None) {
+        Py_INCREF(args[3]);
+        mapping->on_unmap = args[3];
+    }
+    view = PyMemoryView_FromObject((PyObject *)mapping);
+    Py_DECREF(mapping); /* the view holds it now (or, on failure, this unmaps) */
+    return view;
+}
+
 static PyMethodDef fastpath_methods[] = {
     {"gpio_get_values", (PyCFunction)(void (*)(void))gpio_get_values, METH_FASTCALL, gpio_get_values_doc},
     {"gpio_set_values", (PyCFunction)(void (*)(void))gpio_set_values, METH_FASTCALL, gpio_set_values_doc},
     {"spi_exchange", (PyCFunction)(void (*)(void))spi_exchange, METH_FASTCALL, spi_exchange_doc},
+    {"dma_heap_alloc", (PyCFunction)(void (*)(void))dma_heap_alloc, METH_FASTCALL, dma_heap_alloc_doc},
+    {"dma_buf_sync", (PyCFunction)(void (*)(void))dma_buf_sync, METH_FASTCALL, dma_buf_sync_doc},
+    {"mapping_view", (PyCFunction)(void (*)(void))mapping_view, METH_FASTCALL, mapping_view_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef fastpath_module = {
     PyModuleDef_HEAD_INIT, "linuxhw._fastpath",
-    "Per-operation GPIO and SPI calls as plain CPython functions (see cdefs/fastpath.c).", -1,
+    "Per-operation GPIO, SPI and dma-buf calls in C (see cdefs/fastpath.c).", -1,
     fastpath_methods, NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__fastpath(void)
 {
+    if (PyType_Ready(&MappingType) < 0)
+        return NULL;
     return PyModule_Create(&fastpath_module);
 }

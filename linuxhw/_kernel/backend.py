@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import errno
 import os
 import socket
 from collections.abc import Sequence
@@ -71,6 +72,22 @@ class Backend(abc.ABC):
         transfer.rx_buf = int(ffi.cast("uintptr_t", rx))
         self._check(self.ioctl(fd, lib.lhw_spi_ioc_message(1), transfer))
         return ffi.unpack(rx, len(data))  # type: ignore[no-any-return]
+
+    def dma_heap_alloc(self, fd: int, length: int, fd_flags: int, heap_flags: int) -> int:
+        """DMA_HEAP_IOCTL_ALLOC on a heap: the new dma-buf's fd (raises OSError)."""
+        data = ffi.new("struct dma_heap_allocation_data *", {"len": length, "fd_flags": fd_flags})
+        data.heap_flags = heap_flags
+        self._check(self.ioctl(fd, lib.DMA_HEAP_IOCTL_ALLOC, data))
+        return int(data.fd)
+
+    def dma_buf_sync(self, fd: int, flags: int) -> None:
+        """DMA_BUF_IOCTL_SYNC, restarted while it says EINTR or EAGAIN as its documentation asks
+        (raises OSError)."""
+        sync = ffi.new("struct dma_buf_sync *", {"flags": flags})
+        ret = self.ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, sync)
+        while ret in (-errno.EINTR, -errno.EAGAIN):
+            ret = self.ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, sync)
+        self._check(ret)
 
     @staticmethod
     def _check(ret: int) -> int:

@@ -9,7 +9,7 @@ import re
 import socket
 import stat
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import Any
 
 from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
@@ -48,6 +48,8 @@ class RealBackend(Backend):
         self.gpio_get_values = _fastpath.gpio_get_values  # type: ignore[method-assign, assignment]
         self.gpio_set_values = _fastpath.gpio_set_values  # type: ignore[method-assign, assignment]
         self.spi_exchange = _fastpath.spi_exchange  # type: ignore[method-assign, assignment]
+        self.dma_heap_alloc = _fastpath.dma_heap_alloc  # type: ignore[method-assign, assignment]
+        self.dma_buf_sync = _fastpath.dma_buf_sync  # type: ignore[method-assign, assignment]
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)
@@ -120,7 +122,7 @@ class RealBackend(Backend):
         addr = lib.lhw_mmap(ffi.NULL, length, prot, fd, offset)
         if addr < 0:
             raise OSError(-addr, os.strerror(-addr))
-        return mapping_view(addr, length, writable)
+        return _fastpath.mapping_view(addr, length, writable)
 
     def dup(self, fd: int) -> int:
         return os.dup(fd)
@@ -143,21 +145,6 @@ class RealBackend(Backend):
                 os.close(fd)
             raise OSError(errno.EMSGSIZE, f"more than {maxfds} file descriptor(s) arrived; the rest were dropped")
         return data, fds
-
-
-def mapping_view(addr: int, length: int, writable: bool, on_unmap: Callable[[], object] | None = None) -> memoryview:
-    """A memoryview of ``length`` mapped bytes at ``addr`` that owns the mapping: munmap() runs (then
-    ``on_unmap``) when the last view of it, slice or array made from it is gone — never while one is
-    alive, so no view can outlive its memory."""
-
-    def unmap(pointer: Any) -> None:
-        lib.lhw_munmap(pointer, length)
-        if on_unmap is not None:
-            on_unmap()
-
-    pointer = ffi.gc(ffi.cast("char *", addr), unmap, size=length)
-    view = memoryview(ffi.buffer(pointer, length))
-    return view if writable else view.toreadonly()
 
 
 def parse_fdinfo(text: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
+from typing import NoReturn
 
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
@@ -18,11 +19,9 @@ from linuxhw.errors import UnsupportedError, device_error
 
 __all__ = ["Buffer", "BufferInfo", "SyncFile"]
 
-_SYNC = lib.DMA_BUF_IOCTL_SYNC
 _START, _END, _RW = lib.DMA_BUF_SYNC_START, lib.DMA_BUF_SYNC_END, lib.DMA_BUF_SYNC_RW
 SEEK_END = os.SEEK_END
 SYNC_FILE_HINT = "exporting and importing sync_file fences needs Linux 6.0 or newer built with CONFIG_SYNC_FILE"
-_RESTART = (errno.EINTR, errno.EAGAIN)
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,6 @@ class Buffer(Handle):
         self.exporter = exporter
         self.writable = writable
         self._view: memoryview | None = None
-        self._sync_arg = ffi.new("struct dma_buf_sync *")
         if size is None:
             size = backend.lseek(fd, 0, SEEK_END)
             if size < 0:
@@ -219,26 +217,20 @@ class Buffer(Handle):
     # -- CPU access bracketing ----------------------------------------------------------------------
 
     def _sync(self, flags: int, operation: str) -> None:
-        """DMA_BUF_IOCTL_SYNC, restarted while the kernel says EINTR/EAGAIN (as its doc requires)."""
+        """DMA_BUF_IOCTL_SYNC (the backend restarts it while the kernel says EINTR/EAGAIN)."""
         fd = self._fd
         if fd < 0:
             self._raise_closed()
-        arg = self._sync_arg
-        arg.flags = flags
-        ret = self._backend.ioctl(fd, _SYNC, arg)
-        if ret < 0:
-            self._sync_failed(ret, operation)
+        try:
+            self._backend.dma_buf_sync(fd, flags)
+        except OSError as exc:
+            self._sync_failed(exc, flags, operation)
 
-    def _sync_failed(self, ret: int, operation: str) -> None:
-        """Restart the DMA_BUF_IOCTL_SYNC in ``_sync_arg`` while it says EINTR/EAGAIN; raise if it fails."""
-        arg = self._sync_arg
-        while -ret in _RESTART:
-            ret = self._backend.ioctl(self._fd, _SYNC, arg)
-        if ret < 0:
-            hint = ""
-            if -ret == errno.EINVAL and arg.flags & lib.DMA_BUF_SYNC_END:
-                hint = "END without a matching START (udmabuf refuses that)"
-            self._raise_kernel_error(-ret, operation, hint)
+    def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
+        """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""
+        err = exc.errno or errno.EIO
+        hint = "END without a matching START (udmabuf refuses that)" if err == errno.EINVAL and flags & _END else ""
+        self._raise_kernel_error(err, operation, hint)
 
     def begin_cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> None:
         """DMA_BUF_IOCTL_SYNC START: make the device's writes visible before the CPU touches the map."""
@@ -363,15 +355,12 @@ class _CpuAccess(AbstractContextManager):  # type: ignore[type-arg]
         buf = self._buf
         base = buf._view
         view = base[:] if base is not None else buf.map()  # map() raises if the buffer is closed
-        arg = buf._sync_arg
-        arg.flags = _START | self._flags
-        ret = buf._backend.ioctl(buf._fd, _SYNC, arg)
-        if ret < 0:
-            try:
-                buf._sync_failed(ret, "begin CPU access (DMA_BUF_IOCTL_SYNC START)")
-            except BaseException:
-                view.release()
-                raise
+        flags = _START | self._flags
+        try:
+            buf._backend.dma_buf_sync(buf._fd, flags)
+        except OSError as exc:
+            view.release()
+            buf._sync_failed(exc, flags, "begin CPU access (DMA_BUF_IOCTL_SYNC START)")
         self._view = view
         return view
 
@@ -384,11 +373,12 @@ class _CpuAccess(AbstractContextManager):  # type: ignore[type-arg]
         try:
             fd = buf._fd
             if fd >= 0:
-                arg = buf._sync_arg
-                arg.flags = _END | self._flags
-                ret = buf._backend.ioctl(fd, _SYNC, arg)
-                if ret < 0 and exc_type is None:  # else the block's exception wins over an END failure
-                    buf._sync_failed(ret, "end CPU access (DMA_BUF_IOCTL_SYNC END)")
+                flags = _END | self._flags
+                try:
+                    buf._backend.dma_buf_sync(fd, flags)
+                except OSError as end_failed:
+                    if exc_type is None:  # else the block's exception wins over an END failure
+                        buf._sync_failed(end_failed, flags, "end CPU access (DMA_BUF_IOCTL_SYNC END)")
             elif exc_type is None:
                 buf._raise_closed()
         finally:

@@ -6,10 +6,10 @@ import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
-from linuxhw._uapi import ffi, lib
 from linuxhw.dmabuf._common import MAX_SIZE, check_size, encode_name, open_node
 from linuxhw.dmabuf.buffer import Buffer
 from linuxhw.errors import DeviceError, device_error
@@ -17,7 +17,7 @@ from linuxhw.errors import DeviceError, device_error
 __all__ = ["CMA_HEAP_NAMES", "FALLBACK_ERRNOS", "Heap", "HeapInfo", "allocate", "find_heap", "heaps"]
 
 HEAP_DIR = "/dev/dma_heap"
-_ALLOC = lib.DMA_HEAP_IOCTL_ALLOC
+_FD_FLAGS = os.O_RDWR | os.O_CLOEXEC  # the buffer's fd: read-write (mappable for writing), close-on-exec
 # The CMA heap is named after its reserved-memory region: "linux,cma" (device tree default) or
 # "reserved" (cma= on the command line), "default-pool", and since 6.17 "default_cma_region".
 CMA_HEAP_NAMES = ("linux,cma", "reserved", "default-pool", "default_cma_region")
@@ -102,7 +102,7 @@ class Heap(Handle):
             raise device_error(errno.ENOTTY, path, "open heap", f"not a DMA-BUF heap (its subsystem is {subsystem})")
         self.name = os.path.basename(path)
         self.kind = heap_kind(self.name)
-        self._data = ffi.new("struct dma_heap_allocation_data *", {"fd_flags": os.O_RDWR | os.O_CLOEXEC})
+        self._alloc = backend.dma_heap_alloc
 
     def __repr__(self) -> str:
         return f"<Heap {self.name} {'closed' if self.closed else self.kind}>"
@@ -117,18 +117,13 @@ class Heap(Handle):
             check_size(size)
         if name is not None:
             encode_name(name)
-        fd = self._fd
-        if fd < 0:
-            self._raise_closed()
-        data = self._data  # fd_flags and heap_flags were set once; the kernel only writes fd
-        data.len = size
-        data.fd = 0
-        ret = self._backend.ioctl(fd, _ALLOC, data)
-        if ret < 0:
-            self._raise_alloc_error(-ret, size)
-        return Buffer._fresh(self._backend, data.fd, self.path, self.name, name)
+        try:
+            fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
+        except OSError as exc:
+            self._raise_alloc_error(exc.errno or errno.EIO, size)
+        return Buffer._fresh(self._backend, fd, self.path, self.name, name)
 
-    def _raise_alloc_error(self, err: int, size: int) -> None:
+    def _raise_alloc_error(self, err: int, size: int) -> NoReturn:
         hint = ""
         if err == errno.ENOMEM:
             hint = f"the {self.name} heap cannot provide {size} bytes"

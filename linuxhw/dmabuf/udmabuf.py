@@ -131,6 +131,10 @@ class Udmabuf(Handle):
         memfd, offset, size = prepare_range(MemfdRange(memfd, offset, size), seal)
         if name is not None:
             encode_name(name)
+        return self._create(memfd, offset, size, name)
+
+    def _create(self, memfd: int, offset: int, size: int, name: str | None) -> Buffer:
+        """UDMABUF_CREATE for a range already checked (or made right, as allocate() does)."""
         arg = ffi.new("struct udmabuf_create *")
         arg.memfd = memfd
         arg.flags = lib.UDMABUF_FLAGS_CLOEXEC
@@ -161,9 +165,11 @@ class Udmabuf(Handle):
     def allocate(self, size: int, *, name: str | None = None) -> Buffer:
         """A zeroed buffer of ``size`` bytes rounded up to pages, on a fresh memfd (closed here; the
         buffer keeps its pages)."""
-        memfd = create_memfd(size)
+        if name is not None:
+            encode_name(name)
+        memfd = create_memfd(size)  # page-aligned and sealed with F_SEAL_SHRINK: what create() checks for
         try:
-            return self.create(memfd, name=name)
+            return self._create(memfd, 0, page_align(size), name)
         finally:
             os.close(memfd)
 

@@ -34,7 +34,8 @@ import socket
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
-from linuxhw._kernel.real import mapping_view, parse_fdinfo
+from linuxhw._fastpath import mapping_view
+from linuxhw._kernel.real import parse_fdinfo
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 

@@ -75,14 +75,14 @@ class Recorder:
     def __init__(self, inner: linuxhw.Backend) -> None:
         self.inner = inner
         self.syncs: list[int] = []
-        self.fail_next: list[int] = []  # errnos the next SYNC calls return instead of reaching the backend
+        self.fail_next: list[int] = []  # errnos the next syncs raise instead of reaching the backend
 
-    def ioctl(self, fd: int, request: int, arg: Any) -> int:
-        if request == lib.DMA_BUF_IOCTL_SYNC:
-            self.syncs.append(int(arg.flags))
-            if self.fail_next:
-                return -self.fail_next.pop(0)
-        return self.inner.ioctl(fd, request, arg)
+    def dma_buf_sync(self, fd: int, flags: int) -> None:
+        self.syncs.append(flags)
+        if self.fail_next:
+            err = self.fail_next.pop(0)
+            raise OSError(err, os.strerror(err))
+        self.inner.dma_buf_sync(fd, flags)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)

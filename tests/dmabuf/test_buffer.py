@@ -83,16 +83,6 @@ def test_end_is_issued_when_the_body_raises(buf: dmabuf.Buffer) -> None:
     assert recorder.syncs == [START | WRITE, END | WRITE]
 
 
-@pytest.mark.parametrize("err", [errno.EINTR, errno.EAGAIN])
-def test_start_is_restarted_on_eintr_and_eagain(buf: dmabuf.Buffer, err: int) -> None:
-    recorder = Recorder(buf._backend)
-    buf._backend = recorder  # type: ignore[assignment]
-    recorder.fail_next = [err, err]
-    with buf.cpu_access(read=True):
-        pass
-    assert recorder.syncs == [START | READ, START | READ, START | READ, END | READ]
-
-
 def test_sync_failure_is_a_device_error(buf: dmabuf.Buffer) -> None:
     recorder = Recorder(buf._backend)
     buf._backend = recorder  # type: ignore[assignment]
