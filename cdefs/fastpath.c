@@ -1,5 +1,6 @@
 /* linuxhw._fastpath: the few per-operation calls where the cost of the call itself decides the
- * speed (one GPIO value, one short SPI exchange, a dma-buf's allocation, sync and mapping). Plain CPython entry points (METH_FASTCALL, no
+ * speed (one GPIO value, one SMBus byte or word, one short SPI exchange, a dma-buf's allocation,
+ * sync and mapping). Plain CPython entry points (METH_FASTCALL, no
  * cffi argument conversion) on structs from the kernel's own headers, the GIL released around
  * each ioctl. Everything else goes through linuxhw._uapi; failures raise OSError with errno, which
  * the callers turn into the library's errors. */
@@ -13,6 +14,8 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/gpio.h>
+#include <linux/i2c.h>
+#include <linux/i2c-dev.h>
 #include <linux/spi/spidev.h>
 
 static int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t expected)
@@ -102,6 +105,49 @@ static PyObject *gpio_set_values(PyObject *module, PyObject *const *args, Py_ssi
     if (ret < 0)
         return failed(-ret);
     Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(smbus_value_doc,
+"smbus_value(fd, read_write, command, size, value) -> int\n\n"
+"One I2C_SMBUS ioctl of a size that carries a byte or a word (QUICK, BYTE, BYTE_DATA, WORD_DATA,\n"
+"PROC_CALL): value goes out in the data union, and what comes back in it is returned (0 when\n"
+"nothing does). Not restarted on EINTR: the transaction may have reached the bus.");
+
+static PyObject *smbus_value(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    union i2c_smbus_data data;
+    struct i2c_smbus_ioctl_data request = {.data = &data};
+    long read_write, command, size, value;
+    int fd, ret;
+    (void)module;
+    if (arg_count("smbus_value", nargs, 5) || arg_fd(args[0], &fd))
+        return NULL;
+    read_write = PyLong_AsLong(args[1]);
+    command = PyLong_AsLong(args[2]);
+    size = PyLong_AsLong(args[3]);
+    value = PyLong_AsLong(args[4]);
+    if (PyErr_Occurred())
+        return NULL;
+    memset(&data, 0, sizeof(data));
+    if (size == I2C_SMBUS_WORD_DATA || size == I2C_SMBUS_PROC_CALL)
+        data.word = (__u16)value;
+    else
+        data.byte = (__u8)value;
+    request.read_write = (__u8)read_write;
+    request.command = (__u8)command;
+    request.size = (__u32)size;
+    Py_BEGIN_ALLOW_THREADS
+    ret = ioctl(fd, I2C_SMBUS, &request);
+    if (ret < 0)
+        ret = -errno;
+    Py_END_ALLOW_THREADS
+    if (ret < 0)
+        return failed(-ret);
+    if (size == I2C_SMBUS_PROC_CALL || (read_write == I2C_SMBUS_READ && size == I2C_SMBUS_WORD_DATA))
+        return PyLong_FromLong(data.word);
+    if (read_write == I2C_SMBUS_READ && (size == I2C_SMBUS_BYTE || size == I2C_SMBUS_BYTE_DATA))
+        return PyLong_FromLong(data.byte);
+    return PyLong_FromLong(0);
 }
 
 PyDoc_STRVAR(spi_exchange_doc,
@@ -281,6 +327,7 @@ static PyObject *mapping_view(PyObject *module, PyObject *const *args, Py_ssize_
 static PyMethodDef fastpath_methods[] = {
     {"gpio_get_values", (PyCFunction)(void (*)(void))gpio_get_values, METH_FASTCALL, gpio_get_values_doc},
     {"gpio_set_values", (PyCFunction)(void (*)(void))gpio_set_values, METH_FASTCALL, gpio_set_values_doc},
+    {"smbus_value", (PyCFunction)(void (*)(void))smbus_value, METH_FASTCALL, smbus_value_doc},
     {"spi_exchange", (PyCFunction)(void (*)(void))spi_exchange, METH_FASTCALL, spi_exchange_doc},
     {"dma_heap_alloc", (PyCFunction)(void (*)(void))dma_heap_alloc, METH_FASTCALL, dma_heap_alloc_doc},
     {"dma_buf_sync", (PyCFunction)(void (*)(void))dma_buf_sync, METH_FASTCALL, dma_buf_sync_doc},
@@ -290,7 +337,7 @@ static PyMethodDef fastpath_methods[] = {
 
 static struct PyModuleDef fastpath_module = {
     PyModuleDef_HEAD_INIT, "linuxhw._fastpath",
-    "Per-operation GPIO, SPI and dma-buf calls in C (see cdefs/fastpath.c).", -1,
+    "Per-operation GPIO, SMBus, SPI and dma-buf calls in C (see cdefs/fastpath.c).", -1,
     fastpath_methods, NULL, NULL, NULL, NULL,
 };
 

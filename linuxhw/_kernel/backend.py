@@ -62,6 +62,20 @@ class Backend(abc.ABC):
         values = ffi.new("struct gpio_v2_line_values *", {"mask": mask, "bits": bits})
         self._check(self.ioctl(fd, lib.GPIO_V2_LINE_SET_VALUES_IOCTL, values))
 
+    def smbus_value(self, fd: int, read_write: int, command: int, size: int, value: int) -> int:
+        """One I2C_SMBUS ioctl of a size carrying a byte or a word (QUICK, BYTE, BYTE_DATA, WORD_DATA,
+        PROC_CALL): ``value`` goes out, the byte or word that comes back is returned, else 0
+        (raises OSError)."""
+        data = ffi.new("union i2c_smbus_data *")
+        word = size in (lib.I2C_SMBUS_WORD_DATA, lib.I2C_SMBUS_PROC_CALL)
+        if word:
+            data.word = value
+        else:
+            data.byte = value
+        self._check(self.smbus(fd, read_write, command, size, data))
+        answers = size == lib.I2C_SMBUS_PROC_CALL or (read_write == lib.I2C_SMBUS_READ and size != lib.I2C_SMBUS_QUICK)
+        return int(data.word if word else data.byte) if answers else 0
+
     def spi_exchange(self, fd: int, data: bytes | bytearray) -> bytes:
         """SPI_IOC_MESSAGE(1) with one full-duplex transfer of ``data`` at the device's settings:
         the bytes clocked in (raises OSError)."""

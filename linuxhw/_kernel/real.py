@@ -47,6 +47,7 @@ class RealBackend(Backend):
         self.read_bytes = os.read  # type: ignore[method-assign, assignment]
         self.gpio_get_values = _fastpath.gpio_get_values  # type: ignore[method-assign, assignment]
         self.gpio_set_values = _fastpath.gpio_set_values  # type: ignore[method-assign, assignment]
+        self.smbus_value = _fastpath.smbus_value  # type: ignore[method-assign, assignment]
         self.spi_exchange = _fastpath.spi_exchange  # type: ignore[method-assign, assignment]
         self.dma_heap_alloc = _fastpath.dma_heap_alloc  # type: ignore[method-assign, assignment]
         self.dma_buf_sync = _fastpath.dma_buf_sync  # type: ignore[method-assign, assignment]

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
@@ -88,10 +88,11 @@ class Bus(Handle):
             raise device_error(-ret, path, "get adapter functionality", hint)
         self.functionality = Functionality(funcs[0])
         self._funcs = int(funcs[0])  # plain int: a bit test on the hot path, not an enum lookup
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # held for one select + transaction; never taken twice
         self._selected: SelectKey | None = None
         self._ioctl = backend.ioctl
         self._smbus_call = backend.smbus
+        self._smbus_value_call = backend.smbus_value
         self._smbus_data = ffi.new("union i2c_smbus_data *")
         self._block_bytes = ffi.cast("char *", self._smbus_data) + 1  # block[1:], unpacked as bytes
         self._msgs = ffi.new("struct i2c_msg[]", MAX_MESSAGES)
@@ -117,7 +118,7 @@ class Bus(Handle):
 
     # -- errors and capability checks ----------------------------------------------------------------
 
-    def _raise_i2c(self, err: int, operation: str, address: int | None = None) -> None:
+    def _raise_i2c(self, err: int, operation: str, address: int | None = None) -> NoReturn:
         if self._fd < 0:
             self._raise_closed()
         where = f" at {address:#04x}" if address is not None else ""
@@ -193,6 +194,21 @@ class Bus(Handle):
         if ret < 0:
             self._raise_i2c(-ret, operation, key[0])
         return data
+
+    def _smbus_value(
+        self, key: SelectKey, read_write: int, command: int, size: int, value: int, needed: int, operation: str
+    ) -> int:
+        """One SMBus transaction that carries a byte or a word each way (see Backend.smbus_value),
+        under the lock, after checking the adapter can do it (``needed``: I2C_FUNC bits)."""
+        if not self._funcs & needed:
+            self.require(Functionality(needed), operation)
+        with self._lock:
+            if self._selected is not key:
+                self._select(key)
+            try:
+                return self._smbus_value_call(self._fd, read_write, command, size, value)
+            except OSError as exc:
+                self._raise_i2c(exc.errno or errno.EIO, operation, key[0])
 
     def _plain(self, key: SelectKey, buffer: Any, count: int, write: bool) -> int:
         """read()/write() of ``count`` bytes at the selected address. Caller holds the lock."""

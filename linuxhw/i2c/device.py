@@ -183,29 +183,23 @@ class Device:
 
     def quick(self, read: bool = False) -> None:
         """SMBus quick command: the address and the R/W bit only."""
-        with self.bus._lock:
-            self.bus._smbus(self._key, READ if read else WRITE, 0, _QUICK, _SMBUS_QUICK, "SMBus quick")
+        self.bus._smbus_value(self._key, READ if read else WRITE, 0, _QUICK, 0, _SMBUS_QUICK, "SMBus quick")
 
     def read_byte(self) -> int:
         """SMBus receive byte."""
-        with self.bus._lock:
-            return int(self.bus._smbus(self._key, READ, 0, _BYTE, _SMBUS_READ_BYTE, "SMBus receive byte").byte)
+        return self.bus._smbus_value(self._key, READ, 0, _BYTE, 0, _SMBUS_READ_BYTE, "SMBus receive byte")
 
     def write_byte(self, value: int) -> None:
         """SMBus send byte."""
         if value.__class__ is not int or not 0 <= value <= 0xFF:  # exact int: rejects bool
             _not_a_byte("value", value)
-        with self.bus._lock:
-            self.bus._smbus(self._key, WRITE, value, _BYTE, _SMBUS_WRITE_BYTE, "SMBus send byte")
+        self.bus._smbus_value(self._key, WRITE, value, _BYTE, 0, _SMBUS_WRITE_BYTE, "SMBus send byte")
 
     def read_byte_data(self, register: int) -> int:
         """SMBus read byte data: one byte from ``register``."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
-        with self.bus._lock:
-            data = self.bus._smbus(self._key, READ, register, _BYTE_DATA, _SMBUS_READ_BYTE_DATA, "SMBus read byte")
-            value: int = data.byte
-            return value
+        return self.bus._smbus_value(self._key, READ, register, _BYTE_DATA, 0, _SMBUS_READ_BYTE_DATA, "SMBus read byte")
 
     def write_byte_data(self, register: int, value: int) -> None:
         """SMBus write byte data."""
@@ -213,38 +207,29 @@ class Device:
             _not_a_byte("register", register)
         if value.__class__ is not int or not 0 <= value <= 0xFF:  # exact int: rejects bool
             _not_a_byte("value", value)
-        with self.bus._lock:
-            self.bus._smbus_data.byte = value
-            self.bus._smbus(self._key, WRITE, register, _BYTE_DATA, _SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
+        self.bus._smbus_value(self._key, WRITE, register, _BYTE_DATA, value, _SMBUS_WRITE_BYTE_DATA, "SMBus write byte")
 
     def read_word_data(self, register: int) -> int:
         """SMBus read word data (little-endian on the wire, as SMBus defines)."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
-        with self.bus._lock:
-            data = self.bus._smbus(self._key, READ, register, _WORD_DATA, _SMBUS_READ_WORD_DATA, "SMBus read word")
-            value: int = data.word
-            return value
+        return self.bus._smbus_value(self._key, READ, register, _WORD_DATA, 0, _SMBUS_READ_WORD_DATA, "SMBus read word")
 
     def write_word_data(self, register: int, value: int) -> None:
         """SMBus write word data."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
         _word("value", value)
-        with self.bus._lock:
-            self.bus._smbus_data.word = value
-            self.bus._smbus(self._key, WRITE, register, _WORD_DATA, _SMBUS_WRITE_WORD_DATA, "SMBus write word")
+        self.bus._smbus_value(self._key, WRITE, register, _WORD_DATA, value, _SMBUS_WRITE_WORD_DATA, "SMBus write word")
 
     def process_call(self, register: int, value: int) -> int:
         """SMBus process call: send a word, get a word back in the same transaction."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
         _word("value", value)
-        with self.bus._lock:
-            self.bus._smbus_data.word = value
-            data = self.bus._smbus(self._key, WRITE, register, _PROC_CALL, _SMBUS_PROC_CALL, "SMBus process call")
-            answer: int = data.word
-            return answer
+        return self.bus._smbus_value(
+            self._key, WRITE, register, _PROC_CALL, value, _SMBUS_PROC_CALL, "SMBus process call"
+        )
 
     def _block_out(self, data: bytes) -> None:
         block = self.bus._smbus_data.block
