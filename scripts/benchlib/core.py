@@ -22,8 +22,8 @@ FLOOR_DIR = Path(__file__).resolve().parent / "floor"
 FLOOR_PROGRAMS = ("gpio", "i2c", "spi", "dmabuf")
 
 LINUXHW = "linuxhw"  # the row every ratio of an operation is taken from
-RAW = "Python+cffi floor"  # the C floor's ioctl made from Python through linuxhw._uapi, no linuxhw objects
-RAW_NOTE = "the bare cffi call: what the interpreter alone costs"
+RAW = "Python floor"  # the C floor's syscalls made from Python through linuxhw's C modules, no linuxhw objects
+RAW_NOTE = "the bare C calls from Python: what the interpreter alone costs"
 KINDS = ("linuxhw", "variant", "peer", "floor")  # variant: another linuxhw call doing the same job
 
 
@@ -200,7 +200,7 @@ class Runner:
                             note=note)  # fmt: skip
 
     def raw(self, group: str, op: str, stmt: str, namespace: dict[str, Any]) -> Row:
-        """The Python+cffi floor: the C floor's call from Python, no linuxhw objects (kernel only)."""
+        """The Python floor: the C floor's calls from Python, no linuxhw objects (kernel only)."""
         if self.floors is None:
             return self.skip(group, op, RAW, "variant", "the mock backend has no kernel device")
         return self.python(group, op, RAW, "variant", stmt, namespace, note=RAW_NOTE)

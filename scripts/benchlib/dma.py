@@ -3,12 +3,15 @@ per size from 4 KiB to 16 MiB, from the system heap and from udmabuf, against th
 
 from __future__ import annotations
 
+import mmap
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import linuxhw
-from linuxhw import dmabuf, mock
+from linuxhw import _fastpath, dmabuf, mock
+from linuxhw._uapi import ffi, lib
 
 from .core import LINUXHW, Runner
 
@@ -20,6 +23,31 @@ with buf.cpu_access() as view:
     view[0] = 1
 buf.close()
 """
+# The same life in bare C calls from Python (DMA_HEAP_IOCTL_ALLOC, mmap, SYNC, poke, SYNC, munmap, close)
+RAW_LIFE = """\
+fd = alloc(heap, SIZE, FLAGS, 0)
+addr = mmap(NULL, SIZE, PROT, fd, 0)
+sync(fd, START)
+poke(addr)
+sync(fd, END)
+munmap(cast("void *", addr), SIZE)
+close(fd)
+"""
+
+
+def poke(addr: int) -> None:
+    """Write one byte at a mapped address, as the C floor does."""
+    ffi.cast("char *", addr)[0] = b"\x01"
+
+
+def raw_namespace(heap: dmabuf.Heap, size: int) -> dict[str, Any]:
+    rw = lib.DMA_BUF_SYNC_RW
+    return {
+        "alloc": _fastpath.dma_heap_alloc, "heap": heap.fileno(), "SIZE": size, "FLAGS": os.O_RDWR | os.O_CLOEXEC,
+        "mmap": lib.lhw_mmap, "NULL": ffi.NULL, "PROT": mmap.PROT_READ | mmap.PROT_WRITE, "poke": poke,
+        "sync": _fastpath.dma_buf_sync, "START": lib.DMA_BUF_SYNC_START | rw, "END": lib.DMA_BUF_SYNC_END | rw,
+        "munmap": lib.lhw_munmap, "cast": ffi.cast, "close": os.close,
+    }  # fmt: skip
 
 
 def human(size: int) -> str:
@@ -49,4 +77,6 @@ def run(runner: Runner, backend: str) -> None:
                     op = f"buffer {human(size)}"
                     note = "allocate+map+sync+close" if size == SIZES[0] else ""
                     runner.python(group, op, LINUXHW, "linuxhw", LIFE, {"source": source, "SIZE": size}, note=note)
+                    if kind == "heap":
+                        runner.raw(group, op, RAW_LIFE, raw_namespace(source, size))
                     runner.floor(group, op, "dmabuf", [kind, path, size, runner.target_ms, runner.settings.repeats])

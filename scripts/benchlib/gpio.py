@@ -12,8 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import linuxhw
-from linuxhw import gpio, mock
-from linuxhw._uapi import ffi, lib
+from linuxhw import _fastpath, gpio, mock
 
 from .core import LINUXHW, Runner, optional_import
 
@@ -154,12 +153,9 @@ def single_lines(runner: Runner, chip: Chip, gpiod: Any, gpiod_missing: str, per
     with gpio.request_lines(chip.path, {0: OUT, 1: IN}, consumer="bench") as req:
         runner.python(GROUP, get, LINUXHW, "linuxhw", "req.get_value(1)", {"req": req})
         runner.python(GROUP, put, LINUXHW, "linuxhw", "req.set_value(0, 1)", {"req": req})
-        got = ffi.new("struct gpio_v2_line_values *", {"mask": 2})
-        put_1 = ffi.new("struct gpio_v2_line_values *", {"mask": 1, "bits": 1})
-        ns = {"ioctl": lib.lhw_ioctl, "fd": req.fileno(), "GET": lib.GPIO_V2_LINE_GET_VALUES_IOCTL,
-              "SET": lib.GPIO_V2_LINE_SET_VALUES_IOCTL, "got": got, "put_1": put_1}  # fmt: skip
-        runner.raw(GROUP, get, "ioctl(fd, GET, got)", ns)
-        runner.raw(GROUP, put, "ioctl(fd, SET, put_1)", ns)
+        ns = {"get": _fastpath.gpio_get_values, "put": _fastpath.gpio_set_values, "fd": req.fileno()}
+        runner.raw(GROUP, get, "get(fd, 2)", ns)
+        runner.raw(GROUP, put, "put(fd, 1, 1)", ns)
     if gpiod is not None:
         settings = gpiod.LineSettings
         config = {0: settings(direction=gpiod.line.Direction.OUTPUT), 1: settings(direction=gpiod.line.Direction.INPUT)}

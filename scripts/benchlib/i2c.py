@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import linuxhw
-from linuxhw import i2c, mock
+from linuxhw import _fastpath, i2c, mock
 from linuxhw._uapi import lib
 from linuxhw.mock.i2c import attach_reference_models
 
@@ -63,9 +63,9 @@ def one_bus(runner: Runner, group: str, bus: i2c.Bus, smbus2: Any, smbus2_missin
     for op in ops:
         runner.python(group, op, LINUXHW, "linuxhw", ours[op], ns)
         if op == BYTE:  # linuxhw has selected ADDRESS on the bus's fd by now
-            raw = {"smbus": lib.lhw_smbus, "fd": bus.fileno(), "READ": lib.I2C_SMBUS_READ, "B": BYTE_REGISTER,
-                   "SIZE": lib.I2C_SMBUS_BYTE_DATA, "data": bus._smbus_data}  # fmt: skip
-            runner.raw(group, op, "smbus(fd, READ, B, SIZE, data)", raw)
+            raw = {"smbus": _fastpath.smbus_value, "fd": bus.fileno(), "READ": lib.I2C_SMBUS_READ,
+                   "B": BYTE_REGISTER, "SIZE": lib.I2C_SMBUS_BYTE_DATA}  # fmt: skip
+            runner.raw(group, op, "smbus(fd, READ, B, SIZE, 0)", raw)
 
     if smbus2 is not None:
         with smbus2.SMBus(bus.number) as peer:

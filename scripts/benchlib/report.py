@@ -16,7 +16,7 @@ from .core import LINUXHW, RAW, Row
 # Chart colours, one per comparison, the same in every panel.
 COLOURS = {
     "C floor": "#444444",
-    "Python+cffi floor": "#aaaaaa",
+    RAW: "#aaaaaa",
     "gpiod": "#1f77b4",
     "periphery": "#ff7f0e",
     "smbus2": "#2ca02c",
@@ -186,7 +186,7 @@ def read_json(path: Path) -> tuple[list[Row], dict[str, Any]]:
 
 def markdown(rows: list[Row]) -> str:
     """The README's summary: linuxhw's median per operation and its ratio to each peer and floor."""
-    columns = ["C floor", "Python+cffi floor", "gpiod", "periphery", "smbus2", "spidev xfer2", "spidev xfer3",
+    columns = ["C floor", RAW, "gpiod", "periphery", "smbus2", "spidev xfer2", "spidev xfer3",
                "spidev writebytes2"]  # fmt: skip
     ratio_of = {(r.group, r.op, r.versus): r.ratio for r in ratios(rows)}
     used = [c for c in columns if any(key[2] == c for key in ratio_of)]

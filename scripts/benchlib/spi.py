@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import linuxhw
-from linuxhw import mock, spi
-from linuxhw._uapi import ffi, lib
+from linuxhw import _fastpath, mock, spi
 from linuxhw.mock.spi_models import Loopback
 
 from .core import LINUXHW, Runner, optional_import
@@ -144,12 +143,8 @@ def one_size(runner: Runner, dev: spi.Device, path: str, size: int, too_big: str
     runner.python(GROUP, duplex, LINUXHW, "linuxhw", "dev.transfer(data)", ns, note="bytes in, bytes out")
     runner.python(GROUP, duplex, "linuxhw Message", "variant", "dev.transfer(message)", ns,
                   note="prebuilt Message: rx lands in a reused bytearray")  # fmt: skip
-    tx_c, rx_c = ffi.from_buffer("__u8[]", data), ffi.from_buffer("__u8[]", rx, require_writable=True)
-    xfer = ffi.new("struct spi_ioc_transfer *", {"tx_buf": int(ffi.cast("uintptr_t", tx_c)), "len": size,
-                                                 "rx_buf": int(ffi.cast("uintptr_t", rx_c))})  # fmt: skip
-    raw = {"ioctl": lib.lhw_ioctl, "fd": dev.fileno(), "MESSAGE_1": lib.lhw_spi_ioc_message(1), "xfer": xfer,
-           "keep": (tx_c, rx_c)}  # fmt: skip
-    runner.raw(GROUP, duplex, "ioctl(fd, MESSAGE_1, xfer)", raw)
+    runner.raw(GROUP, duplex, "exchange(fd, data)", {"exchange": _fastpath.spi_exchange, "fd": dev.fileno(),
+                                                     "data": data})  # fmt: skip
     if peer is not None:
         for impl, stmt, call in (("spidev xfer2", "peer.xfer2(lst)", peer.xfer2),
                                  ("spidev xfer3", "peer.xfer3(lst)", peer.xfer3)):  # fmt: skip
