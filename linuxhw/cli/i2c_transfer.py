@@ -11,6 +11,7 @@ byte is its length. FLAGS: ``i`` ignore NAK, ``n`` no read ACK, ``s`` no (repeat
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from linuxhw.cli.errors import UsageError
 from linuxhw.cli.i2c_args import add_bus, add_safety_options, open_bus, parse_address
 from linuxhw.cli.output import emit, hex_bytes
 from linuxhw.cli.values import parse_int
+from linuxhw.errors import device_error
 
 MAX_LENGTH = 0xFFFF  # the grammar's limit; i2c-dev refuses more than 8192 bytes itself
 DESC = re.compile(r"^(?P<flags>[inpst]*)(?P<dir>[rw])(?P<length>\?|[0-9][0-9a-fA-FxXoObB]*)(?:@(?P<address>.+))?$")
@@ -58,7 +60,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add_safety_options(transfer, force=False)
+    add_safety_options(transfer)
     transfer.add_argument("-v", "--verbose", action="store_true", help="print every message, writes too")
     add_bus(transfer)
     transfer.add_argument("messages", nargs="+", metavar="DESC [DATA...]")
@@ -142,6 +144,11 @@ def run_transfer(args: argparse.Namespace) -> int:
     specs = parse_messages(args.messages, args.all_addresses)
     messages = [spec.build() for spec in specs]
     with open_bus(args.bus) as bus:
+        if not args.force:  # as i2ctransfer: an address a kernel driver owns needs -f
+            for spec in {(s.address, s.ten_bit): s for s in specs}.values():
+                if bus.is_busy(spec.address, ten_bit=spec.ten_bit):
+                    raise device_error(errno.EBUSY, bus.path, f"{spec.text}: select address {spec.address:#04x}",
+                                       "a kernel driver owns it (i2cdetect shows UU); -f uses it anyway")  # fmt: skip
         bus.transfer(*messages)
         path = bus.path
     data = {

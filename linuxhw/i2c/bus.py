@@ -283,6 +283,21 @@ class Bus(Handle):
 
         return Device(self, address, ten_bit=ten_bit, force=force, pec=pec)
 
+    def is_busy(self, address: int, *, ten_bit: bool = False) -> bool:
+        """True when a kernel driver owns ``address`` (i2cdetect's ``UU``): i2c-dev then refuses it
+        to devices made without ``force=True``. Only selects the address (I2C_SLAVE); nothing is sent."""
+        limit = 0x3FF if ten_bit else 0x7F
+        if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
+            raise ValueError(f"address must be 0..{limit:#x}{'' if ten_bit else ' (7-bit)'}, not {address!r}")
+        with self._lock:
+            try:
+                self._select((address, ten_bit, False, False))
+            except DeviceError as exc:
+                if exc.errno == errno.EBUSY:
+                    return True
+                raise
+        return False
+
     def scan(self, first: int = 0x08, last: int = 0x77, mode: str = "auto") -> ScanResult:
         """Probe addresses the way i2cdetect does.
 

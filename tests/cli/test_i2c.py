@@ -163,6 +163,10 @@ def test_transfer_errors(cli: Cli) -> None:
     assert cli("i2c", "transfer", "0", "r1").status == 2
     assert cli("i2c", "transfer", "0", "w2@0x50", "0x00").status == 2
     assert cli("i2c", "transfer", "0", "x1@0x50").status == 2
+    owned = cli("i2c", "transfer", "0", "w1@0x1c", "0x0f", "r1@0x3c")
+    assert owned.status == 1 and "r1@0x3c: select address 0x3c" in owned.err and "-f uses it" in owned.err
+    forced = cli("i2c", "transfer", "-f", "0", "r1@0x3c")  # used anyway: no chip answers there
+    assert forced.status == 1 and "[ENXIO]" in forced.err
 
 
 def test_transfer_grammar() -> None:

@@ -114,6 +114,10 @@ def test_address_owned_by_a_driver_is_busy_unless_forced(sim_bus: i2c.Bus) -> No
         sim_bus.device(0x3C).read_byte()
     with pytest.raises(NoAckError):  # forced: the address is used, but no chip answers there
         sim_bus.device(0x3C, force=True).read_byte()
+    assert sim_bus.is_busy(0x3C) and not sim_bus.is_busy(0x1C) and not sim_bus.is_busy(0x3D)
+    assert sim_bus.device(0x1C).read_byte_data(0x0F) == 0x6A  # asking changed nothing for the next call
+    with pytest.raises(ValueError, match=r"address must be 0\.\.0x7f"):
+        sim_bus.is_busy(0x80)
 
 
 def test_scan_like_i2cdetect(sim_bus: i2c.Bus) -> None:
