@@ -8,6 +8,8 @@
 #include <Python.h>
 
 #include <errno.h>
+#include <stddef.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -229,6 +231,159 @@ static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_
     Py_RETURN_NONE;
 }
 
+#ifndef Py_TPFLAGS_HAVE_VECTORCALL
+#define Py_TPFLAGS_HAVE_VECTORCALL _Py_TPFLAGS_HAVE_VECTORCALL /* 3.9's name */
+#endif
+
+/* spi.Device.write for the kernel backend, as a C callable stored on the instance: a call with
+ * one bytes or bytearray argument of 1..bufsiz bytes is spidev's write(2) straight from it (as
+ * py-spidev's writebytes2), with no Python frame; any other call, and every failure, goes to the
+ * class's own Python write() and _write_failed(), which hold the rules and the error messages. */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    Py_ssize_t bufsiz;
+    PyObject *device; /* a weak reference: the device owns this writer */
+    vectorcallfunc vectorcall;
+} SpiWriter;
+
+/* A new reference to the writer's device, or NULL (with no exception set) once it is gone. */
+static PyObject *writer_device(SpiWriter *self)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *device;
+    return PyWeakref_GetRef(self->device, &device) > 0 ? device : NULL;
+#else
+    PyObject *device = PyWeakref_GetObject(self->device);
+    if (device == Py_None)
+        return NULL;
+    Py_INCREF(device);
+    return device;
+#endif
+}
+
+static PyObject *spi_writer_general(SpiWriter *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    PyObject *device = writer_device(self), *method, *result;
+    if (device == NULL) {
+        PyErr_SetString(PyExc_ReferenceError, "the SPI device of this write() is gone");
+        return NULL;
+    }
+    method = PyObject_GetAttrString((PyObject *)Py_TYPE(device), "write");
+    if (method == NULL) {
+        Py_DECREF(device);
+        return NULL;
+    }
+    {
+        Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0, i;
+        PyObject *stack[8];
+        if (nargs + nkw + 1 > 8) {
+            Py_DECREF(method);
+            Py_DECREF(device);
+            PyErr_SetString(PyExc_TypeError, "write() takes data and split only");
+            return NULL;
+        }
+        stack[0] = device;
+        for (i = 0; i < nargs + nkw; i++)
+            stack[i + 1] = args[i];
+        result = PyObject_Vectorcall(method, stack, (size_t)(nargs + 1), kwnames);
+    }
+    Py_DECREF(method);
+    Py_DECREF(device);
+    return result;
+}
+
+static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    SpiWriter *self = (SpiWriter *)obj;
+    Py_buffer data;
+    ssize_t ret;
+    int err;
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || self->fd < 0
+        || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
+        return spi_writer_general(self, args, nargsf, kwnames);
+    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) /* pins a bytearray while the GIL is free */
+        return NULL;
+    if (data.len < 1 || data.len > self->bufsiz) {
+        PyBuffer_Release(&data);
+        return spi_writer_general(self, args, nargsf, kwnames);
+    }
+    Py_BEGIN_ALLOW_THREADS
+    ret = write(self->fd, data.buf, (size_t)data.len);
+    err = ret < 0 ? errno : 0;
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&data);
+    if (ret >= 0)
+        Py_RETURN_NONE;
+    {
+        PyObject *device = writer_device(self), *result;
+        if (device == NULL) {
+            errno = err;
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        result = PyObject_CallMethod(device, "_write_failed", "i", err); /* raises the library's error */
+        Py_DECREF(device);
+        return result;
+    }
+}
+
+static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    SpiWriter *self;
+    PyObject *device;
+    int fd;
+    Py_ssize_t bufsiz;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, bufsiz, device) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "inO:SpiWriter", &fd, &bufsiz, &device))
+        return NULL;
+    self = (SpiWriter *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->device = PyWeakref_NewRef(device, NULL);
+    if (self->device == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    self->fd = fd;
+    self->bufsiz = bufsiz;
+    self->vectorcall = spi_writer_call;
+    return (PyObject *)self;
+}
+
+static void spi_writer_dealloc(PyObject *obj)
+{
+    Py_XDECREF(((SpiWriter *)obj)->device);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *spi_writer_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((SpiWriter *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef spi_writer_methods[] = {
+    {"close", spi_writer_close, METH_NOARGS, "Forget the fd: later calls take the device's Python path."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SpiWriterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.SpiWriter",
+    .tp_basicsize = sizeof(SpiWriter),
+    .tp_dealloc = spi_writer_dealloc,
+    .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "SpiWriter(fd, bufsiz, device): spi.Device.write's C fast path for the kernel backend.",
+    .tp_methods = spi_writer_methods,
+    .tp_new = spi_writer_new,
+};
+
 /* The owner of one mapping: exports it through the buffer protocol, unmaps it when the last
  * export (memoryview, numpy array, ...) and the owner itself are gone, then calls on_unmap. */
 typedef struct {
@@ -343,7 +498,17 @@ static struct PyModuleDef fastpath_module = {
 
 PyMODINIT_FUNC PyInit__fastpath(void)
 {
-    if (PyType_Ready(&MappingType) < 0)
+    PyObject *module;
+    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0)
         return NULL;
-    return PyModule_Create(&fastpath_module);
+    module = PyModule_Create(&fastpath_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&SpiWriterType);
+    if (PyModule_AddObject(module, "SpiWriter", (PyObject *)&SpiWriterType) < 0) {
+        Py_DECREF(&SpiWriterType);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
 }

@@ -1,6 +1,7 @@
 """Types of the C module built from cdefs/fastpath.c. The ioctl calls raise OSError(errno) when they fail."""
 
 from collections.abc import Callable
+from typing import Any
 
 from typing_extensions import Buffer
 
@@ -13,3 +14,8 @@ def dma_buf_sync(fd: int, flags: int, /) -> None: ...
 def mapping_view(
     addr: int, length: int, writable: bool, on_unmap: Callable[[], object] | None = None, /
 ) -> memoryview: ...
+
+class SpiWriter:
+    def __init__(self, fd: int, bufsiz: int, device: Any, /) -> None: ...
+    def __call__(self, data: Buffer, *, split: bool = False) -> None: ...
+    def close(self) -> None: ...

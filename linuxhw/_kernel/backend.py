@@ -6,7 +6,7 @@ import abc
 import errno
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from linuxhw._uapi import ffi, lib
@@ -102,6 +102,11 @@ class Backend(abc.ABC):
         while ret in (-errno.EINTR, -errno.EAGAIN):
             ret = self.ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, sync)
         self._check(ret)
+
+    def spi_writer(self, fd: int, bufsiz: int, device: object) -> Callable[..., None] | None:
+        """A C stand-in for ``device.write`` on this backend's fds, or None to keep the Python one
+        (the mock: its fds are not the kernel's spidev files)."""
+        return None
 
     @staticmethod
     def _check(ret: int) -> int:

@@ -9,7 +9,7 @@ import re
 import socket
 import stat
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Callable
 
 from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
@@ -51,6 +51,9 @@ class RealBackend(Backend):
         self.spi_exchange = _fastpath.spi_exchange  # type: ignore[method-assign, assignment]
         self.dma_heap_alloc = _fastpath.dma_heap_alloc  # type: ignore[method-assign, assignment]
         self.dma_buf_sync = _fastpath.dma_buf_sync  # type: ignore[method-assign, assignment]
+
+    def spi_writer(self, fd: int, bufsiz: int, device: object) -> Callable[..., None] | None:
+        return _fastpath.SpiWriter(fd, bufsiz, device)
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)

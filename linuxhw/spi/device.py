@@ -9,7 +9,7 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any, Union, overload
+from typing import Any, NoReturn, Union, overload
 
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
@@ -80,6 +80,11 @@ class Device(Handle):
         except BaseException:
             self.close()
             raise
+        # The kernel backend's write() of 1..bufsiz bytes is a C call with no Python frame (as
+        # py-spidev's writebytes2); it hands everything else to write() below.
+        self._writer = backend.spi_writer(fd, self.bufsiz, self)
+        if self._writer is not None:
+            self.write = self._writer  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"mode={int(self._mode):#x} {self._speed} Hz {self._bits} bits"
@@ -91,6 +96,9 @@ class Device(Handle):
     def close(self) -> None:
         """Finish queued asynchronous messages, then close the device."""
         self._worker.shutdown()
+        writer = getattr(self, "_writer", None)
+        if writer is not None:
+            writer.close()  # before the fd goes: it must never write to a number reused by another file
         super().close()
 
     # -- settings -------------------------------------------------------------------------------------
@@ -243,11 +251,15 @@ class Device(Handle):
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
                 self._write_bytes(self._fd, data)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI write", HINTS.get(exc.errno or 0, ""))
+                self._write_failed(exc.errno or errno.EIO)
             return
         tx = ffi.from_buffer("__u8[]", data)
         for offset in self._chunks(len(tx), split):
             self._exchange(tx + offset, None, min(self.bufsiz, len(tx) - offset))
+
+    def _write_failed(self, err: int) -> NoReturn:
+        """Raise the error for a write() the kernel refused (also called by the C writer)."""
+        self._raise_kernel_error(err, "SPI write", HINTS.get(err, ""))
 
     def write_then_read(self, data: Buffer, size: int) -> bytes:
         """Send ``data`` then read ``size`` bytes, chip select held throughout (one message)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 
 import pytest
 
-from linuxhw import ClosedError, DeviceError, spi
+from linuxhw import ClosedError, DeviceError, _fastpath, spi
 from linuxhw.spi import Message, Mode, Transfer
 from tests.spi.conftest import SpiWorld
 
@@ -51,6 +52,28 @@ def test_write_and_read_report_the_kernel_refusal_and_closed_devices(world: SpiW
         device.write(b"ab")
     with pytest.raises(ClosedError):
         device.read(2)
+
+
+def test_write_is_a_c_call_on_the_kernel_that_defers_everything_else(world: SpiWorld) -> None:
+    device = spi.Device(world.loopback_path)
+    write = device.write
+    assert isinstance(write, _fastpath.SpiWriter) == (world.board is None)  # the kernel backend
+    world.clear_wire()
+    write(b"ab")
+    write(bytearray(b"cd"))
+    write(memoryview(b"ef"))  # not bytes: the Python path
+    write(bytes(5000), split=True)  # a keyword, and past bufsiz: the Python path
+    assert [w.length for w in world.wire()] == [2, 2, 2, 4096, 904]
+    with pytest.raises(ValueError, match="split=True"):
+        write(bytes(5000))
+    device.close()
+    with pytest.raises(ClosedError):
+        write(b"ab")
+    del device
+    gc.collect()
+    if isinstance(write, _fastpath.SpiWriter):
+        with pytest.raises(ReferenceError, match="device of this write"):
+            write(b"ab")
 
 
 def test_caller_data_is_never_modified_and_rx_can_be_in_place(loopback: spi.Device) -> None:
