@@ -436,10 +436,39 @@ PyDoc_STRVAR(mapping_view_doc,
 "unless writable). munmap() runs, then on_unmap(), when the last view of it, slice or array\n"
 "made from it is gone, never while one is alive.");
 
+/* A memoryview owning the mapping at addr (unmapped with the last view, then on_unmap()). */
+static PyObject *owned_view(void *addr, Py_ssize_t length, int writable, PyObject *on_unmap)
+{
+    PyObject *view;
+    Mapping *mapping = PyObject_New(Mapping, &MappingType);
+    if (mapping == NULL) {
+        munmap(addr, (size_t)length);
+        return NULL;
+    }
+    mapping->addr = addr;
+    mapping->length = length;
+    mapping->readonly = !writable;
+    Py_XINCREF(on_unmap);
+    mapping->on_unmap = on_unmap;
+    view = PyMemoryView_FromObject((PyObject *)mapping);
+    Py_DECREF(mapping); /* the view holds it now (or, on failure, this unmaps) */
+    return view;
+}
+
+static int arg_length(PyObject *obj, Py_ssize_t *length)
+{
+    *length = PyLong_AsSsize_t(obj);
+    if (*length == -1 && PyErr_Occurred())
+        return -1;
+    if (*length <= 0) {
+        PyErr_SetString(PyExc_ValueError, "length must be > 0");
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *mapping_view(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    Mapping *mapping;
-    PyObject *view;
     void *addr;
     Py_ssize_t length;
     int writable;
@@ -449,34 +478,48 @@ static PyObject *mapping_view(PyObject *module, PyObject *const *args, Py_ssize_
         return NULL;
     }
     addr = PyLong_AsVoidPtr(args[0]);
-    if (addr == NULL && PyErr_Occurred())
+    if ((addr == NULL && PyErr_Occurred()) || arg_length(args[1], &length))
         return NULL;
-    length = PyLong_AsSsize_t(args[1]);
-    if (length == -1 && PyErr_Occurred())
-        return NULL;
-    if (length <= 0) {
-        PyErr_SetString(PyExc_ValueError, "length must be > 0");
-        return NULL;
-    }
     writable = PyObject_IsTrue(args[2]);
     if (writable < 0)
         return NULL;
-    mapping = PyObject_New(Mapping, &MappingType);
-    if (mapping == NULL) {
-        munmap(addr, (size_t)length);
+    return owned_view(addr, length, writable, nargs == 4 && args[3] != Py_None ? args[3] : NULL);
+}
+
+PyDoc_STRVAR(map_shared_doc,
+"map_shared(fd, length, offset, writable) -> memoryview\n\n"
+"mmap(MAP_SHARED) of length bytes of fd from offset, as mapping_view() returns it.");
+
+static PyObject *map_shared(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t length;
+    long long offset;
+    void *addr;
+    int fd, writable, err = 0;
+    (void)module;
+    if (arg_count("map_shared", nargs, 4) || arg_fd(args[0], &fd))
+        return NULL;
+    length = PyLong_AsSsize_t(args[1]); /* 0 and past-the-end lengths are mmap's to refuse (EINVAL) */
+    if (length == -1 && PyErr_Occurred())
+        return NULL;
+    if (length < 0) {
+        PyErr_SetString(PyExc_ValueError, "length must be >= 0");
         return NULL;
     }
-    mapping->addr = addr;
-    mapping->length = length;
-    mapping->readonly = !writable;
-    mapping->on_unmap = NULL;
-    if (nargs == 4 && args[3] != Py_None) {
-        Py_INCREF(args[3]);
-        mapping->on_unmap = args[3];
-    }
-    view = PyMemoryView_FromObject((PyObject *)mapping);
-    Py_DECREF(mapping); /* the view holds it now (or, on failure, this unmaps) */
-    return view;
+    offset = PyLong_AsLongLong(args[2]);
+    if (offset == -1 && PyErr_Occurred())
+        return NULL;
+    writable = PyObject_IsTrue(args[3]);
+    if (writable < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    addr = mmap(NULL, (size_t)length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)offset);
+    if (addr == MAP_FAILED)
+        err = errno;
+    Py_END_ALLOW_THREADS
+    if (addr == MAP_FAILED)
+        return failed(err);
+    return owned_view(addr, length, writable, NULL);
 }
 
 static PyMethodDef fastpath_methods[] = {
@@ -487,6 +530,7 @@ static PyMethodDef fastpath_methods[] = {
     {"dma_heap_alloc", (PyCFunction)(void (*)(void))dma_heap_alloc, METH_FASTCALL, dma_heap_alloc_doc},
     {"dma_buf_sync", (PyCFunction)(void (*)(void))dma_buf_sync, METH_FASTCALL, dma_buf_sync_doc},
     {"mapping_view", (PyCFunction)(void (*)(void))mapping_view, METH_FASTCALL, mapping_view_doc},
+    {"map_shared", (PyCFunction)(void (*)(void))map_shared, METH_FASTCALL, map_shared_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import mmap
 import os
 import re
 import socket
@@ -13,7 +12,7 @@ from typing import Any, Callable
 
 from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
-from linuxhw._uapi import ffi, lib
+from linuxhw._uapi import lib
 
 _NUMBER = re.compile(r"(\d+)")
 
@@ -51,6 +50,7 @@ class RealBackend(Backend):
         self.spi_exchange = _fastpath.spi_exchange  # type: ignore[method-assign, assignment]
         self.dma_heap_alloc = _fastpath.dma_heap_alloc  # type: ignore[method-assign, assignment]
         self.dma_buf_sync = _fastpath.dma_buf_sync  # type: ignore[method-assign, assignment]
+        self.mmap = _fastpath.map_shared  # type: ignore[method-assign, assignment]
 
     def spi_writer(self, fd: int, bufsiz: int, device: object) -> Callable[..., None] | None:
         return _fastpath.SpiWriter(fd, bufsiz, device)
@@ -121,12 +121,8 @@ class RealBackend(Backend):
     def lseek(self, fd: int, offset: int, whence: int) -> int:  # replaced per instance in __init__
         return int(lib.lhw_lseek(fd, offset, whence))
 
-    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> memoryview:
-        prot = mmap.PROT_READ | (mmap.PROT_WRITE if writable else 0)
-        addr = lib.lhw_mmap(ffi.NULL, length, prot, fd, offset)
-        if addr < 0:
-            raise OSError(-addr, os.strerror(-addr))
-        return _fastpath.mapping_view(addr, length, writable)
+    def mmap(self, fd: int, length: int, offset: int, writable: bool) -> memoryview:  # replaced in __init__
+        return _fastpath.map_shared(fd, length, offset, writable)
 
     def dup(self, fd: int) -> int:
         return os.dup(fd)
