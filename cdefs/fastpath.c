@@ -1,6 +1,6 @@
 /* linuxhw._fastpath: the few per-operation calls where the cost of the call itself decides the
- * speed (one GPIO value, one SMBus byte or word, one short SPI exchange, a dma-buf's allocation,
- * sync and mapping). Plain CPython entry points (METH_FASTCALL, no
+ * speed (one GPIO value, a read()'s worth of edge events, one SMBus byte or word, one short SPI
+ * exchange, a dma-buf's allocation, sync and mapping). Plain CPython entry points (METH_FASTCALL, no
  * cffi argument conversion) on structs from the kernel's own headers, the GIL released around
  * each ioctl. Everything else goes through linuxhw._uapi; failures raise OSError with errno, which
  * the callers turn into the library's errors. */
@@ -107,6 +107,77 @@ static PyObject *gpio_set_values(PyObject *module, PyObject *const *args, Py_ssi
     if (ret < 0)
         return failed(-ret);
     Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(edge_events_doc,
+"edge_events(records, count, cls, types) -> list\n\n"
+"The first count struct gpio_v2_line_event records of the buffer records as instances of cls, a\n"
+"tuple subclass of (type, timestamp_ns, line_offset, seqno, line_seqno); types[id] is the type\n"
+"for a kernel event id (ValueError for an id it lacks).");
+
+static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpio_v2_line_event *record)
+{
+    PyObject *event, *type = NULL, *fields[4];
+    int i;
+    if ((Py_ssize_t)record->id < PyTuple_GET_SIZE(types))
+        type = PyTuple_GET_ITEM(types, record->id);
+    if (type == NULL || type == Py_None) {
+        PyErr_Format(PyExc_ValueError, "%u is not a valid EdgeType (an edge event id this library does not know)",
+                     record->id);
+        return NULL;
+    }
+    fields[0] = PyLong_FromUnsignedLongLong(record->timestamp_ns);
+    fields[1] = PyLong_FromUnsignedLong(record->offset);
+    fields[2] = PyLong_FromUnsignedLong(record->seqno);
+    fields[3] = PyLong_FromUnsignedLong(record->line_seqno);
+    event = fields[0] && fields[1] && fields[2] && fields[3] ? cls->tp_alloc(cls, 5) : NULL;
+    if (event == NULL) {
+        for (i = 0; i < 4; i++)
+            Py_XDECREF(fields[i]);
+        return NULL;
+    }
+    Py_INCREF(type);
+    PyTuple_SET_ITEM(event, 0, type);
+    for (i = 0; i < 4; i++)
+        PyTuple_SET_ITEM(event, i + 1, fields[i]);
+    return event;
+}
+
+static PyObject *edge_events(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer records;
+    PyObject *list = NULL, *types;
+    PyTypeObject *cls;
+    Py_ssize_t count, i;
+    (void)module;
+    if (arg_count("edge_events", nargs, 4))
+        return NULL;
+    count = PyLong_AsSsize_t(args[1]);
+    if (count == -1 && PyErr_Occurred())
+        return NULL;
+    if (!PyType_Check(args[2]) || !PyType_IsSubtype((PyTypeObject *)args[2], &PyTuple_Type) || !PyTuple_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "edge_events() needs a tuple subclass and a tuple of types");
+        return NULL;
+    }
+    cls = (PyTypeObject *)args[2];
+    types = args[3];
+    if (PyObject_GetBuffer(args[0], &records, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (count < 0 || (size_t)records.len < (size_t)count * sizeof(struct gpio_v2_line_event)) {
+        PyErr_SetString(PyExc_ValueError, "count is more records than the buffer holds");
+        goto done;
+    }
+    list = PyList_New(count);
+    for (i = 0; list != NULL && i < count; i++) {
+        PyObject *event = edge_event(cls, types, (const struct gpio_v2_line_event *)records.buf + i);
+        if (event == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, event);
+    }
+done:
+    PyBuffer_Release(&records);
+    return list;
 }
 
 PyDoc_STRVAR(smbus_value_doc,
@@ -525,6 +596,7 @@ static PyObject *map_shared(PyObject *module, PyObject *const *args, Py_ssize_t 
 static PyMethodDef fastpath_methods[] = {
     {"gpio_get_values", (PyCFunction)(void (*)(void))gpio_get_values, METH_FASTCALL, gpio_get_values_doc},
     {"gpio_set_values", (PyCFunction)(void (*)(void))gpio_set_values, METH_FASTCALL, gpio_set_values_doc},
+    {"edge_events", (PyCFunction)(void (*)(void))edge_events, METH_FASTCALL, edge_events_doc},
     {"smbus_value", (PyCFunction)(void (*)(void))smbus_value, METH_FASTCALL, smbus_value_doc},
     {"spi_exchange", (PyCFunction)(void (*)(void))spi_exchange, METH_FASTCALL, spi_exchange_doc},
     {"dma_heap_alloc", (PyCFunction)(void (*)(void))dma_heap_alloc, METH_FASTCALL, dma_heap_alloc_doc},

@@ -45,8 +45,8 @@ class LineInfo:
 class EdgeEvent(NamedTuple):
     """One edge seen by the kernel. ``seqno`` counts events of the request, ``line_seqno`` of the line.
 
-    A named tuple rather than a frozen dataclass: reads return hundreds at a time, and a tuple is
-    built in C (see ``gpio._edge_events``) for a third of a dataclass instance's cost.
+    A named tuple rather than a frozen dataclass: reads return hundreds at a time, and a tuple
+    can be built in C (see ``gpio._edge_events``) for a fraction of a dataclass instance's cost.
     """
 
     type: EdgeType

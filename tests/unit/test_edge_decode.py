@@ -1,4 +1,4 @@
-"""Edge-event records decoded in one pass, and lost events counted from request-wide seqnos."""
+"""Edge-event records decoded in one C call, and lost events counted from request-wide seqnos."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from linuxhw import EventsLostWarning
+from linuxhw import EventsLostWarning, _fastpath
 from linuxhw._uapi import ffi, lib
 from linuxhw.gpio import EdgeEvent, EdgeType
-from linuxhw.gpio._edge_events import RECORD, decode_edge_events, record_format
+from linuxhw.gpio._edge_events import RECORD, decode_edge_events
 from linuxhw.gpio.request import LineRequest
 
 
@@ -34,19 +34,22 @@ def test_every_field_decodes_at_its_compiled_offset() -> None:
         EdgeEvent(EdgeType.FALLING, 1, 0, 1, 1),
     ]
     assert decode_edge_events(buffer, 0) == []
+    event = decode_edge_events(buffer, 1)[0]
+    assert type(event) is EdgeEvent and event.line_offset == 63 and event.type is EdgeType.RISING
 
 
 def test_an_unknown_event_id_is_named() -> None:
-    with pytest.raises(ValueError, match="99"):
-        decode_edge_events(records((1, 99, 0, 1, 1)), 1)
+    with pytest.raises(ValueError, match="99 is not a valid EdgeType"):
+        decode_edge_events(records((1, 1, 0, 1, 1), (1, 99, 0, 2, 2)), 2)
+    with pytest.raises(ValueError, match="0 is not a valid EdgeType"):
+        decode_edge_events(records((1, 0, 0, 1, 1)), 1)
 
 
-def test_a_layout_that_disagrees_with_the_header_is_refused() -> None:
-    assert record_format(RECORD, (("timestamp_ns", "Q"), ("id", "I"))).size == ffi.sizeof(RECORD)
-    with pytest.raises(AssertionError, match="id"):
-        record_format(RECORD, (("timestamp_ns", "Q"), ("id", "H")))
-    with pytest.raises(AssertionError, match="timestamp_ns"):
-        record_format(RECORD, (("id", "I"), ("timestamp_ns", "Q")))
+def test_the_decoder_refuses_more_records_than_the_buffer_holds() -> None:
+    with pytest.raises(ValueError, match="more records than the buffer holds"):
+        _fastpath.edge_events(bytes(ffi.sizeof(RECORD)), 2, EdgeEvent, (None, EdgeType.RISING))
+    with pytest.raises(TypeError, match="tuple subclass"):
+        _fastpath.edge_events(bytes(ffi.sizeof(RECORD)), 1, dict, (None, EdgeType.RISING))
 
 
 def counting_request() -> SimpleNamespace:
