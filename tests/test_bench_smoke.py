@@ -46,6 +46,10 @@ def test_ratios_targets_and_chart(tmp_path: Path) -> None:
         Row("SPI", "full duplex 4 KiB", "linuxhw", "linuxhw", [10.0]),
         Row("SPI", "full duplex 4 KiB", "spidev xfer2", "peer", [100.0]),
         Row("SPI", "full duplex 4 KiB", "spidev xfer3", "peer", [90.0]),
+        Row("SPI", "write 4 KiB", "linuxhw", "linuxhw", [50.0, 52.0, 54.0]),
+        Row("SPI", "write 4 KiB", "spidev writebytes2", "peer", [49.0, 50.0, 51.0]),
+        Row("SPI", "write 4 B", "linuxhw", "linuxhw", [9.0, 9.1, 9.2]),
+        Row("SPI", "write 4 B", "spidev writebytes2", "peer", [8.0, 8.1, 8.2]),
         Row("DMA heap", "buffer 4 KiB", "linuxhw", "linuxhw", [30.0]),
         Row("DMA heap", "buffer 4 KiB", "C floor", "floor", [20.0]),
         Row("DMA heap", "buffer 4 KiB", "periphery", "peer", na="no such call"),
@@ -57,6 +61,10 @@ def test_ratios_targets_and_chart(tmp_path: Path) -> None:
     assert not targets["GPIO get 1 line: linuxhw/C floor"].met
     assert targets["GPIO get 1 line: linuxhw/gpiod"].met
     assert targets["SPI full duplex 4 KiB: spidev xfer2/linuxhw"].value == pytest.approx(10.0)
+    assert targets["SPI full duplex 4 KiB: linuxhw/fastest spidev"].value == pytest.approx(10.0 / 90.0)
+    assert targets["SPI write 4 KiB: linuxhw/fastest spidev"].verdict == "tie"  # 1.04, inside the spread
+    assert targets["SPI write 4 B: linuxhw/fastest spidev"].verdict == "MISS"  # every sample slower
+    assert targets["GPIO get 1 line: linuxhw/C floor"].verdict == "MISS"
     meta = {"date": "today", "machine": "test", "quick": False, "repeats": 3, "target_ms": 1}
     assert report.chart(tmp_path / "bench.png", rows, meta) == ""
     assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
