@@ -62,8 +62,6 @@ class Device(Handle):
         self._spi_exchange = backend.spi_exchange
         self._u8 = ffi.new("__u8 *")
         self._u32 = ffi.new("__u32 *")
-        self._single = ffi.new("struct spi_ioc_transfer[1]")
-        self._single0 = self._single[0]
         self._single_request = lib.lhw_spi_ioc_message(1)
         try:
             self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
@@ -185,14 +183,14 @@ class Device(Handle):
         return int(ret)
 
     def _exchange(self, tx: Any, rx: Any, length: int) -> None:
-        """One full- or half-duplex transfer through the preallocated struct (the convenience path)."""
+        """One full- or half-duplex transfer at the device's settings (the general path: its own
+        struct per call, so threads sharing the device never share one)."""
         if length > self.bufsiz:
             self._check_size(length if tx is not None else 0, length if rx is not None else 0)
-        single = self._single0
+        single = ffi.new("struct spi_ioc_transfer *", {"len": length})
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
-        single.len = length
-        ret = self._ioctl(self._fd, self._single_request, self._single)  # closed: EBADF, then ClosedError
+        ret = self._ioctl(self._fd, self._single_request, single)  # closed: EBADF, then ClosedError
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
 
