@@ -53,15 +53,16 @@ def test_two_processes_share_the_same_memory(dma: DmaEnv, pair: tuple[socket.soc
             [sys.executable, "-c", PEER, dma.backend_name, str(there.fileno()), str(len(buffers))],
             pass_fds=[there.fileno()],
         ) as peer:
-            replies = here.makefile("r")
-            for buf in buffers:
-                with buf.cpu_access(write=True) as view:
-                    view[:5] = b"hello"
-                dmabuf.send_buffer(here, buf)
-                assert replies.readline().split() == [buf.exporter, str(buf.size), buf.info().name, "hello"]
-                with buf.cpu_access(read=True) as view:
-                    assert view[buf.size - 5 :].tobytes() == b"peer!"
-            replies.close()
+            there.close()  # the peer has its own: if it dies, the reads below see EOF instead of waiting
+            here.settimeout(60)
+            with here.makefile("r") as replies:
+                for buf in buffers:
+                    with buf.cpu_access(write=True) as view:
+                        view[:5] = b"hello"
+                    dmabuf.send_buffer(here, buf)
+                    assert replies.readline().split() == [buf.exporter, str(buf.size), buf.info().name, "hello"]
+                    with buf.cpu_access(read=True) as view:
+                        assert view[buf.size - 5 :].tobytes() == b"peer!"
             assert peer.wait(30) == 0
     finally:
         for buf in buffers:
