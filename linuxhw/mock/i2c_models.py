@@ -84,12 +84,14 @@ class RegisterDevice(I2cTarget):
         self.registers[self.WHO_AM_I] = who_am_i
         self.blocks: dict[int, bytes] = {0xA0: identity}
         self.pointer = 0
-        self._block_stream = b""
+        self._block_stream: bytes | None = None  # this segment's block answer; None: registers
+        self._segment_read = False
 
     def start(self, read: bool) -> None:
-        if read and self.pointer in BLOCK_COMMANDS:
-            block = self.blocks.get(self.pointer, b"")
-            self._block_stream = bytes([len(block)]) + block
+        self._segment_read = False  # a START begins a segment; NOSTART messages continue it
+
+    def stop(self) -> None:
+        self._segment_read = False
 
     def write(self, data: bytes) -> None:
         if not data:
@@ -105,7 +107,11 @@ class RegisterDevice(I2cTarget):
             self.pointer = (self.pointer + 1) & 0xFF
 
     def read(self, count: int) -> bytes:
-        if self.pointer in BLOCK_COMMANDS:
+        if not self._segment_read:  # the segment's first read byte decides: block or registers
+            self._segment_read = True
+            block = self.blocks.get(self.pointer, b"") if self.pointer in BLOCK_COMMANDS else None
+            self._block_stream = None if block is None else bytes([len(block)]) + block
+        if self._block_stream is not None:
             answer = (self._block_stream + b"\xff" * count)[:count]
             self._block_stream = self._block_stream[count:]
             return answer

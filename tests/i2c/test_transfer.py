@@ -93,6 +93,19 @@ def test_nostart_continues_the_previous_message(sim_bus: i2c.Bus) -> None:
     assert sim_bus.device(0x1C).read_register(0x40, 2) == b"\x77\x78"
 
 
+def test_a_segment_decides_block_or_registers_at_its_first_read_byte(sim_bus: i2c.Bus) -> None:
+    # Write the block command, then read on in the SAME segment (NOSTART): the read is a block.
+    first, rest = Message.read(0x1C, 3, nostart=True), Message.read(0x1C, 5, nostart=True)
+    sim_bus.transfer(Message.write(0x1C, b"\xa0"), first, rest)
+    assert bytes(first.data) + bytes(rest.data) == bytes([11]) + b"linuxhw"  # one stream across both reads
+    # A segment that starts reading at a register stays on registers, even when the pointer runs
+    # into the block commands (0xa0..) in a NOSTART read that follows.
+    sim_bus.transfer(Message.write(0x1C, b"\x9e\x01\x02\x03"))
+    head, tail = Message.read(0x1C, 2), Message.read(0x1C, 2, nostart=True)
+    sim_bus.transfer(Message.write(0x1C, b"\x9e"), head, tail)
+    assert bytes(head.data) + bytes(tail.data) == b"\x01\x02\x03\x00"
+
+
 def test_ten_bit_device(sim_bus: i2c.Bus) -> None:
     assert sim_bus.write_then_read(0x2A5, b"\x0f", 1, ten_bit=True) == b"\xa5"
     assert sim_bus.device(0x2A5, ten_bit=True).read_byte_data(0x0F) == 0xA5
