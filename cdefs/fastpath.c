@@ -50,17 +50,25 @@ static int arg_u64(PyObject *obj, __u64 *out)
     return 0;
 }
 
-/* The ioctl with the GIL released: its result, or -errno. EINTR is restarted (these GPIO and
- * spidev calls have no partial effect to lose) unless a signal handler raised. */
+/* One ioctl with the GIL released: its result, or -errno. */
+static int ioctl_once(int fd, unsigned long request, void *arg)
+{
+    int ret;
+    Py_BEGIN_ALLOW_THREADS
+    ret = ioctl(fd, request, arg);
+    if (ret < 0)
+        ret = -errno;
+    Py_END_ALLOW_THREADS
+    return ret;
+}
+
+/* The same, restarted on EINTR unless a signal handler raised: for the GPIO value and dma-buf
+ * calls, which have no partial effect to lose (a bus transfer may have, and is not restarted). */
 static int ioctl_nogil(int fd, unsigned long request, void *arg)
 {
     int ret;
     do {
-        Py_BEGIN_ALLOW_THREADS
-        ret = ioctl(fd, request, arg);
-        if (ret < 0)
-            ret = -errno;
-        Py_END_ALLOW_THREADS
+        ret = ioctl_once(fd, request, arg);
     } while (ret == -EINTR && !PyErr_CheckSignals());
     return ret;
 }
@@ -209,11 +217,7 @@ static PyObject *smbus_value(PyObject *module, PyObject *const *args, Py_ssize_t
     request.read_write = (__u8)read_write;
     request.command = (__u8)command;
     request.size = (__u32)size;
-    Py_BEGIN_ALLOW_THREADS
-    ret = ioctl(fd, I2C_SMBUS, &request);
-    if (ret < 0)
-        ret = -errno;
-    Py_END_ALLOW_THREADS
+    ret = ioctl_once(fd, I2C_SMBUS, &request);
     if (ret < 0)
         return failed(-ret);
     if (size == I2C_SMBUS_PROC_CALL || (read_write == I2C_SMBUS_READ && size == I2C_SMBUS_WORD_DATA))
@@ -227,7 +231,7 @@ PyDoc_STRVAR(spi_exchange_doc,
 "spi_exchange(fd, data) -> bytes\n\n"
 "SPI_IOC_MESSAGE(1) with one full-duplex transfer at the device's settings: data (any\n"
 "C-contiguous buffer, not copied) goes out and the bytes clocked in come back, received\n"
-"straight into the new bytes object.");
+"straight into the new bytes object. Not restarted on EINTR: the transfer may have started.");
 
 static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -254,7 +258,7 @@ static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_
     transfer.tx_buf = (__u64)(uintptr_t)tx.buf;
     transfer.rx_buf = (__u64)(uintptr_t)PyBytes_AS_STRING(rx);
     transfer.len = (__u32)tx.len;
-    ret = ioctl_nogil(fd, SPI_IOC_MESSAGE(1), &transfer);
+    ret = ioctl_once(fd, SPI_IOC_MESSAGE(1), &transfer);
     PyBuffer_Release(&tx);
     if (ret < 0) {
         Py_DECREF(rx);
