@@ -12,11 +12,15 @@ import sys
 import tempfile
 import timeit
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import linuxhw
+from linuxhw import mock
 
 FLOOR_DIR = Path(__file__).resolve().parent / "floor"
 FLOOR_PROGRAMS = ("gpio", "i2c", "spi", "dmabuf")
@@ -233,6 +237,20 @@ class Runner:
     @property
     def target_ms(self) -> int:
         return max(1, round(self.settings.target_s * 1000))
+
+
+@contextmanager
+def mock_or_real(backend: str, build: Callable[[mock.Board], object]) -> Iterator[None]:
+    """Run the block on a mock board that ``build`` furnished (``backend == "mock"``), else on the
+    running kernel's devices."""
+    if backend == "mock":
+        board = mock.Board()
+        build(board)
+        with linuxhw.use_backend(board):
+            yield
+        return
+    with linuxhw.use_backend("real"):
+        yield
 
 
 def optional_import(name: str) -> tuple[Any, str]:

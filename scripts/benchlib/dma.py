@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import mmap
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import linuxhw
 from linuxhw import _fastpath, dmabuf, mock
 from linuxhw._uapi import ffi, lib
 
-from .core import LINUXHW, Runner
+from .core import LINUXHW, Runner, mock_or_real
 
 SIZES = (4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20)
 SOURCES = {"heap": "/dev/dma_heap/system", "udmabuf": "/dev/udmabuf"}
@@ -54,21 +51,14 @@ def human(size: int) -> str:
     return f"{size >> 20} MiB" if size >= 1 << 20 else f"{size >> 10} KiB"
 
 
-@contextmanager
-def devices(backend: str) -> Iterator[None]:
-    if backend == "mock":
-        board = mock.Board()
-        board.add_dma_heap("system")
-        board.enable_udmabuf()
-        with linuxhw.use_backend(board):
-            yield
-        return
-    with linuxhw.use_backend("real"):
-        yield
+def furnish(board: mock.Board) -> None:
+    """The mock's stand-ins for the VM's system heap and /dev/udmabuf."""
+    board.add_dma_heap("system")
+    board.enable_udmabuf()
 
 
 def run(runner: Runner, backend: str) -> None:
-    with devices(backend):
+    with mock_or_real(backend, furnish):
         for kind, path in SOURCES.items():
             group = f"DMA {kind}"
             source: Any = dmabuf.Heap("system") if kind == "heap" else dmabuf.Udmabuf()

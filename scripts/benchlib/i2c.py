@@ -3,16 +3,13 @@ i2c-stub and on the project's simulator module — linuxhw, smbus2, python-perip
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-import linuxhw
 from linuxhw import _fastpath, i2c, mock
 from linuxhw._uapi import lib
 from linuxhw.mock.i2c import attach_reference_models
 
-from .core import LINUXHW, Runner, optional_import
+from .core import LINUXHW, Runner, mock_or_real, optional_import
 
 SIM_NAME = "linuxhw i2c simulator"
 STUB_NAME = "SMBus stub driver"
@@ -22,17 +19,10 @@ BYTE, WORD, BLOCK, RDWR = "read byte data", "read word data", "I2C block read 32
 RDWR_READ = 4  # bytes read back by the 2-message transfer (after writing the register number)
 
 
-@contextmanager
-def buses(backend: str) -> Iterator[None]:
-    if backend == "mock":
-        board = mock.Board()
-        attach_reference_models(board.add_i2c_bus(SIM_NAME))
-        board.add_i2c_stub((ADDRESS, 0x50))
-        with linuxhw.use_backend(board):
-            yield
-        return
-    with linuxhw.use_backend("real"):
-        yield
+def furnish(board: mock.Board) -> None:
+    """The mock's stand-ins for the VM's buses: the simulator's models and an i2c-stub."""
+    attach_reference_models(board.add_i2c_bus(SIM_NAME))
+    board.add_i2c_stub((ADDRESS, 0x50))
 
 
 def run(runner: Runner, backend: str) -> None:
@@ -41,7 +31,7 @@ def run(runner: Runner, backend: str) -> None:
     if backend == "mock":
         smbus2 = periphery = None
         smbus2_missing = periphery_missing = "the mock backend's fds are not i2c-dev adapters"
-    with buses(backend):
+    with mock_or_real(backend, furnish):
         for group, name in (("I2C stub", STUB_NAME), ("I2C sim", SIM_NAME)):
             with i2c.Bus(name) as bus:
                 one_bus(runner, group, bus, smbus2, smbus2_missing, periphery, periphery_missing)
