@@ -121,8 +121,6 @@ class Heap(Handle):
             fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
         except OSError as exc:
             self._raise_alloc_error(exc.errno or errno.EIO, size)
-        if name is None:
-            return Buffer(self._backend, fd, self.path, self.name)
         return Buffer._fresh(self._backend, fd, self.path, self.name, name)
 
     def _raise_alloc_error(self, err: int, size: int) -> NoReturn:
