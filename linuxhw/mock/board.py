@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from linuxhw._kernel.backend import Backend
@@ -38,6 +39,8 @@ class Board(Backend):
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self._changed = threading.Condition(self.lock)  # notified after every open, close and ioctl
+        self._observers: list[Callable[[], None]] = []
         self._devices: dict[str, MockDevice] = {}
         self._files: dict[int, MockFile] = {}
         self.module_parameters: dict[str, str] = {"spidev.bufsiz": "4096"}  # "module.parameter": value
@@ -129,6 +132,30 @@ class Board(Backend):
             self._files[file.fd] = file
         return file.fd
 
+    def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+        """Block until ``condition()`` holds, checking it under the board lock after every open, close
+        and ioctl (a watch set, a line requested...); TimeoutError naming ``what`` after ``timeout`` s."""
+        with self._changed:
+            if not self._changed.wait_for(condition, timeout):
+                raise TimeoutError(f"mock board: {what} did not happen within {timeout:g} s")
+
+    @contextlib.contextmanager
+    def observe(self, callback: Callable[[], None]) -> Iterator[None]:
+        """Call ``callback()`` under the board lock right after every open, close and ioctl while the
+        block runs: a test sees each state the code under test passes through, however briefly."""
+        with self.lock:
+            self._observers.append(callback)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self._observers.remove(callback)
+
+    def _state_changed(self) -> None:
+        for callback in self._observers:
+            callback()
+        self._changed.notify_all()
+
     def open_files(self) -> int:
         """How many mock fds are open (tests use it to prove nothing leaks)."""
         with self.lock:
@@ -143,7 +170,9 @@ class Board(Backend):
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
             file = device.open(self, flags)
             file.nonblocking = bool(flags & os.O_NONBLOCK)
-            return self.install(file)
+            fd = self.install(file)
+            self._state_changed()
+            return fd
 
     def close(self, fd: int) -> None:
         with self.lock:
@@ -151,13 +180,16 @@ class Board(Backend):
             if file is None:
                 raise OSError(errno.EBADF, os.strerror(errno.EBADF))
             file.release()
+            self._state_changed()
 
     def ioctl(self, fd: int, request: int, arg: Any) -> int:
         file = self._files.get(fd)
         if file is None:
             return -errno.EBADF
         with self.lock:
-            return file.ioctl(request, arg)
+            ret = file.ioctl(request, arg)
+            self._state_changed()
+            return ret
 
     def read(self, fd: int, buf: Any, count: int) -> int:
         file = self._files.get(fd)

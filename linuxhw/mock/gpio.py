@@ -206,6 +206,17 @@ class MockGpioChip:
         with self.board.lock:
             return self._line(offset).level
 
+    def is_requested(self, offset: int) -> bool:
+        """Whether a line request holds the line (a hog does not count)."""
+        with self.board.lock:
+            return self._line(offset).owner is not None
+
+    def is_watched(self, offset: int) -> bool:
+        """Whether an open chip file watches the line's info (tests wait on it with ``board.wait_for``)."""
+        with self.board.lock:
+            self._line(offset)
+            return any(offset in watcher.watched for watcher in self.watchers)
+
     # -- simulation ---------------------------------------------------------------------------------
 
     def open(self, board: Board, flags: int) -> MockFile:
