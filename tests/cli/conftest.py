@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from linuxhw import gpio
 from linuxhw.cli import main
 from linuxhw.mock import Board, MockGpioChip, demo_board
+from tests.waiting import wait_line_used
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -62,14 +61,9 @@ def gpio_chips(board: Board) -> list[MockGpioChip]:
     return chips
 
 
-def wait_until_used(board: Board, chip: str, offset: int, used: bool = True, timeout: float = 5.0) -> None:
-    """Block until the line's info says it is (or is no longer) requested."""
-    deadline = time.monotonic() + timeout
-    with gpio.Chip(chip, backend=board) as handle:
-        while handle.line_info(offset).used != used:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{chip} line {offset} did not become used={used}")
-            time.sleep(0.005)
+def wait_until_used(board: Board, chip: str, offset: int, used: bool = True) -> None:
+    """Block until the line's info says it is (or is no longer) requested on the demo board."""
+    wait_line_used(chip, offset, used, backend=board)
 
 
 def linuxhw_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 
 from linuxhw import gpio
 from linuxhw.mock import Board
-from tests.cli.conftest import Cli, gpio_chips, wait_until_used
+from tests.cli.conftest import Cli, gpio_chips
+from tests.waiting import DEADLINE
 
 
 def test_detect(cli: Cli) -> None:
@@ -75,7 +75,7 @@ def test_set_requests_outputs_and_releases_them(cli: Cli, board: Board) -> None:
         chip.watch_line_info("GPIO17")
         result = cli("gpio", "set", "GPIO17=1", "LED0=on", "GPIO18=0")
         assert (result.status, result.out, result.err) == (0, "", "")
-        requested, released = chip.read_info_event(timeout=1), chip.read_info_event(timeout=1)
+        requested, released = chip.read_info_event(timeout=DEADLINE), chip.read_info_event(timeout=DEADLINE)
     assert requested is not None and released is not None
     assert requested.type is gpio.InfoChangeType.REQUESTED
     assert (requested.info.direction, requested.info.consumer) == (gpio.Direction.OUTPUT, "linuxhw-set")
@@ -84,20 +84,18 @@ def test_set_requests_outputs_and_releases_them(cli: Cli, board: Board) -> None:
 
 def test_set_hold_keeps_lines_until_the_time_is_up(cli: Cli, board: Board) -> None:
     soc = gpio_chips(board)[0]
-    seen: list[int] = []
+    seen: set[int] = set()
 
-    def watch() -> None:
-        wait_until_used(board, "/dev/gpiochip0", 17)
-        seen.append(soc.get_value(17))
+    def look() -> None:  # after every ioctl: the level of line 17 while it is requested
+        if soc.is_requested(17):
+            seen.add(soc.get_value(17))
 
-    thread = threading.Thread(target=watch)
-    thread.start()
-    result = cli("gpio", "set", "--hold-for", "300ms", "GPIO17=1")
-    thread.join()
+    with board.observe(look):
+        result = cli("gpio", "set", "--hold-for", "300ms", "GPIO17=1")
     assert result.status == 0
-    assert seen == [1]
+    assert seen == {1}
     assert "holding GPIO17 (gpiochip0:17)=1 until 0.3 s or Ctrl-C" in result.err
-    wait_until_used(board, "/dev/gpiochip0", 17, used=False)
+    assert not soc.is_requested(17)
 
 
 def test_set_rejects_bad_values_before_touching_lines(cli: Cli) -> None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -16,39 +16,52 @@ import pytest
 from linuxhw import gpio
 from linuxhw.mock import Board
 from tests.cli.conftest import REPO, Cli, gpio_chips, linuxhw_process, wait_until_used
+from tests.waiting import DEADLINE, read_line
+
+# Commands that wait for events give up after this long without one, so a test whose driver thread
+# failed ends (and shows the thread's error) instead of waiting for ever.
+IDLE = f"{DEADLINE:g}s"
 
 
 @contextmanager
 def in_thread(action: Callable[[], None]) -> Iterator[None]:
-    thread = threading.Thread(target=action, daemon=True)
+    """Run ``action`` in a thread beside the block; its exception, if any, fails the test afterwards."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            action()
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     try:
         yield
     finally:
-        thread.join(10)
+        thread.join(DEADLINE)
+    assert not thread.is_alive(), "the thread driving the lines did not finish"
+    if failures:
+        raise failures[0]
 
 
 def toggler(board: Board, offset: int, levels: list[int], hold_lock: bool = False) -> Callable[[], None]:
-    """Once the line is requested, drive its pull through ``levels`` (inside the board lock: all at once)."""
+    """Once the line is requested, drive its pull through ``levels`` (inside the board lock: all at once,
+    before the command can read any; otherwise each edge is queued as its pull is set)."""
     soc = gpio_chips(board)[0]
 
     def drive() -> None:
         wait_until_used(board, "/dev/gpiochip0", offset)
-        if hold_lock:
-            with board.lock:
-                for level in levels:
-                    soc.set_pull(offset, level)
-            return
-        for level in levels:
-            soc.set_pull(offset, level)
-            time.sleep(0.01)
+        with board.lock if hold_lock else contextlib.nullcontext():
+            for level in levels:
+                soc.set_pull(offset, level)
 
     return drive
 
 
 def test_mon_prints_each_edge_and_stops_after_count(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1, 0, 1])):
-        result = cli("gpio", "mon", "--count", "3", "GPIO22")
+        result = cli("gpio", "mon", "--idle-timeout", IDLE, "--count", "3", "GPIO22")
     assert result.status == 0
     assert "watching GPIO22 (gpiochip0:22) for both edges; Ctrl-C stops" in result.err
     rows = [line.split() for line in result.lines]
@@ -69,7 +82,21 @@ def test_mon_rising_only_with_format_on_two_chips(cli: Cli, board: Board) -> Non
         expander.set_pull(4, 1)
 
     with in_thread(drive):
-        result = cli("gpio", "mon", "-q", "-e", "rising", "-n", "2", "-F", "%c %o %l %E %e %q %%", "GPIO22", "BTN0")
+        result = cli(
+            "gpio",
+            "mon",
+            "--idle-timeout",
+            IDLE,
+            "-q",
+            "-e",
+            "rising",
+            "-n",
+            "2",
+            "-F",
+            "%c %o %l %E %e %q %%",
+            "GPIO22",
+            "BTN0",
+        )
     assert result.status == 0
     assert result.err == ""
     assert result.lines == ["gpiochip0 22 GPIO22 rising 1 1 %", "gpiochip1 4 BTN0 rising 1 1 %"]
@@ -77,7 +104,7 @@ def test_mon_rising_only_with_format_on_two_chips(cli: Cli, board: Board) -> Non
 
 def test_mon_json_lines(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1])):
-        result = cli("--json", "gpio", "mon", "-q", "-n", "1", "GPIO22")
+        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "-q", "-n", "1", "GPIO22")
     record = json.loads(result.out)
     assert {k: record[k] for k in ("chip", "offset", "name", "type", "seqno", "line_seqno")} == {
         "chip": "gpiochip0", "offset": 22, "name": "GPIO22", "type": "rising", "seqno": 1, "line_seqno": 1,
@@ -87,7 +114,9 @@ def test_mon_json_lines(cli: Cli, board: Board) -> None:
 def test_mon_flags_events_the_kernel_dropped(cli: Cli, board: Board) -> None:
     # Six edges land while mon cannot read; a 2-event kernel buffer keeps the last two.
     with in_thread(toggler(board, 22, [1, 0, 1, 0, 1, 0], hold_lock=True)):
-        result = cli("gpio", "mon", "-q", "--buffer-size", "2", "-n", "2", "-F", "%q %E", "GPIO22")
+        result = cli(
+            "gpio", "mon", "--idle-timeout", IDLE, "-q", "--buffer-size", "2", "-n", "2", "-F", "%q %E", "GPIO22"
+        )
     assert result.status == 0
     assert result.lines == ["5 rising", "6 falling"]
     assert "4 event(s) lost on gpiochip0 before seqno 5: the kernel's event buffer overflowed" in result.err
@@ -95,7 +124,7 @@ def test_mon_flags_events_the_kernel_dropped(cli: Cli, board: Board) -> None:
 
 def test_mon_lost_events_in_json(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1, 0, 1, 0], hold_lock=True)):
-        result = cli("--json", "gpio", "mon", "-q", "--buffer-size", "2", "-n", "2", "GPIO22")
+        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "-q", "--buffer-size", "2", "-n", "2", "GPIO22")
     records = [json.loads(line) for line in result.lines]
     assert records[0] == {"lost": 2, "chip": "gpiochip0", "before_seqno": 3}
     assert [r["seqno"] for r in records[1:]] == [3, 4]
@@ -113,26 +142,34 @@ def test_mon_usage_errors(cli: Cli) -> None:
 
 
 def test_mon_debounce_is_requested(cli: Cli, board: Board) -> None:
-    seen: list[float] = []
+    soc = gpio_chips(board)[0]
+    seen: set[int] = set()
 
-    def look() -> None:
-        wait_until_used(board, "/dev/gpiochip0", 22)
-        with gpio.Chip(0, backend=board) as chip:
-            seen.append(chip.line_info(22).debounce_period)
+    def look() -> None:  # after every ioctl: what the request asked of line 22
+        if soc.is_requested(22):
+            seen.add(soc.lines[22].debounce_us)
 
-    with in_thread(look):
-        cli("gpio", "mon", "-q", "--debounce", "5ms", "--idle-timeout", "300ms", "GPIO22")
-    assert seen == [0.005]
+    with board.observe(look):
+        cli("gpio", "mon", "-q", "--debounce", "5ms", "--idle-timeout", "50ms", "GPIO22")
+    assert seen == {5000}
+
+
+def watched_then_used(board: Board, chip: int, line: str, consumer: str) -> Callable[[], None]:
+    """Once a command watches the line's info, request it and release it again."""
+    mock_chip = gpio_chips(board)[chip]
+
+    def use_line() -> None:
+        offset = mock_chip.line_names.index(line)
+        board.wait_for(lambda: mock_chip.is_watched(offset), f"a watch on {line}'s info", DEADLINE)
+        with gpio.request_lines(chip, {line: None}, consumer=consumer, backend=board):
+            pass
+
+    return use_line
 
 
 def test_notify_reports_requests_and_releases(cli: Cli, board: Board) -> None:
-    def use_line() -> None:
-        time.sleep(0.1)
-        with gpio.request_lines(0, {"GPIO17": None}, consumer="someone", backend=board):
-            pass
-
-    with in_thread(use_line):
-        result = cli("gpio", "notify", "-q", "-n", "2", "GPIO17")
+    with in_thread(watched_then_used(board, 0, "GPIO17", "someone")):
+        result = cli("gpio", "notify", "-q", "-n", "2", "--idle-timeout", IDLE, "GPIO17")
     assert result.status == 0
     rows = result.lines
     assert rows[0].split()[1:4] == ["requested", "GPIO17", "(gpiochip0:17)"]
@@ -141,13 +178,8 @@ def test_notify_reports_requests_and_releases(cli: Cli, board: Board) -> None:
 
 
 def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
-    def use_line() -> None:
-        time.sleep(0.1)
-        with gpio.request_lines(1, {"LED0": None}, consumer="x", backend=board):
-            pass
-
-    with in_thread(use_line):
-        result = cli("--json", "gpio", "notify", "-q", "-n", "1", "-e", "released", "LED0")
+    with in_thread(watched_then_used(board, 1, "LED0", "x")):
+        result = cli("--json", "gpio", "notify", "-q", "-n", "1", "-e", "released", "--idle-timeout", IDLE, "LED0")
     record = json.loads(result.out)
     assert (record["type"], record["chip"], record["info"]["name"]) == ("released", "gpiochip1", "LED0")
 
@@ -156,8 +188,7 @@ def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
 
 
 def _started(proc: subprocess.Popen[str]) -> str:
-    assert proc.stderr is not None
-    line = proc.stderr.readline()
+    line = read_line(proc.stderr, "the command's 'linuxhw: ...' line saying it started")
     assert line.startswith("linuxhw: "), line
     return line
 

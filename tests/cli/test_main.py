@@ -8,6 +8,7 @@ import pytest
 
 from linuxhw.cli import main
 from tests.cli.conftest import Cli, linuxhw_process
+from tests.waiting import read_line
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:
@@ -74,7 +75,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
     chips = ["0"] * 300  # far more output than a pipe buffer holds
     with linuxhw_process("--backend", "mock", "gpio", "info", *chips) as proc:
         assert proc.stdout is not None and proc.stderr is not None
-        assert proc.stdout.readline() == "gpiochip0 - 28 lines [pinctrl-mock]:\n"
+        assert read_line(proc.stdout, "the first line of gpio info") == "gpiochip0 - 28 lines [pinctrl-mock]:\n"
         proc.stdout.close()
         err = proc.stderr.read()
         status = proc.wait(timeout=60)

@@ -9,6 +9,7 @@ import pytest
 
 from linuxhw import ClosedError, DeviceBusyError, DeviceNotFoundError, gpio
 from tests.conftest import GpioSimulator
+from tests.waiting import DEADLINE
 
 
 def test_chip_info_and_every_way_to_open(sim: GpioSimulator) -> None:
@@ -117,7 +118,7 @@ def test_watch_and_info_events(sim: GpioSimulator) -> None:
             pass
         with handle.request_lines({1: gpio.LineSettings(direction=gpio.Direction.OUTPUT)}) as req:
             req.reconfigure({1: gpio.LineSettings(direction=gpio.Direction.INPUT, bias=gpio.Bias.PULL_UP)})
-        assert select.select([handle], [], [], 1.0)[0] == [handle]
+        assert select.select([handle], [], [], DEADLINE)[0] == [handle]
         events = list(handle.info_events(timeout=0.2))
         kinds = [e.type for e in events]
         assert kinds == [
@@ -154,5 +155,5 @@ def test_watches_are_per_open_chip(sim: GpioSimulator) -> None:
         watcher.watch_line_info(0)
         with other.request_lines({0: None}):
             pass
-        assert watcher.read_info_event(timeout=1.0) is not None
+        assert watcher.read_info_event(timeout=DEADLINE) is not None
         assert other.read_info_event(timeout=0.05) is None

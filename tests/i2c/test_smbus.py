@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from linuxhw import DeviceError, i2c
+from tests.waiting import DEADLINE
 
 
 @pytest.fixture
@@ -111,23 +112,23 @@ def test_cancel_before_start_removes_the_call(sim_bus: i2c.Bus) -> None:
     chip = sim_bus.device(0x1C)
     chip.write_byte_data(0x71, 0)
     gate = threading.Event()
-    blocker = sim_bus.submit(gate.wait, 5)
+    blocker = sim_bus.submit(gate.wait, DEADLINE)
     queued = sim_bus.submit(chip.write_byte_data, 0x71, 0x99)
     assert queued.cancel()
     gate.set()
-    blocker.result(5)
+    blocker.result(DEADLINE)
     assert chip.read_byte_data(0x71) == 0
     started = threading.Event()
     release = threading.Event()
 
     def slow_write() -> None:
         started.set()
-        release.wait(5)
+        release.wait(DEADLINE)
         chip.write_byte_data(0x71, 0x42)
 
     running = sim_bus.submit(slow_write)
-    started.wait(5)
+    assert started.wait(DEADLINE), "the queued call never started"
     assert not running.cancel()  # already started: it completes
     release.set()
-    running.result(5)
+    running.result(DEADLINE)
     assert chip.read_byte_data(0x71) == 0x42

@@ -13,6 +13,7 @@ import linuxhw
 from linuxhw import DeviceBusyError, gpio
 from linuxhw.sim import check_kernel_tier
 from tests.conftest import GpioSimulator
+from tests.waiting import read_line
 
 pytestmark = pytest.mark.kernel
 
@@ -41,7 +42,7 @@ def test_line_held_by_another_process_is_busy(kernel_sim: GpioSimulator) -> None
         [sys.executable, "-c", holder_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as holder:
         assert holder.stdout is not None and holder.stdin is not None
-        assert holder.stdout.readline().strip() == "held"
+        assert read_line(holder.stdout, "the holder's 'held' line").strip() == "held"
         with pytest.raises(DeviceBusyError, match="in use by consumer 'other-proc'"):
             gpio.request_lines(kernel_sim.path(chip), {"SHARED": None})
         holder.stdin.write("\n")

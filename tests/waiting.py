@@ -1,0 +1,74 @@
+"""Waiting in tests: each wait is for the event itself, with a deadline that fails naming what never came.
+
+No test sleeps to let another thread, process or the kernel get ready: it waits until the line is
+used, the child printed its line, the events arrived.  The deadline is generous (the kernel tier runs
+under software emulation on shared machines); a passing test never waits it out.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import time
+from typing import IO
+
+from linuxhw import gpio
+from linuxhw._kernel.backend import Backend
+
+DEADLINE = 30.0
+"""Seconds any single wait in the tests may take before it fails."""
+
+
+def read_line(stream: IO[str] | None, what: str, timeout: float = DEADLINE) -> str:
+    """The next line a child process writes to ``stream`` (a pipe); fails naming ``what`` if it
+    does not come, or the pipe closes, within ``timeout``.  Reads the pipe unbuffered, so
+    ``communicate()`` afterwards still sees everything that follows."""
+    assert stream is not None, f"no pipe to read {what} from"
+    fd = stream.fileno()
+    deadline = time.monotonic() + timeout
+    data = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not data.endswith(b"\n"):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not selector.select(remaining):
+                raise AssertionError(f"{what} did not come within {timeout:g} s (got {data!r})")
+            byte = os.read(fd, 1)
+            if not byte:
+                raise AssertionError(f"the pipe closed before {what} (got {data!r})")
+            data += byte
+    return data.decode()
+
+
+def wait_line_used(
+    chip: str, offset: int, used: bool = True, *, backend: Backend | None = None, timeout: float = DEADLINE
+) -> gpio.LineInfo:
+    """Block until the line's info says it is (or, with ``used=False``, is no longer) requested.
+
+    Watches the line's info, so a request and release in between are seen as events, never missed
+    between two looks."""
+    deadline = time.monotonic() + timeout
+    with gpio.Chip(chip, backend=backend) as handle:
+        info = handle.watch_line_info(offset)
+        while info.used != used:
+            remaining = deadline - time.monotonic()
+            event = handle.read_info_event(timeout=max(remaining, 0))
+            if event is None:
+                state = "requested" if used else "released"
+                raise AssertionError(f"{chip} line {offset} was not {state} within {timeout:g} s")
+            if event.info.offset == offset:
+                info = event.info
+        return info
+
+
+def read_edge_events(request: gpio.LineRequest, count: int, timeout: float = DEADLINE) -> list[gpio.EdgeEvent]:
+    """Exactly ``count`` edge events, read as they arrive; fails naming how many came by the deadline."""
+    deadline = time.monotonic() + timeout
+    events: list[gpio.EdgeEvent] = []
+    while len(events) < count:
+        remaining = deadline - time.monotonic()
+        got = request.read_edge_events(max_events=count - len(events), timeout=max(remaining, 0))
+        if not got:
+            raise AssertionError(f"{count} edge event(s) expected, {len(events)} came within {timeout:g} s: {events}")
+        events += got
+    return events
