@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +31,7 @@ from linuxhw.cli import main
 from linuxhw.sim import Bank, GpioSim
 from tests.i2c.conftest import SIM_NAME, STUB_NAME
 from tests.spi.conftest import _sim_node as spi_sim_node
+from tests.waiting import read_line
 
 pytestmark = pytest.mark.kernel
 
@@ -264,20 +264,18 @@ def linuxhw_child(*args: str) -> subprocess.Popen[str]:
 
 
 def started(child: subprocess.Popen[str]) -> str:
-    assert child.stderr is not None
-    line = child.stderr.readline()
+    line = read_line(child.stderr, "the command's 'linuxhw: ...' line saying it started")
     assert line.startswith("linuxhw: "), line
     return line
 
 
 def test_mon_prints_gpio_sim_edges_and_ctrl_c_releases(sim_chip: Bank) -> None:
     with linuxhw_child("gpio", "mon", "-F", "%c %o %l %E %q", f"{sim_chip.chip_name}:1") as child:
-        assert child.stdout is not None
         started(child)
         sim_chip.set_pull(1, 1)
-        first = child.stdout.readline()
+        first = read_line(child.stdout, "the rising edge's line")
         sim_chip.set_pull(1, 0)
-        second = child.stdout.readline()
+        second = read_line(child.stdout, "the falling edge's line")
         child.send_signal(signal.SIGINT)
         rest, err = child.communicate(timeout=60)
     assert first == f"{sim_chip.chip_name} 1 CLI_BUTTON rising 1\n"
@@ -293,9 +291,8 @@ def test_mon_reports_what_the_kernel_dropped(sim_chip: Bank) -> None:
         started(child)
         child.send_signal(signal.SIGSTOP)  # it cannot read: four edges meet a 2-event kernel buffer
         try:
-            for level in (1, 0, 1, 0):
+            for level in (1, 0, 1, 0):  # each edge is queued when set_pull returns (one guest CPU)
                 sim_chip.set_pull(1, level)
-            time.sleep(0.3)  # gpio-sim raises its interrupts asynchronously
         finally:
             child.send_signal(signal.SIGCONT)
         out, err = child.communicate(timeout=60)
