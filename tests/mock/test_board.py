@@ -6,12 +6,14 @@ import errno
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
 import linuxhw
 from linuxhw import gpio, mock
 from linuxhw._kernel.real import RealBackend
+from tests.waiting import DEADLINE
 
 
 def test_use_backend_restores_the_previous_one() -> None:
@@ -115,3 +117,35 @@ def test_pre_5_10_kernel_is_told_it_needs_the_v2_uapi() -> None:
             chip.line_info(0)
         with pytest.raises(linuxhw.UnsupportedError, match=r"uAPI v2 needs Linux 5\.10 or newer"):
             chip.request_lines({0: None})
+
+
+def test_wait_for_wakes_on_a_watch_and_names_what_never_happened() -> None:
+    board = mock.Board()
+    chip = board.add_gpio_chip(2)
+    with pytest.raises(TimeoutError, match=r"a watch on line 0 did not happen within 0\.01 s"):
+        board.wait_for(lambda: chip.is_watched(0), "a watch on line 0", timeout=0.01)
+    woken = threading.Event()
+
+    def wait() -> None:
+        board.wait_for(lambda: chip.is_watched(1), "a watch on line 1", DEADLINE)
+        woken.set()
+
+    waiter = threading.Thread(target=wait)
+    with gpio.Chip(chip.chip_name, backend=board) as handle:
+        waiter.start()
+        handle.watch_line_info(1)  # whether the waiter checks before or after this, it sees the watch
+        assert woken.wait(DEADLINE), "wait_for() did not return once the line was watched"
+        waiter.join(DEADLINE)
+    assert not chip.is_watched(1)
+
+
+def test_observe_sees_every_state_only_inside_its_block() -> None:
+    board = mock.Board()
+    chip = board.add_gpio_chip(2)
+    states: list[bool] = []
+    with board.observe(lambda: states.append(chip.is_requested(0))):
+        gpio.request_lines(chip.chip_name, {0: None}, backend=board).close()
+    assert [state for i, state in enumerate(states) if i == 0 or states[i - 1] != state] == [False, True, False]
+    count = len(states)
+    gpio.request_lines(chip.chip_name, {0: None}, backend=board).close()
+    assert len(states) == count
