@@ -2,21 +2,44 @@
 
 No test sleeps to let another thread, process or the kernel get ready: it waits until the line is
 used, the child printed its line, the events arrived.  The deadline is generous (the kernel tier runs
-under software emulation on shared machines); a passing test never waits it out.
+under software emulation on shared machines); a passing test never waits it out.  Child processes
+never outlive their test's block, so a test cannot hang on one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
+import signal
+import subprocess
 import time
-from typing import IO
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
 
 from linuxhw import gpio
 from linuxhw._kernel.backend import Backend
 
 DEADLINE = 30.0
 """Seconds any single wait in the tests may take before it fails."""
+
+
+@contextlib.contextmanager
+def child_process(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen[str]]:
+    """``subprocess.Popen(args, text=True, **popen)`` for a test, killed if the block leaves it running.
+
+    The child starts with SIGINT's default action, as from a terminal: a run started in the background
+    of a non-interactive shell ignores SIGINT, and Python would then never raise KeyboardInterrupt."""
+    with subprocess.Popen(args, text=True, preexec_fn=_default_sigint, **popen) as proc:  # noqa: PLW1509
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_line(stream: IO[str] | None, what: str, timeout: float = DEADLINE) -> str:

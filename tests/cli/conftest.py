@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import pytest
 
 from linuxhw.cli import main
 from linuxhw.mock import Board, MockGpioChip, demo_board
-from tests.waiting import wait_line_used
+from tests.waiting import child_process, wait_line_used
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -66,13 +67,14 @@ def wait_until_used(board: Board, chip: str, offset: int, used: bool = True) -> 
     wait_line_used(chip, offset, used, backend=board)
 
 
-def linuxhw_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+def linuxhw_process(
+    *args: str, env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     """``python -m linuxhw ARGS`` as a child process with pipes for stdout and stderr."""
-    return subprocess.Popen(
+    return child_process(
         [sys.executable, "-m", "linuxhw", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         cwd=REPO,
         env={**os.environ, **(env or {})},
     )

@@ -16,7 +16,7 @@ import pytest
 from linuxhw import gpio
 from linuxhw.mock import Board
 from tests.cli.conftest import REPO, Cli, gpio_chips, linuxhw_process, wait_until_used
-from tests.waiting import DEADLINE, read_line
+from tests.waiting import DEADLINE, child_process, read_line
 
 # Commands that wait for events give up after this long without one, so a test whose driver thread
 # failed ends (and shows the thread's error) instead of waiting for ever.
@@ -220,8 +220,8 @@ RUN_ON_DEMO = (
     ],
 )
 def test_signals_release_every_line(args: list[str], sig: signal.Signals, status: int) -> None:
-    with subprocess.Popen(
-        [sys.executable, "-c", RUN_ON_DEMO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO
+    with child_process(
+        [sys.executable, "-c", RUN_ON_DEMO, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO
     ) as proc:
         _started(proc)
         proc.send_signal(sig)

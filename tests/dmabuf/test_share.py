@@ -5,7 +5,6 @@ from __future__ import annotations
 import mmap
 import os
 import socket
-import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ import pytest
 
 from linuxhw import dmabuf
 from tests.dmabuf.conftest import DmaEnv
+from tests.waiting import DEADLINE, child_process
 
 PAGE = mmap.PAGESIZE
 
@@ -49,12 +49,12 @@ def test_two_processes_share_the_same_memory(dma: DmaEnv, pair: tuple[socket.soc
     ]
     os.close(memfd)
     try:
-        with subprocess.Popen(
+        with child_process(
             [sys.executable, "-c", PEER, dma.backend_name, str(there.fileno()), str(len(buffers))],
             pass_fds=[there.fileno()],
         ) as peer:
             there.close()  # the peer has its own: if it dies, the reads below see EOF instead of waiting
-            here.settimeout(60)
+            here.settimeout(DEADLINE)
             with here.makefile("r") as replies:
                 for buf in buffers:
                     with buf.cpu_access(write=True) as view:
@@ -63,7 +63,7 @@ def test_two_processes_share_the_same_memory(dma: DmaEnv, pair: tuple[socket.soc
                     assert replies.readline().split() == [buf.exporter, str(buf.size), buf.info().name, "hello"]
                     with buf.cpu_access(read=True) as view:
                         assert view[buf.size - 5 :].tobytes() == b"peer!"
-            assert peer.wait(30) == 0
+            assert peer.wait(DEADLINE) == 0
     finally:
         for buf in buffers:
             buf.close()

@@ -13,6 +13,7 @@ Needs the Debian packages i2c-tools and gpiod (the guest shares the host's root 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from linuxhw.cli import main
 from linuxhw.sim import Bank, GpioSim
 from tests.i2c.conftest import SIM_NAME, STUB_NAME
 from tests.spi.conftest import _sim_node as spi_sim_node
-from tests.waiting import read_line
+from tests.waiting import child_process, read_line
 
 pytestmark = pytest.mark.kernel
 
@@ -253,12 +254,11 @@ def test_set_hold_drives_the_pin(sim_chip: Bank) -> None:
         assert not chip.line_info(0).used
 
 
-def linuxhw_child(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+def linuxhw_child(*args: str) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
+    return child_process(
         [sys.executable, "-m", "linuxhw", "--backend", "real", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        text=True,
         cwd=REPO,
     )
 

@@ -13,7 +13,7 @@ import linuxhw
 from linuxhw import DeviceBusyError, gpio
 from linuxhw.sim import check_kernel_tier
 from tests.conftest import GpioSimulator
-from tests.waiting import read_line
+from tests.waiting import child_process, read_line
 
 pytestmark = pytest.mark.kernel
 
@@ -38,9 +38,7 @@ def test_line_held_by_another_process_is_busy(kernel_sim: GpioSimulator) -> None
         sys.stdin.readline()
         req.close()
     """)
-    with subprocess.Popen(
-        [sys.executable, "-c", holder_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-    ) as holder:
+    with child_process([sys.executable, "-c", holder_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE) as holder:
         assert holder.stdout is not None and holder.stdin is not None
         assert read_line(holder.stdout, "the holder's 'held' line").strip() == "held"
         with pytest.raises(DeviceBusyError, match="in use by consumer 'other-proc'"):
