@@ -9,8 +9,11 @@
 #include <linux/i2c-dev.h>
 #include <linux/spi/spidev.h>
 
+/* Event clocks arrived as enum members (#ifndef cannot see them): realtime in 5.11, HTE in 5.19. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
+#define GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME (1ULL << 11)
+#endif
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
-/* HTE timestamps arrived in 5.19 as an enum member, so #ifndef cannot see it. */
 #define GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE (1ULL << 12)
 #endif
 

@@ -50,8 +50,8 @@ NEWER_CONSTANTS = ["DMA_BUF_IOCTL_EXPORT_SYNC_FILE", "DMA_BUF_IOCTL_IMPORT_SYNC_
 
 @pytest.fixture(scope="module")
 def header_facts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, int]:
-    guarded: list[tuple[str, Structs, list[str]]] = [("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", NEWER_STRUCTS, [])]
-    guarded += [(name, {}, [name]) for name in NEWER_CONSTANTS]
+    guarded: list[tuple[str, Structs, list[str]]] = [("defined(DMA_BUF_IOCTL_EXPORT_SYNC_FILE)", NEWER_STRUCTS, [])]
+    guarded += [(f"defined({name})", {}, [name]) for name in NEWER_CONSTANTS]
     source = c_program(HEADERS, STRUCTS, CONSTANTS, guarded)
     return compile_facts(source, tmp_path_factory.mktemp("uapi-dmabuf"))
 

@@ -14,8 +14,8 @@ Structs = Mapping[str, Sequence[str]]
 
 def c_program(headers: Sequence[str], structs: Structs, constants: Sequence[str],
               guarded: Sequence[tuple[str, Structs, Sequence[str]]] = ()) -> str:  # fmt: skip
-    """A program printing ``name value`` lines. Each ``(macro, structs, constants)`` of ``guarded``
-    is printed only where ``#ifdef macro`` holds (uAPI newer than the oldest headers we build on)."""
+    """A program printing ``name value`` lines. Each ``(condition, structs, constants)`` of ``guarded``
+    is printed only where ``#if condition`` holds (uAPI newer than the oldest headers we build on)."""
 
     def body(structs: Structs, constants: Sequence[str]) -> list[str]:
         lines = []
@@ -28,8 +28,8 @@ def c_program(headers: Sequence[str], structs: Structs, constants: Sequence[str]
     lines = ["#define _GNU_SOURCE", "#include <stdio.h>", "#include <stddef.h>"]
     lines += [f"#include <{header}>" for header in headers]
     lines += ["int main(void) {", *body(structs, constants)]
-    for macro, more_structs, more_constants in guarded:
-        lines += [f"#ifdef {macro}", *body(more_structs, more_constants), "#endif"]
+    for condition, more_structs, more_constants in guarded:
+        lines += [f"#if {condition}", *body(more_structs, more_constants), "#endif"]
     lines += ["return 0;", "}"]
     return "\n".join(lines)
 
