@@ -13,6 +13,7 @@ import os
 import selectors
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
@@ -26,16 +27,37 @@ DEADLINE = 30.0
 
 @contextlib.contextmanager
 def child_process(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen[str]]:
-    """``subprocess.Popen(args, text=True, **popen)`` for a test, killed if the block leaves it running.
+    """``subprocess.Popen(args, text=True, **popen)`` for a test, stopped if the block leaves it running.
 
     The child starts with SIGINT's default action, as from a terminal: a run started in the background
-    of a non-interactive shell ignores SIGINT, and Python would then never raise KeyboardInterrupt."""
+    of a non-interactive shell ignores SIGINT, and Python would then never raise KeyboardInterrupt.
+    A Python child left running is first asked for its threads' stacks (SIGABRT with faulthandler on),
+    which go to the test's captured stderr, then killed."""
+    popen["env"] = {**(popen.get("env") or os.environ), "PYTHONFAULTHANDLER": "1"}
     with subprocess.Popen(args, text=True, preexec_fn=_default_sigint, **popen) as proc:  # noqa: PLW1509
         try:
             yield proc
         finally:
             if proc.poll() is None:
-                proc.kill()
+                _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Print where a stuck child is (its faulthandler dump and kernel state), then kill it."""
+    with contextlib.suppress(OSError):
+        with open(f"/proc/{proc.pid}/status") as status:
+            state = [line.strip() for line in status if line.startswith(("State", "SigBlk", "SigIgn", "SigCgt"))]
+        with open(f"/proc/{proc.pid}/wchan") as wchan:
+            state.append(f"wchan: {wchan.read()}")
+        print(f"child {proc.pid} still running: {'; '.join(state)}", file=sys.stderr)
+    proc.send_signal(signal.SIGABRT)
+    try:
+        _, err = proc.communicate(timeout=10)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        err = ""
+    print(f"child {proc.pid} after SIGABRT:\n{err or ''}", file=sys.stderr)
+    if proc.poll() is None:
+        proc.kill()
 
 
 def _default_sigint() -> None:
