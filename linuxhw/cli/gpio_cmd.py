@@ -31,6 +31,7 @@ from linuxhw.cli.output import emit, status
 from linuxhw.cli.parser import PeerParser, refuse
 from linuxhw.cli.values import argument_type, parse_level
 from linuxhw.gpio import Direction, LineSettings
+from linuxhw.gpio.chip import chip_paths
 
 
 def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
@@ -120,6 +121,8 @@ def line_info(args: argparse.Namespace) -> int:
 def _some_lines_info(args: argparse.Namespace) -> int:
     """gpioinfo LINE...: one row per line, ``CHIP OFFSET<TAB>name<TAB>attributes``."""
     refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
+    chips = {path: index for index, path in enumerate(chip_paths())}
+    refs.sort(key=lambda r: (chips.get(r.chip_path, len(chips)), r.offset))  # gpioinfo: in chip order
     data = []
     for ref in refs:
         with gpio.Chip(ref.chip_path) as chip:
