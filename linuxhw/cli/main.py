@@ -1,6 +1,7 @@
 """Probe a board and poke its GPIO, I2C, SPI and DMA-BUF devices from the shell.
 
-Exit status: 0 ok, 1 the operation failed, 2 usage error, 130 stopped by Ctrl-C (SIGINT),
+Exit status: 0 ok, 1 the operation failed, 2 usage error (gpio and i2c commands: 1, as libgpiod's
+tools and i2c-tools; i2c get: 2 when the read fails, as i2cget), 130 stopped by Ctrl-C (SIGINT),
 143 stopped by SIGTERM, 141 the reader of the output went away (SIGPIPE).
 """
 
