@@ -61,7 +61,9 @@ def name_column(name: str, unquoted: bool) -> str:
 
 
 def describe_line(line: dict[str, Any], unquoted: bool = False) -> str:
-    """A line as gpioinfo prints it after its position: name column, then attributes."""
+    """A line as gpioinfo prints it after its position: name column, then attributes (an unnamed
+    line's consumer unquoted too, as gpioinfo 2.2 prints it)."""
+    unquoted = unquoted or not line["name"]
     return name_column(line["name"], unquoted) + line_attributes(line, unquoted)
 
 

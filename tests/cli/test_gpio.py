@@ -26,13 +26,15 @@ def test_detect_named_chips(cli: Cli) -> None:
     assert cli("gpio", "detect", "gpiochip7").status == 1
 
 
-def test_info_of_one_chip_as_gpioinfo_prints_it(cli: Cli) -> None:
+def test_info_of_one_chip_as_gpioinfo_prints_it(cli: Cli, board: Board) -> None:
     result = cli("gpio", "info", "-c", "mock-expander")
     assert result.status == 0
     assert result.lines[0] == "gpiochip1 - 16 lines:"
     assert result.lines[1] == '\tline   0:\t"LED0"          \tinput'
     assert result.lines[8] == '\tline   7:\t"IRQ"           \tinput consumer="mock-irq-hog"'
     assert result.lines[9] == "\tline   8:\tunnamed         \tinput"
+    with gpio.request_lines("/dev/gpiochip1", {8: None}, consumer="x", backend=board):
+        assert cli("gpio", "info", "-c", "1", "8").out == "gpiochip1 8\tunnamed         \tinput consumer=x\n"
     unquoted = cli("gpio", "info", "--unquoted", "--chip", "1").lines
     assert unquoted[8] == "\tline   7:\tIRQ             \tinput consumer=mock-irq-hog"
 

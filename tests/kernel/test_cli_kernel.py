@@ -210,7 +210,7 @@ def test_info_agrees_with_gpioinfo(sim_chip: Bank, capsys: pytest.CaptureFixture
         backend=RealBackend(),
     ):
         theirs = parse_gpioinfo(run_tool("gpioinfo", sim_chip.chip_name))
-        data = json.loads(run_linuxhw(capsys, "--json", "gpio", "info", sim_chip.chip_name))
+        data = json.loads(run_linuxhw(capsys, "--json", "gpio", "info", "-c", sim_chip.chip_name))
     ours = {
         line["offset"]: {
             "name": line["name"],
@@ -326,7 +326,7 @@ def test_spi_test_on_the_loopback_and_settings_restored(capsys: pytest.CaptureFi
     with spi.Device(flash, backend=RealBackend()) as device:
         before = (device.mode, device.max_speed_hz, device.bits_per_word)
     out = run_linuxhw(capsys, "spi", "test", "-s", "5000000", "--size", "64K", "-n", "4", loopback)
-    assert out.splitlines()[1] == "4 x 65536 bytes: every byte came back as sent"
+    assert "4 x 65536 bytes: every byte came back as sent" in out.splitlines()
     data = json.loads(run_linuxhw(capsys, "--json", "spi", "test", "--loop", "-m", "3", "-s", "1000000", flash))
     assert (data["ok"], data["mode"], "LOOP" in data["mode_flags"]) == (True, 3, True)
     with spi.Device(flash, backend=RealBackend()) as device:
