@@ -1,6 +1,7 @@
 """Probe a board and poke its GPIO, I2C, SPI and DMA-BUF devices from the shell.
 
-Exit status: 0 ok, 1 the operation failed, 2 usage error, 130 stopped by Ctrl-C (SIGINT),
+Exit status: 0 ok, 1 the operation failed, 2 usage error (gpio and i2c commands: 1, as libgpiod's
+tools and i2c-tools; i2c get: 2 when the read fails, as i2cget), 130 stopped by Ctrl-C (SIGINT),
 143 stopped by SIGTERM, 141 the reader of the output went away (SIGPIPE).
 """
 
@@ -20,8 +21,9 @@ from linuxhw._kernel import Backend
 from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import describe_error
+from linuxhw.cli.parser import USAGE_STATUS, CommandParser
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, USAGE_STATUS
 EXIT_SIGPIPE, EXIT_INTERRUPTED, EXIT_TERMINATED = 141, 130, 143
 
 
@@ -30,9 +32,7 @@ class Terminated(BaseException):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = CommandParser(prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--backend",
         choices=("real", "mock"),
@@ -89,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
             return int(args.run(args) or EXIT_OK)
     except (UsageError, ValueError, TypeError) as exc:  # bad arguments, caught before any syscall
         _error(args, str(exc))
-        return EXIT_USAGE
+        return int(getattr(args, "usage_status", USAGE_STATUS))
     except OperationFailed as exc:
         _error(args, str(exc))
-        return EXIT_FAILED
+        return exc.status
     except LookupError as exc:  # a named line, chip or device that is not there
         _error(args, str(exc.args[0]) if exc.args else str(exc))
         return EXIT_FAILED
