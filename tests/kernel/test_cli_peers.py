@@ -9,6 +9,7 @@ the tool's format; exit statuses must match wherever linuxhw follows the tool's.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from linuxhw.sim import Bank
 from tests.i2c.conftest import SIM_NAME, STUB_NAME
 from tests.kernel.test_cli_kernel import adapter_number, sim_chip, started, tool
 from tests.spi.conftest import _sim_node as spi_sim_node
-from tests.waiting import read_line, wait_line_used
+from tests.waiting import DEADLINE, child_process, read_line, wait_line_used
 
 pytestmark = pytest.mark.kernel
 __all__ = ["sim_chip"]  # the gpio-sim chip fixture, shared with test_cli_kernel
@@ -133,8 +134,8 @@ def test_mon_equals_gpiomon(sim_chip: Bank, peers: Path, options: list[str]) -> 
 LINUXHW = [sys.executable, "-m", "linuxhw", "--backend", "real"]
 
 
-def child(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+def child(*args: str) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
+    return child_process(list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
 
 
 def test_notify_equals_gpionotify(sim_chip: Bank, peers: Path) -> None:
@@ -189,7 +190,9 @@ def test_set_holds_until_signalled_as_gpioset(sim_chip: Bank, peers: Path, comma
 def test_i2c_exit_status_equals_i2c_tools(adapter: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     bus = str(adapter_number(adapter))
     args = [bus if a == "BUS" else a for a in args]
-    proc = subprocess.run([tool(f"i2c{args[0]}"), "-y", *args[1:]], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [tool(f"i2c{args[0]}"), "-y", *args[1:]], capture_output=True, text=True, timeout=DEADLINE, check=False
+    )
     status, _ = ours(capsys, "i2c", *args)
     assert status == proc.returncode, proc.stderr
     assert status != 0
