@@ -27,7 +27,7 @@ from linuxhw.cli.gpio_lines import (
     by_chip,
     open_chip,
 )
-from linuxhw.cli.output import emit, status
+from linuxhw.cli.output import describe_error, emit, error, status
 from linuxhw.cli.parser import PeerParser, refuse
 from linuxhw.cli.values import argument_type, parse_level
 from linuxhw.gpio import Direction, LineSettings
@@ -94,9 +94,18 @@ def _chip_info(spec: str) -> dict[str, Any]:
 
 
 def detect_chips(args: argparse.Namespace) -> int:
-    chips = [_chip_info(c) for c in args.chips] if args.chips else [asdict(c) for c in gpio.chips()]
+    """gpiodetect: every chip, or each one named; a named chip that cannot be read is reported and
+    the others are still listed, with exit status 1."""
+    chips = [] if args.chips else [asdict(c) for c in gpio.chips()]
+    exit_status = 0
+    for spec in args.chips:
+        try:
+            chips.append(_chip_info(spec))
+        except OSError as exc:
+            error(args, describe_error(exc))
+            exit_status = 1
     emit(args, chips, lambda rows: "\n".join(f"{c['name']} [{c['label']}] ({c['num_lines']} lines)" for c in rows))
-    return 0
+    return exit_status
 
 
 def line_info(args: argparse.Namespace) -> int:

@@ -69,7 +69,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     )
     add_chip_options(notify)
     notify.add_argument(
-        "-e", "--event", action="append", choices=tuple(INFO_TYPES), help="only these changes (repeatable)"
+        "-e", "--event", choices=tuple(INFO_TYPES), help="only this change (given twice, the last wins, as gpionotify)"
     )
     add_stream_options(notify)
     notify.add_argument("-F", "--format", help="custom line: gpiomon's fields (%%e: 1 requested, 2 released, "
@@ -269,7 +269,7 @@ def realtime(monotonic_ns: int) -> int:
 
 def notify_changes(args: argparse.Namespace) -> int:
     _check_count(args)
-    wanted = {INFO_TYPES[name] for name in args.event} if args.event else set(InfoChangeType)
+    wanted = {INFO_TYPES[args.event]} if args.event else set(InfoChangeType)
     refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
     with ExitStack() as stack:
         selector = stack.enter_context(selectors.DefaultSelector())

@@ -20,7 +20,7 @@ import linuxhw
 from linuxhw._kernel import Backend
 from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
-from linuxhw.cli.output import describe_error
+from linuxhw.cli.output import describe_error, error
 from linuxhw.cli.parser import USAGE_STATUS, CommandParser
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, USAGE_STATUS
@@ -48,11 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in (probe_cmd, gpio_cmd, i2c_cmd, spi_cmd, dma_cmd):
         module.register(commands, json_option)
     return parser
-
-
-def _error(args: argparse.Namespace | None, message: str) -> None:
-    prog = getattr(args, "prog", None) or "linuxhw"
-    print(f"{prog}: error: {message}", file=sys.stderr)
 
 
 @contextmanager
@@ -88,19 +83,19 @@ def run(args: argparse.Namespace) -> int:
         with _sigterm_unwinds():
             return int(args.run(args) or EXIT_OK)
     except (UsageError, ValueError, TypeError) as exc:  # bad arguments, caught before any syscall
-        _error(args, str(exc))
+        error(args, str(exc))
         return int(getattr(args, "usage_status", USAGE_STATUS))
     except OperationFailed as exc:
-        _error(args, str(exc))
+        error(args, str(exc))
         return exc.status
     except LookupError as exc:  # a named line, chip or device that is not there
-        _error(args, str(exc.args[0]) if exc.args else str(exc))
+        error(args, str(exc.args[0]) if exc.args else str(exc))
         return EXIT_FAILED
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_SIGPIPE
     except OSError as exc:  # DeviceError and friends: the kernel said no
-        _error(args, describe_error(exc))
+        error(args, describe_error(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -24,6 +24,9 @@ def test_detect_named_chips(cli: Cli) -> None:
         "gpiochip0 [pinctrl-mock] (28 lines)",
     ]
     assert cli("gpio", "detect", "gpiochip7").status == 1
+    missing_first = cli("gpio", "detect", "gpiochip7", "1")  # as gpiodetect: the rest still listed, exit 1
+    assert (missing_first.status, missing_first.lines) == (1, ["gpiochip1 [mock-expander] (16 lines)"])
+    assert "no GPIO chip named 'gpiochip7'" in missing_first.err
 
 
 def test_info_of_one_chip_as_gpioinfo_prints_it(cli: Cli, board: Board) -> None:

@@ -190,8 +190,10 @@ def test_notify_reports_requests_and_releases(cli: Cli, board: Board) -> None:
 
 
 def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
-    with in_thread(watched_then_used(board, 1, "LED0", "x")):
-        result = cli("--json", "gpio", "notify", "-n", "1", "-e", "released", "--idle-timeout", IDLE, "LED0")
+    with in_thread(watched_then_used(board, 1, "LED0", "x")):  # as gpionotify, the last -e wins
+        result = cli(
+            "--json", "gpio", "notify", "-n", "1", "-e", "requested", "-e", "released", "--idle-timeout", IDLE, "LED0"
+        )
     record = json.loads(result.out)
     assert (record["type"], record["chip"], record["info"]["name"]) == ("released", "gpiochip1", "LED0")
 

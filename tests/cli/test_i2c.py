@@ -111,6 +111,12 @@ def test_set_mask_and_readback(cli: Cli) -> None:
     assert (result.status, result.out) == (0, "Value 0xf5 written, readback matched\n")
 
 
+def test_set_readback_mismatch_is_a_warning_as_in_i2cset(cli: Cli) -> None:
+    # A byte written to a block command (0xae) does not read back as written: i2cset warns, exit 0.
+    result = cli("i2c", "set", "-r", "0", "0x1c", "0xae", "0x55")
+    assert (result.status, result.out) == (0, "Warning - data mismatch - wrote 0x55, read back 0x00\n")
+
+
 def test_set_usage_errors(cli: Cli) -> None:
     assert cli("i2c", "set", "0", "0x1c", "0x21", "1", "2").status == 1
     assert cli("i2c", "set", "0", "0x1c", "0x21", "1", "c").status == 1
