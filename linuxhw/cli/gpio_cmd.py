@@ -14,7 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from linuxhw import gpio
-from linuxhw.cli import gpio_watch
+from linuxhw.cli import gpio_watch, stopping
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.gpio_format import describe_line, info_record, parse_period, quoted
 from linuxhw.cli.gpio_lines import (
@@ -213,15 +213,5 @@ def set_values(args: argparse.Namespace) -> int:
                 what = ", ".join(f"{ref.label}={value}" for ref, value in pairs)
                 until = "Ctrl-C" if args.hold_for is None else f"{duration:g} s or Ctrl-C"
                 status(f"holding {what} until {until}")
-            _sleep(duration)
+            stopping.sleep(duration)
     return 0
-
-
-def _sleep(seconds: float) -> None:
-    """Sleep (interruptible by Ctrl-C/SIGTERM), forever when ``seconds`` is infinite."""
-    deadline = time.monotonic() + seconds
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return
-        time.sleep(min(remaining, 3600.0))

@@ -30,6 +30,7 @@ from linuxhw.cli.gpio_format import (
 from linuxhw.cli.gpio_lines import BIASES, LineRef, LineResolver, add_chip_options, add_line_options, by_chip
 from linuxhw.cli.output import emit_record, status
 from linuxhw.cli.parser import refuse
+from linuxhw.cli.stopping import SIGNALLED, drain_signals, watch_signals
 from linuxhw.cli.values import argument_type
 from linuxhw.gpio import Clock, Direction, Edge, EdgeEvent, InfoChangeType, InfoEvent, LineSettings
 
@@ -197,6 +198,7 @@ def monitor(args: argparse.Namespace) -> int:
             selector.register(request.fileno(), selectors.EVENT_READ, watched)
         if not args.quiet:
             status(f"watching {', '.join(r.label for r in refs)} for {args.edges} edges; Ctrl-C stops")
+        watch_signals(selector)
         _event_loop(args, selector)
     return 0
 
@@ -216,6 +218,9 @@ def _event_loop(args: argparse.Namespace, selector: selectors.BaseSelector) -> N
         if not ready:
             return  # idle timeout
         for key, _ in ready:
+            if key.data is SIGNALLED:  # a signal whose handler did not raise
+                drain_signals()
+                continue
             watched: Watched = key.data
             remaining = None if args.num_events is None else args.num_events - seen
             for event in watched.request.read_edge_events(max_events=remaining, timeout=0):
@@ -280,6 +285,7 @@ def notify_changes(args: argparse.Namespace) -> int:
             selector.register(chip.fileno(), selectors.EVENT_READ, (chip, {r.offset: r for r in group}))
         if not args.quiet:
             status(f"watching {', '.join(r.label for r in refs)} for info changes; Ctrl-C stops")
+        watch_signals(selector)
         _info_loop(args, selector, wanted)
     return 0
 
@@ -300,6 +306,9 @@ def _info_loop(args: argparse.Namespace, selector: selectors.BaseSelector, wante
         if not ready:
             return  # idle timeout
         for key, _ in ready:
+            if key.data is SIGNALLED:
+                drain_signals()
+                continue
             chip, lines = key.data
             # One read() takes every queued event; drain them all before waiting on the fd again.
             while (event := chip.read_info_event(timeout=0)) is not None:

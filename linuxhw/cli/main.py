@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Sequence
 
 import linuxhw
 from linuxhw._kernel import Backend
@@ -22,13 +18,10 @@ from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import describe_error, error
 from linuxhw.cli.parser import USAGE_STATUS, CommandParser
+from linuxhw.cli.stopping import Terminated, signals_stop_the_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, USAGE_STATUS
 EXIT_SIGPIPE, EXIT_INTERRUPTED, EXIT_TERMINATED = 141, 130, 143
-
-
-class Terminated(BaseException):
-    """SIGTERM arrived: unwind like Ctrl-C so every line and fd is released on the way out."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,23 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """Turn SIGTERM into an exception while a command runs (main thread only: that is where signals land)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _silence_stdout() -> None:
     """After EPIPE, point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
@@ -80,7 +56,7 @@ def _silence_stdout() -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command and map its outcome to an exit status."""
     try:
-        with _sigterm_unwinds():
+        with signals_stop_the_command():
             return int(args.run(args) or EXIT_OK)
     except (UsageError, ValueError, TypeError) as exc:  # bad arguments, caught before any syscall
         error(args, str(exc))

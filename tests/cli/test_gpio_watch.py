@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -196,6 +197,40 @@ def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
         )
     record = json.loads(result.out)
     assert (record["type"], record["chip"], record["info"]["name"]) == ("released", "gpiochip1", "LED0")
+
+
+# -- a signal never lost by a wait ----------------------------------------------------------------------
+# A signal taken by another thread runs its C handler there and leaves the main thread's wait blocked,
+# as one that lands just before the wait starts does: only the signal pipe can end such a wait.
+
+
+def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> threading.Thread:
+    def interrupt() -> None:
+        after()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
+    soc = gpio_chips(board)[0]
+    start = time.monotonic()
+    thread = interrupt_from_another_thread(lambda: board.wait_for(lambda: soc.is_requested(17), "GPIO17 held"))
+    result = cli("gpio", "set", "--hold-for", f"{DEADLINE:g}s", "GPIO17=1")
+    assert result.status == 130
+    assert time.monotonic() - start < DEADLINE, "the hold ran its whole time despite Ctrl-C"
+    thread.join(DEADLINE)
+
+
+@pytest.mark.parametrize("command", ["mon", "notify"])
+def test_a_signal_taken_elsewhere_ends_a_watch(cli: Cli, board: Board, command: str) -> None:
+    soc = gpio_chips(board)[0]
+    ready = (lambda: soc.is_requested(22)) if command == "mon" else (lambda: soc.is_watched(22))
+    thread = interrupt_from_another_thread(lambda: board.wait_for(ready, f"gpio {command} on GPIO22", DEADLINE))
+    assert cli("gpio", command, "GPIO22").status == 130  # no idle timeout: without the pipe, a hang
+    thread.join(DEADLINE)
 
 
 # -- Ctrl-C and SIGTERM in a real process --------------------------------------------------------------
