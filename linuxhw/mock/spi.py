@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 from linuxhw.mock.spi_models import Loopback, SpiTarget
+from linuxhw.spi.transfer import DMA_MINALIGN
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board
@@ -21,7 +22,6 @@ __all__ = ["ALL_MODE_BITS", "MockSpiBus", "MockSpiDevice", "SpiRecord"]
 USER_MASK = (1 << 19) - 1
 SPIDEV_MODE_MASK = USER_MASK & ~(lib.SPI_CS_WORD | lib.SPI_MOSI_IDLE_HIGH)
 ALL_MODE_BITS = USER_MASK
-DMA_MINALIGN = 8  # spidev counts each transfer rounded up to ARCH_DMA_MINALIGN (8 on x86-64) against bufsiz
 WIDE_BITS = lib.SPI_TX_DUAL | lib.SPI_TX_QUAD | lib.SPI_TX_OCTAL | lib.SPI_RX_DUAL | lib.SPI_RX_QUAD | lib.SPI_RX_OCTAL
 TRANSFER_SIZE = 32  # sizeof(struct spi_ioc_transfer)
 MESSAGE_BASE = lib.lhw_spi_ioc_message(0)  # SPI_IOC_MESSAGE(0): the size field holds N * 32
@@ -222,7 +222,7 @@ class _SpidevFile(MockFile):
         tx_total = rx_total = 0
         for i in range(count):
             t = transfers[i]
-            aligned = -(-t.len // DMA_MINALIGN) * DMA_MINALIGN
+            aligned = -(-t.len // DMA_MINALIGN) * DMA_MINALIGN  # ARCH_DMA_MINALIGN of the machine it runs on
             tx_total += aligned if t.tx_buf else 0
             rx_total += aligned if t.rx_buf else 0
             if tx_total > bufsiz or rx_total > bufsiz:

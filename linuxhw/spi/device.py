@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import platform
 import re
 import warnings
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from linuxhw._uapi import ffi, lib
 from linuxhw._worker import FifoWorker
 from linuxhw.errors import DeviceError, SettingChangedWarning
 from linuxhw.spi.mode import Mode
-from linuxhw.spi.transfer import Buffer, Message, Transfer
+from linuxhw.spi.transfer import DMA_MINALIGN, Buffer, Message, Transfer, counted
 
 __all__ = ["Device"]
 
@@ -25,9 +26,8 @@ DEFAULT_BUFSIZ = 4096
 _BYTES = frozenset((bytes, bytearray))
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
+ROUNDING = f"each transfer rounded up to {DMA_MINALIGN} bytes, the DMA alignment of {platform.machine()} kernels"
 HINTS = {
-    errno.EMSGSIZE: "the message exceeds spidev's bufsiz (each transfer counts rounded up to the DMA alignment, "
-    "8 bytes on x86-64 and up to 128 on arm64)",
     errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
     errno.ETIMEDOUT: "the controller timed out",
 }
@@ -67,8 +67,8 @@ class Device(Handle):
             self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
             self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
             self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
-            parameter = backend.module_parameter("spidev", "bufsiz")
-            self.bufsiz = int(parameter) if parameter else DEFAULT_BUFSIZ
+            self._bufsiz = self._read_bufsiz()
+            self._message_max = self._bufsiz - self._bufsiz % DMA_MINALIGN  # the longest one-transfer message
             if mode is not None:
                 self.mode = Mode(mode)
             if bits_per_word is not None:
@@ -80,7 +80,7 @@ class Device(Handle):
             raise
         # The kernel backend's write() of 1..bufsiz bytes is a C call with no Python frame (as
         # py-spidev's writebytes2); it hands everything else to write() below.
-        self._writer = backend.spi_writer(fd, self.bufsiz, self)
+        self._writer = backend.spi_writer(fd, self._bufsiz, self)
         if self._writer is not None:
             self.write = self._writer  # type: ignore[method-assign]
 
@@ -98,6 +98,22 @@ class Device(Handle):
         if writer is not None:
             writer.close()  # before the fd goes: it must never write to a number reused by another file
         super().close()
+
+    @property
+    def bufsiz(self) -> int:
+        """spidev's bufsiz: the most one message may move each way (transfers counted as the kernel
+        counts them, each rounded up to :data:`~linuxhw.spi.transfer.DMA_MINALIGN`)."""
+        return self._bufsiz
+
+    def _read_bufsiz(self) -> int:
+        parameter = self._backend.module_parameter("spidev", "bufsiz")
+        return int(parameter) if parameter else DEFAULT_BUFSIZ
+
+    def _hint(self, err: int) -> str:
+        """What a failed call's errno means here; EMSGSIZE names bufsiz as the kernel has it now."""
+        if err == errno.EMSGSIZE:
+            return f"spidev's bufsiz is {self._read_bufsiz()} bytes each way per message, {ROUNDING}"
+        return HINTS.get(err, "")
 
     # -- settings -------------------------------------------------------------------------------------
 
@@ -165,34 +181,38 @@ class Device(Handle):
 
     # -- messages -------------------------------------------------------------------------------------
 
-    def _check_size(self, tx_total: int, rx_total: int) -> None:
-        worst = max(tx_total, rx_total)
-        if worst > self.bufsiz:
-            raise ValueError(
-                f"this message moves {worst} bytes one way but spidev's bufsiz is {self.bufsiz}: split it into "
-                f"several messages (chip select toggles between them; write()/read() do it with split=True), "
-                f"or raise bufsiz (spidev.bufsiz=N on the kernel command line, or modprobe spidev bufsiz=N)"
-            )
+    def _refuse_size(self, moved: int, counted_as: int) -> NoReturn:
+        spidev_counts = "" if counted_as == moved else f" (spidev counts {counted_as}: {ROUNDING})"
+        raise ValueError(
+            f"this message moves {moved} bytes one way{spidev_counts} but spidev's bufsiz is {self._bufsiz}: split "
+            f"it into several messages (chip select toggles between them; write()/read() do it with split=True), "
+            f"or raise bufsiz (spidev.bufsiz=N on the kernel command line, or modprobe spidev bufsiz=N)"
+        )
+
+    def _refuse_message(self, message: Message) -> NoReturn:
+        """Refuse a message whose tx or rx spidev counts past bufsiz."""
+        tx = message.tx_counted > self._bufsiz
+        self._refuse_size(*((message.tx_total, message.tx_counted) if tx else (message.rx_total, message.rx_counted)))
 
     def _run(self, message: Message) -> int:
-        if message.tx_total > self.bufsiz or message.rx_total > self.bufsiz:
-            self._check_size(message.tx_total, message.rx_total)
+        if message.tx_counted > self._bufsiz or message.rx_counted > self._bufsiz:
+            self._refuse_message(message)  # before any syscall
         ret = self._ioctl(self._fd, message.request, message._c)  # closed: EBADF, then ClosedError
         if ret < 0:
-            self._raise_kernel_error(-ret, "SPI message", HINTS.get(-ret, ""))
+            self._raise_kernel_error(-ret, "SPI message", self._hint(-ret))
         return int(ret)
 
     def _exchange(self, tx: Any, rx: Any, length: int) -> None:
         """One full- or half-duplex transfer at the device's settings (the general path: its own
         struct per call, so threads sharing the device never share one)."""
-        if length > self.bufsiz:
-            self._check_size(length if tx is not None else 0, length if rx is not None else 0)
+        if length > self._message_max:
+            self._refuse_size(length, counted(length))
         single = ffi.new("struct spi_ioc_transfer *", {"len": length})
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
         ret = self._ioctl(self._fd, self._single_request, single)  # closed: EBADF, then ClosedError
         if ret < 0:
-            self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
+            self._raise_kernel_error(-ret, "SPI transfer", self._hint(-ret))
 
     @overload
     def transfer(self, what: Runnable) -> None: ...
@@ -206,11 +226,11 @@ class Device(Handle):
         Given a :class:`Message`, a :class:`Transfer` or a list of transfers instead, run them
         as ONE message (results land in the transfers' rx buffers).
         """
-        if what.__class__ in _BYTES and 0 < len(what) <= self.bufsiz:
+        if what.__class__ in _BYTES and 0 < len(what) <= self._message_max:
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
                 return self._spi_exchange(self._fd, what)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", HINTS.get(exc.errno or 0, ""))
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", self._hint(exc.errno or 0))
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
@@ -222,30 +242,30 @@ class Device(Handle):
         return bytes(rx)
 
     def _chunks(self, length: int, split: bool) -> range:
-        if length > self.bufsiz and not split:
-            self._check_size(length, length)
-        return range(0, length, self.bufsiz)
+        if length > self._message_max and not split:
+            self._refuse_size(length, counted(length))
+        return range(0, length, self._message_max)
 
     def read(self, size: int, *, split: bool = False) -> bytes:
         """Clock in ``size`` bytes (sending zeros). Beyond bufsiz, ``split=True`` reads in chunks
         with chip select released between them."""
         if size.__class__ is not int or size < 0:
             raise ValueError(f"size must be an int >= 0, not {size!r}")
-        if 0 < size <= self.bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
+        if 0 < size <= self._bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
             try:
                 return self._read_bytes(self._fd, size)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", HINTS.get(exc.errno or 0, ""))
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", self._hint(exc.errno or 0))
         out = bytearray(size)
         view = ffi.from_buffer("__u8[]", out, require_writable=True)
         for offset in self._chunks(size, split):
-            self._exchange(None, view + offset, min(self.bufsiz, size - offset))
+            self._exchange(None, view + offset, min(self._message_max, size - offset))
         return bytes(out)
 
     def write(self, data: Buffer, *, split: bool = False) -> None:
         """Send ``data`` (any bytes-like object, left untouched). Beyond bufsiz, ``split=True``
         writes in chunks with chip select released between them."""
-        if data.__class__ in _BYTES and 0 < len(data) <= self.bufsiz:
+        if data.__class__ in _BYTES and 0 < len(data) <= self._bufsiz:
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
                 self._write_bytes(self._fd, data)
             except OSError as exc:
@@ -253,11 +273,11 @@ class Device(Handle):
             return
         tx = ffi.from_buffer("__u8[]", data)
         for offset in self._chunks(len(tx), split):
-            self._exchange(tx + offset, None, min(self.bufsiz, len(tx) - offset))
+            self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
 
     def _write_failed(self, err: int) -> NoReturn:
         """Raise the error for a write() the kernel refused (also called by the C writer)."""
-        self._raise_kernel_error(err, "SPI write", HINTS.get(err, ""))
+        self._raise_kernel_error(err, "SPI write", self._hint(err))
 
     def write_then_read(self, data: Buffer, size: int) -> bytes:
         """Send ``data`` then read ``size`` bytes, chip select held throughout (one message)."""
