@@ -16,7 +16,7 @@ from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
 from linuxhw._worker import FifoWorker
-from linuxhw.errors import DeviceError, SettingChangedWarning
+from linuxhw.errors import SettingChangedWarning
 from linuxhw.spi.mode import Mode
 from linuxhw.spi.transfer import DMA_MINALIGN, Buffer, Message, Transfer, counted
 
@@ -233,8 +233,7 @@ class Device(Handle):
                 self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", self._hint(exc.errno or 0))
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
-            message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
-            self._run(message)
+            self._run(what if what.__class__ is Message else _message(what))
             return None
         tx = ffi.from_buffer("__u8[]", what)
         rx = bytearray(len(tx))
@@ -290,21 +289,25 @@ class Device(Handle):
     def submit(self, message: Runnable, callback: Callback | None = None) -> Future[int]:
         """Queue a message; messages to one device run in submission (FIFO) order on a worker.
 
-        The future's result is the number of bytes moved (it raises DeviceError on a fault,
-        which aborts the whole message). ``callback(status)`` runs once the buffers are no
-        longer in use, with 0 or a negative errno. Cancelling works only before the message
-        has started.
+        The message is checked first (bufsiz, types): a refused one raises here and is never
+        queued. The future's result is the number of bytes moved (it raises DeviceError on a
+        fault, which aborts the whole message). ``callback(status)`` runs once the buffers are no
+        longer in use, with 0 or a negative errno. Cancelling works only before the message has
+        started.
         """
-        ready = message if isinstance(message, Message) else Message(
-            [message] if isinstance(message, Transfer) else message)  # fmt: skip
+        ready = _message(message)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be a callable taking the status (0 or -errno), or None, not {callback!r}")
         self._kernel_fd()
+        if ready.tx_counted > self._bufsiz or ready.rx_counted > self._bufsiz:
+            self._refuse_message(ready)  # never queued: the caller hears it now, no callback waits for it
 
         def run() -> int:
             try:
                 moved = self._run(ready)
-            except DeviceError as exc:
+            except BaseException as exc:  # the callback hears of every failure, as spi_async's does
                 if callback is not None:
-                    callback(-(exc.errno or errno.EIO))
+                    callback(-(exc.errno or errno.EIO) if isinstance(exc, OSError) else -errno.EIO)
                 raise
             if callback is not None:
                 callback(0)
@@ -320,6 +323,11 @@ class Device(Handle):
         """Asynchronous write of a buffer (like awrite(9E)): returns at once; ``data`` must not
         change until the future is done; ``callback(status)`` reports completion."""
         return self.submit(Transfer(data), callback)
+
+
+def _message(what: Runnable) -> Message:
+    """A Message of a Message, one Transfer or a sequence of them."""
+    return what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
 
 
 def _resolve_path(device: str | os.PathLike[str] | tuple[int, int]) -> str:

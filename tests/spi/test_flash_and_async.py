@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import threading
 
 import pytest
 
 from linuxhw import DeviceError, spi
 from linuxhw.spi import Message, Transfer
+from tests.spi.conftest import SpiWorld
 
 WREN, RDSR, READ, FAST_READ, PROGRAM, SECTOR_ERASE = 0x06, 0x05, 0x03, 0x0B, 0x02, 0x20
 
@@ -121,3 +123,31 @@ def test_asyncio_twin_and_awrite(flash: spi.Device) -> None:
     done: list[int] = []
     assert flash.awrite(bytes([0x04]), done.append).result(10) == 1
     assert done == [0]
+
+
+def test_a_message_spidev_would_refuse_is_refused_by_submit_and_never_queued(
+    world: SpiWorld, loopback: spi.Device
+) -> None:
+    statuses: list[int] = []
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        loopback.submit(Message([Transfer(bytes(1364)) for _ in range(3)]), statuses.append)
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        loopback.awrite(bytes(4097), statuses.append)
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        asyncio.run(loopback.transfer_async(Transfer(rx=5000)))
+    with pytest.raises(TypeError, match="callback must be a callable"):
+        loopback.submit(Transfer(b"x"), "print")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="made of Transfer objects"):
+        loopback.submit([Transfer(b"x"), b"y"])  # type: ignore[list-item]
+    assert (statuses, world.wire()) == ([], [])  # nothing reached the device, no callback waits
+
+
+def test_the_callback_hears_of_every_failure(loopback: spi.Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(message: Message) -> int:
+        raise RuntimeError("not an OSError")
+
+    monkeypatch.setattr(loopback, "_run", broken)
+    statuses: list[int] = []
+    with pytest.raises(RuntimeError, match="not an OSError"):
+        loopback.submit(Transfer(b"x"), statuses.append).result(10)
+    assert statuses == [-errno.EIO]
