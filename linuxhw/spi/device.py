@@ -10,13 +10,13 @@ import re
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any, NoReturn, Union, overload
+from typing import Any, NoReturn, TypeVar, Union, overload
 
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
-from linuxhw._worker import FifoWorker
 from linuxhw.errors import SettingChangedWarning
+from linuxhw.spi._queue import MessageQueue
 from linuxhw.spi.mode import Mode
 from linuxhw.spi.transfer import DMA_MINALIGN, Buffer, Message, Transfer, counted
 
@@ -26,6 +26,7 @@ DEFAULT_BUFSIZ = 4096
 _BYTES = frozenset((bytes, bytearray))
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
+T = TypeVar("T")
 ROUNDING = f"each transfer rounded up to {DMA_MINALIGN} bytes, the DMA alignment of {platform.machine()} kernels"
 HINTS = {
     errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
@@ -40,6 +41,11 @@ class Device(Handle):
     kernel kept something else (a GPIO chip select forces CS_HIGH, unsupported bus widths
     are dropped) a :class:`~linuxhw.SettingChangedWarning` says so and the property shows
     what is in force.
+
+    Every call takes its turn: messages queued with :meth:`submit` run in FIFO order, each
+    completion callback returns before anything else reaches the device, and a synchronous call
+    (``transfer``, ``read``, ``write``, ``write_then_read``, a setting) made meanwhile waits behind
+    them. A callback's own synchronous calls run at once: it holds the device.
     """
 
     def __init__(
@@ -55,7 +61,9 @@ class Device(Handle):
         path = _resolve_path(device)
         fd = open_device(backend, path, os.O_RDWR, "spidev")
         super().__init__(backend, fd, path, f"SPI device {path}")
-        self._worker = FifoWorker(path)
+        self._queue = MessageQueue(path, self._hold, self._raise_closed)
+        self._busy = False  # anything queued or running: the one thing a synchronous call checks first
+        self._writer: Any = None
         self._ioctl = backend.ioctl
         self._read_bytes = backend.read_bytes
         self._write_bytes = backend.write_bytes
@@ -78,11 +86,7 @@ class Device(Handle):
         except BaseException:
             self.close()
             raise
-        # The kernel backend's write() of 1..bufsiz bytes is a C call with no Python frame (as
-        # py-spidev's writebytes2); it hands everything else to write() below.
-        self._writer = backend.spi_writer(fd, self._bufsiz, self)
-        if self._writer is not None:
-            self.write = self._writer  # type: ignore[method-assign]
+        self._hold(False)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"mode={int(self._mode):#x} {self._speed} Hz {self._bits} bits"
@@ -92,12 +96,35 @@ class Device(Handle):
         return self
 
     def close(self) -> None:
-        """Finish queued asynchronous messages, then close the device."""
-        self._worker.shutdown()
-        writer = getattr(self, "_writer", None)
-        if writer is not None:
-            writer.close()  # before the fd goes: it must never write to a number reused by another file
+        """Finish queued messages (and their callbacks), then close the device. Called from a
+        completion callback it returns at once and the device closes once the queue has run; new
+        calls raise ClosedError from then on."""
+        self._queue.close(self._release)
+
+    def _release(self) -> None:
+        if self._writer is not None:
+            self._writer.close()  # before the fd goes: it must never write to a number reused by another file
         super().close()
+
+    def _hold(self, busy: bool) -> None:
+        """The queue became busy or idle. While idle, the kernel backend's write() of 1..bufsiz bytes
+        is a C call with no Python frame (as py-spidev's writebytes2), which hands everything else
+        to write() below; while busy, every write() goes there to wait its turn."""
+        self._busy = busy
+        if self._writer is not None:
+            self._writer.close()  # a reference kept elsewhere now defers to write() below, for good
+            self._writer = None
+            del self.write
+        if not busy and not self._queue.closing and self._fd >= 0:
+            self._writer = self._backend.spi_writer(self._fd, self._bufsiz, self)
+            if self._writer is not None:
+                self.write = self._writer  # type: ignore[method-assign]
+
+    def _in_turn(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` now if nothing is queued, else after what is (for the slower calls)."""
+        if self._busy and self._queue.defer():
+            return self._queue.call(function, *args)
+        return function(*args)
 
     @property
     def bufsiz(self) -> int:
@@ -144,13 +171,16 @@ class Device(Handle):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
             raise ValueError(f"mode must be Mode flags (a 32-bit int), not {value!r}")
         asked = Mode(value)
+        self._settle("mode", asked, self._in_turn(self._set_mode, asked))
+
+    def _set_mode(self, asked: Mode) -> Mode:
         hint = f"the controller does not support {', '.join(asked.names()) or 'this mode'}"
-        if value <= 0xFF:  # the 8-bit ioctl when it suffices: older kernels and drivers know it best
-            self._write(lib.SPI_IOC_WR_MODE, self._u8, value, "set mode", hint)
+        if asked <= 0xFF:  # the 8-bit ioctl when it suffices: older kernels and drivers know it best
+            self._write(lib.SPI_IOC_WR_MODE, self._u8, asked, "set mode", hint)
         else:
-            self._write(lib.SPI_IOC_WR_MODE32, self._u32, value, "set mode", hint)
+            self._write(lib.SPI_IOC_WR_MODE32, self._u32, asked, "set mode", hint)
         self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
-        self._settle("mode", asked, self._mode)
+        return self._mode
 
     @property
     def bits_per_word(self) -> int:
@@ -161,10 +191,13 @@ class Device(Handle):
     def bits_per_word(self, value: int) -> None:
         if value.__class__ is not int or not 1 <= value <= 32:
             raise ValueError(f"bits_per_word must be 1..32, not {value!r}")
+        self._settle("bits_per_word", value, self._in_turn(self._set_bits, value))
+
+    def _set_bits(self, value: int) -> int:
         hint = f"the controller does not support {value}-bit words"
         self._write(lib.SPI_IOC_WR_BITS_PER_WORD, self._u8, value, "set bits per word", hint)
         self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
-        self._settle("bits_per_word", value, self._bits)
+        return self._bits
 
     @property
     def max_speed_hz(self) -> int:
@@ -175,9 +208,12 @@ class Device(Handle):
     def max_speed_hz(self, value: int) -> None:
         if value.__class__ is not int or not 1 <= value <= 0xFFFFFFFF:
             raise ValueError(f"max_speed_hz must be 1..{0xFFFFFFFF}, not {value!r}")
+        self._settle("max_speed_hz", value, self._in_turn(self._set_speed, value))
+
+    def _set_speed(self, value: int) -> int:
         self._write(lib.SPI_IOC_WR_MAX_SPEED_HZ, self._u32, value, "set max speed", "the controller refused it")
         self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
-        self._settle("max_speed_hz", value, self._speed)
+        return self._speed
 
     # -- messages -------------------------------------------------------------------------------------
 
@@ -226,6 +262,8 @@ class Device(Handle):
         Given a :class:`Message`, a :class:`Transfer` or a list of transfers instead, run them
         as ONE message (results land in the transfers' rx buffers).
         """
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.transfer, self, what)
         if what.__class__ in _BYTES and 0 < len(what) <= self._message_max:
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
                 return self._spi_exchange(self._fd, what)
@@ -250,6 +288,8 @@ class Device(Handle):
         with chip select released between them."""
         if size.__class__ is not int or size < 0:
             raise ValueError(f"size must be an int >= 0, not {size!r}")
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.read, self, size, split=split)
         if 0 < size <= self._bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
             try:
                 return self._read_bytes(self._fd, size)
@@ -264,6 +304,8 @@ class Device(Handle):
     def write(self, data: Buffer, *, split: bool = False) -> None:
         """Send ``data`` (any bytes-like object, left untouched). Beyond bufsiz, ``split=True``
         writes in chunks with chip select released between them."""
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.write, self, data, split=split)
         if data.__class__ in _BYTES and 0 < len(data) <= self._bufsiz:
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
                 self._write_bytes(self._fd, data)
@@ -281,7 +323,8 @@ class Device(Handle):
     def write_then_read(self, data: Buffer, size: int) -> bytes:
         """Send ``data`` then read ``size`` bytes, chip select held throughout (one message)."""
         reply = Transfer(rx=size)
-        self._run(Message([Transfer(data), reply]))
+        message = Message([Transfer(data), reply])
+        self._in_turn(self._run, message)
         return bytes(reply.data or b"")
 
     # -- asynchronous ---------------------------------------------------------------------------------
@@ -292,8 +335,8 @@ class Device(Handle):
         The message is checked first (bufsiz, types): a refused one raises here and is never
         queued. The future's result is the number of bytes moved (it raises DeviceError on a
         fault, which aborts the whole message). ``callback(status)`` runs once the buffers are no
-        longer in use, with 0 or a negative errno. Cancelling works only before the message has
-        started.
+        longer in use, with 0 or a negative errno, and nothing else reaches the device until it
+        returns. Cancelling works only before the message has started.
         """
         ready = _message(message)
         if callback is not None and not callable(callback):
@@ -313,7 +356,7 @@ class Device(Handle):
                 callback(0)
             return moved
 
-        return self._worker.submit(run)
+        return self._queue.submit(run)
 
     async def transfer_async(self, message: Runnable) -> int:
         """Run a message through the FIFO queue without blocking the event loop."""

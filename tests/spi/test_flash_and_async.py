@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import threading
+from functools import partial
 
 import pytest
 
@@ -105,7 +106,7 @@ def test_a_fault_aborts_the_message_and_reports_a_negative_errno(flash: spi.Devi
 
 def test_cancel_only_before_start(flash: spi.Device) -> None:
     gate = threading.Event()
-    started = flash._worker.submit(gate.wait, 5)
+    started = flash._queue.submit(partial(gate.wait, 5))
     queued = flash.submit(Transfer(bytes([WREN])))
     assert queued.cancel()
     gate.set()
