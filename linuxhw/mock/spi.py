@@ -1,9 +1,16 @@
 """Mock SPI controllers behind spidev: spidev's ioctls and checks, the SPI core's validation, chip
-select handling, and a record of every transfer that reached the wire."""
+select handling, and a record of every transfer that reached the wire.
+
+Like the kernel's SPI simulator module (tests/kmod/spi-sim), a transfer's ``delay_us`` is spent
+after it and its ``word_delay_us`` once per word boundary, all at once after the data: the ioctl
+sleeps that long, holding the mock board meanwhile (as the controller is held). The 10 us the
+controller waits with chip select released on ``cs_change`` is not spent.
+"""
 
 from __future__ import annotations
 
 import errno
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -253,6 +260,10 @@ class _SpidevFile(MockFile):
                                          bool(t.cs_change), t.delay_usecs, t.word_delay_usecs, tx_nbits,
                                          rx_nbits))  # fmt: skip
             total += t.len
+            words = t.len // _word_bytes(bits) if tx or rx else 0
+            delay_us = t.word_delay_usecs * max(words - 1, 0) + t.delay_usecs
+            if delay_us:
+                time.sleep(delay_us / 1e6)
             last = index == len(plan) - 1
             if t.cs_change != last:  # cs_change releases CS between transfers, or keeps it after the last
                 bus.select(None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import platform
+import time
 
 import pytest
 
@@ -67,6 +68,16 @@ def test_emsgsize_from_the_kernel_names_bufsiz(loopback: spi.Device, monkeypatch
 def test_dma_alignment_by_architecture(machine: str, alignment: int) -> None:
     assert dma_minalign(machine) == alignment
     assert dma_minalign(platform.machine()) == DMA_MINALIGN
+
+
+def test_delays_are_spent(world: SpiWorld, loopback: spi.Device) -> None:
+    start = time.monotonic()
+    loopback.transfer(Message([Transfer(b"\x01", delay_us=30_000), Transfer(b"\x02", delay_us=30_000)]))
+    assert time.monotonic() - start >= 0.06
+    start = time.monotonic()
+    loopback.transfer(Transfer(bytes(201), word_delay_us=250))  # 200 word gaps of 250 us
+    assert time.monotonic() - start >= 0.05
+    assert [(w.delay_us, w.length) for w in world.wire()] == [(30_000, 1), (30_000, 1), (0, 201)]
 
 
 def test_loop_mode_echoes_even_the_flash(flash: spi.Device) -> None:
