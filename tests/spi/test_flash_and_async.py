@@ -12,6 +12,7 @@ import pytest
 from linuxhw import DeviceError, spi
 from linuxhw.spi import Message, Transfer
 from tests.spi.conftest import SpiWorld
+from tests.waiting import DEADLINE
 
 WREN, RDSR, READ, FAST_READ, PROGRAM, SECTOR_ERASE = 0x06, 0x05, 0x03, 0x0B, 0x02, 0x20
 
@@ -150,5 +151,5 @@ def test_the_callback_hears_of_every_failure(loopback: spi.Device, monkeypatch: 
     monkeypatch.setattr(loopback, "_run", broken)
     statuses: list[int] = []
     with pytest.raises(RuntimeError, match="not an OSError"):
-        loopback.submit(Transfer(b"x"), statuses.append).result(10)
+        loopback.submit(Transfer(b"x"), statuses.append).result(DEADLINE)
     assert statuses == [-errno.EIO]

@@ -15,8 +15,7 @@ import pytest
 from linuxhw import ClosedError, _fastpath, spi
 from linuxhw.spi import Message, Transfer
 from tests.spi.conftest import SpiWorld
-
-DEADLINE = 10.0  # seconds; the kernel tier runs under software emulation
+from tests.waiting import DEADLINE
 
 # A synchronous call, prepared before anything is queued (so a reference to dev.write taken early,
 # the C writer on the kernel backend, is covered too), and the transfers it puts on the wire
