@@ -20,6 +20,7 @@ from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import Progress, emit, status
 from linuxhw.cli.parser import refuse
 from linuxhw.cli.values import argument_type, parse_size
+from linuxhw.spi.transfer import DMA_MINALIGN
 
 MODE_FLAGS = {
     "cpha": spi.Mode.CPHA,
@@ -245,7 +246,8 @@ def run_test(args: argparse.Namespace) -> int:
         raise UsageError(f"--size must be at least 1 byte, not {args.size}")
     pattern = os.urandom(args.size)
     with configured(args) as device:
-        chunk = device.bufsiz  # spidev moves at most bufsiz bytes per message
+        # spidev takes at most bufsiz bytes per message, counting each transfer rounded up to DMA_MINALIGN
+        chunk = device.bufsiz - device.bufsiz % DMA_MINALIGN
         messages = -(-args.size // chunk)
         record = settings_record(device)
         start = time.monotonic()
@@ -259,11 +261,13 @@ def run_test(args: argparse.Namespace) -> int:
     total = args.size * args.count
     kbps = round(total * 8 / seconds / 1000, 1)
     data = {**record, "size": args.size, "count": args.count, "bytes": total, "seconds": round(seconds, 6),
-            "tx_kbps": kbps, "rx_kbps": kbps, "ok": True, "bufsiz": chunk, "messages_each": messages}  # fmt: skip
+            "tx_kbps": kbps, "rx_kbps": kbps, "ok": True, "bufsiz": device.bufsiz, "message_bytes": chunk,
+            "messages_each": messages}  # fmt: skip
 
     def render(d: dict[str, Any]) -> str:
         split = (
-            f"each {d['size']} bytes went as {d['messages_each']} messages of at most bufsiz {d['bufsiz']} bytes: "
+            f"each {d['size']} bytes went as {d['messages_each']} messages of at most {d['message_bytes']} bytes "
+            f"(spidev's bufsiz {d['bufsiz']}): "
             "chip select toggled between messages (spidev_test fails: Message too long)\n"
             if d["messages_each"] > 1
             else ""

@@ -10,6 +10,7 @@ from linuxhw import spi
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.spi_cmd import device_path, parse_hex
 from linuxhw.mock import Board
+from linuxhw.spi.transfer import DMA_MINALIGN
 from tests.cli.conftest import Cli
 
 
@@ -76,12 +77,20 @@ def test_test_larger_than_bufsiz_says_chip_select_toggled(cli: Cli) -> None:
     result = cli("spi", "test", "-S", "4097", "-I", "2", "0.0")
     assert result.status == 0
     assert result.lines[1] == (
-        "each 4097 bytes went as 2 messages of at most bufsiz 4096 bytes: chip select toggled between messages "
-        "(spidev_test fails: Message too long)"
+        "each 4097 bytes went as 2 messages of at most 4096 bytes (spidev's bufsiz 4096): chip select toggled "
+        "between messages (spidev_test fails: Message too long)"
     )
     assert result.lines[2] == "2 x 4097 bytes: every byte came back as sent"
     data = json.loads(cli("--json", "spi", "test", "--size", "4097", "0.0").out)
-    assert (data["messages_each"], data["bufsiz"]) == (2, 4096)
+    assert (data["messages_each"], data["bufsiz"], data["message_bytes"]) == (2, 4096, 4096)
+
+
+def test_test_splits_by_what_spidev_takes_when_bufsiz_is_not_aligned(cli: Cli, board: Board) -> None:
+    board.module_parameters["spidev.bufsiz"] = "4100"  # spidev counts a transfer rounded up to DMA_MINALIGN
+    data = json.loads(cli("--json", "spi", "test", "--size", "4100", "0.0").out)
+    expected = 4100 - 4100 % DMA_MINALIGN
+    assert (data["ok"], data["bufsiz"], data["message_bytes"]) == (True, 4100, expected)
+    assert data["messages_each"] == -(-4100 // expected)
 
 
 @pytest.mark.parametrize(
