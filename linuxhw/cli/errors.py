@@ -8,4 +8,9 @@ class UsageError(ValueError):
 
 
 class OperationFailed(Exception):
-    """The operation ran but did not do what was asked, e.g. a readback mismatch (exit status 1)."""
+    """The operation ran but did not do what was asked, e.g. a readback mismatch (exit status 1 unless
+    the tool the command follows uses another, as i2cget's 2 for a failed read)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status

@@ -45,8 +45,9 @@ def open_chip(spec: str) -> gpio.Chip:
 class LineResolver:
     """Resolves line specs, reading every chip's line names at most once per command."""
 
-    def __init__(self, chip: str | None = None) -> None:
+    def __init__(self, chip: str | None = None, by_name: bool = False) -> None:
         self.chip = chip
+        self.by_name = by_name  # --by-name: digits are a name, not an offset on --chip
         self._names: dict[str, list[LineRef]] | None = None
 
     def _index(self) -> dict[str, list[LineRef]]:
@@ -61,9 +62,9 @@ class LineResolver:
             self._names = names
         return self._names
 
-    def _on_chip(self, chip_spec: str, line: str, spec: str) -> LineRef:
+    def _on_chip(self, chip_spec: str, line: str, spec: str, as_name: bool = False) -> LineRef:
         with open_chip(chip_spec) as chip:
-            if line.isdigit():
+            if line.isdigit() and not as_name:
                 offset = chip.line_offset(int(line))  # out of range: ValueError, a usage error
             else:
                 try:
@@ -76,7 +77,7 @@ class LineResolver:
         if not spec:
             raise UsageError("a line name must not be empty")
         if self.chip is not None:
-            return self._on_chip(self.chip, spec, spec)
+            return self._on_chip(self.chip, spec, spec, as_name=self.by_name)
         chip_spec, colon, line = spec.rpartition(":")
         if colon and chip_spec and line:
             try:
@@ -116,9 +117,19 @@ def by_chip(refs: Sequence[LineRef]) -> dict[str, list[LineRef]]:
     return groups
 
 
-def add_line_options(parser: argparse.ArgumentParser, bias: bool = True) -> None:
-    """--chip and --active-low (and --bias): options every line-taking command shares."""
+def add_chip_options(parser: argparse.ArgumentParser) -> None:
+    """How libgpiod 2.x's tools scope and print lines: -c/--chip, --by-name, -s/--strict, --unquoted."""
     parser.add_argument("-c", "--chip", help="the chip of the lines (number, path, name or label): offsets allowed")
+    parser.add_argument("--by-name", action="store_true", help="lines are names even if they look like offsets")
+    parser.add_argument(
+        "-s", "--strict", action="store_true", help="accepted: linuxhw always refuses a name that is not unique"
+    )
+    parser.add_argument("--unquoted", action="store_true", help="do not quote line and consumer names")
+
+
+def add_line_options(parser: argparse.ArgumentParser, consumer: str) -> None:
+    """What every line-requesting command shares: the chip options, -l, -b and -C."""
+    add_chip_options(parser)
     parser.add_argument("-l", "--active-low", action="store_true", help="treat the lines as active-low")
-    if bias:
-        parser.add_argument("-b", "--bias", choices=tuple(BIASES), default="as-is", help="pull resistor")
+    parser.add_argument("-b", "--bias", choices=tuple(BIASES), default="as-is", help="pull resistor")
+    parser.add_argument("-C", "--consumer", default=consumer, help=f"consumer label (default {consumer})")

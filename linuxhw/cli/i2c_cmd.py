@@ -6,11 +6,13 @@ import argparse
 from typing import Any
 
 from linuxhw.cli import i2c_detect, i2c_dump, i2c_rw, i2c_transfer
+from linuxhw.cli.parser import PeerParser
 
 
 def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
     parser = commands.add_parser("i2c", help="I2C adapters and devices", description=__doc__)
-    sub = parser.add_subparsers(dest="i2c_command", required=True, metavar="I2C_COMMAND")
+    # i2c-tools exit 1 on a usage error (i2cget: 2 when the read fails, see i2c_rw).
+    sub = parser.add_subparsers(dest="i2c_command", required=True, metavar="I2C_COMMAND", parser_class=PeerParser)
     parents = [json_option]
     for module in (i2c_detect, i2c_rw, i2c_dump, i2c_transfer):
         module.register(sub, parents)

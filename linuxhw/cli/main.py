@@ -1,6 +1,7 @@
 """Probe a board and poke its GPIO, I2C, SPI and DMA-BUF devices from the shell.
 
-Exit status: 0 ok, 1 the operation failed, 2 usage error, 130 stopped by Ctrl-C (SIGINT),
+Exit status: 0 ok, 1 the operation failed, 2 usage error (gpio and i2c commands: 1, as libgpiod's
+tools and i2c-tools; i2c get: 2 when the read fails, as i2cget), 130 stopped by Ctrl-C (SIGINT),
 143 stopped by SIGTERM, 141 the reader of the output went away (SIGPIPE).
 """
 
@@ -8,31 +9,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Sequence
 
 import linuxhw
 from linuxhw._kernel import Backend
 from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
-from linuxhw.cli.output import describe_error
+from linuxhw.cli.output import describe_error, error
+from linuxhw.cli.parser import USAGE_STATUS, CommandParser
+from linuxhw.cli.stopping import Terminated, signals_stop_the_command
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, USAGE_STATUS
 EXIT_SIGPIPE, EXIT_INTERRUPTED, EXIT_TERMINATED = 141, 130, 143
 
 
-class Terminated(BaseException):
-    """SIGTERM arrived: unwind like Ctrl-C so every line and fd is released on the way out."""
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = CommandParser(prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--backend",
         choices=("real", "mock"),
@@ -50,28 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _error(args: argparse.Namespace | None, message: str) -> None:
-    prog = getattr(args, "prog", None) or "linuxhw"
-    print(f"{prog}: error: {message}", file=sys.stderr)
-
-
-@contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """Turn SIGTERM into an exception while a command runs (main thread only: that is where signals land)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        raise Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def _silence_stdout() -> None:
     """After EPIPE, point stdout at /dev/null so the interpreter's final flush cannot fail again."""
     try:
@@ -85,22 +56,22 @@ def _silence_stdout() -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the parsed command and map its outcome to an exit status."""
     try:
-        with _sigterm_unwinds():
+        with signals_stop_the_command():
             return int(args.run(args) or EXIT_OK)
     except (UsageError, ValueError, TypeError) as exc:  # bad arguments, caught before any syscall
-        _error(args, str(exc))
-        return EXIT_USAGE
+        error(args, str(exc))
+        return int(getattr(args, "usage_status", USAGE_STATUS))
     except OperationFailed as exc:
-        _error(args, str(exc))
-        return EXIT_FAILED
+        error(args, str(exc))
+        return exc.status
     except LookupError as exc:  # a named line, chip or device that is not there
-        _error(args, str(exc.args[0]) if exc.args else str(exc))
+        error(args, str(exc.args[0]) if exc.args else str(exc))
         return EXIT_FAILED
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_SIGPIPE
     except OSError as exc:  # DeviceError and friends: the kernel said no
-        _error(args, describe_error(exc))
+        error(args, describe_error(exc))
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -29,6 +29,12 @@ def emit_record(args: argparse.Namespace, record: dict[str, Any], text: str) -> 
     print(json.dumps(record) if getattr(args, "json", False) else text, flush=True)
 
 
+def error(args: argparse.Namespace | None, message: str) -> None:
+    """``<command>: error: <message>`` on stderr."""
+    prog = getattr(args, "prog", None) or "linuxhw"
+    print(f"{prog}: error: {message}", file=sys.stderr)
+
+
 def status(message: str) -> None:
     """A note for the person at the terminal, on stderr so stdout stays parseable."""
     print(f"linuxhw: {message}", file=sys.stderr, flush=True)

@@ -1,15 +1,23 @@
 """Mock SPI controllers behind spidev: spidev's ioctls and checks, the SPI core's validation, chip
-select handling, and a record of every transfer that reached the wire."""
+select handling, and a record of every transfer that reached the wire.
+
+Like the kernel's SPI simulator module (tests/kmod/spi-sim), a transfer's ``delay_us`` is spent
+after it and its ``word_delay_us`` once per word boundary, all at once after the data: the ioctl
+sleeps that long, holding the mock board meanwhile (as the controller is held). The 10 us the
+controller waits with chip select released on ``cs_change`` is not spent.
+"""
 
 from __future__ import annotations
 
 import errno
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 from linuxhw.mock.spi_models import Loopback, SpiTarget
+from linuxhw.spi.transfer import DMA_MINALIGN
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board
@@ -21,7 +29,6 @@ __all__ = ["ALL_MODE_BITS", "MockSpiBus", "MockSpiDevice", "SpiRecord"]
 USER_MASK = (1 << 19) - 1
 SPIDEV_MODE_MASK = USER_MASK & ~(lib.SPI_CS_WORD | lib.SPI_MOSI_IDLE_HIGH)
 ALL_MODE_BITS = USER_MASK
-DMA_MINALIGN = 8  # spidev counts each transfer rounded up to ARCH_DMA_MINALIGN (8 on x86-64) against bufsiz
 WIDE_BITS = lib.SPI_TX_DUAL | lib.SPI_TX_QUAD | lib.SPI_TX_OCTAL | lib.SPI_RX_DUAL | lib.SPI_RX_QUAD | lib.SPI_RX_OCTAL
 TRANSFER_SIZE = 32  # sizeof(struct spi_ioc_transfer)
 MESSAGE_BASE = lib.lhw_spi_ioc_message(0)  # SPI_IOC_MESSAGE(0): the size field holds N * 32
@@ -222,7 +229,7 @@ class _SpidevFile(MockFile):
         tx_total = rx_total = 0
         for i in range(count):
             t = transfers[i]
-            aligned = -(-t.len // DMA_MINALIGN) * DMA_MINALIGN
+            aligned = -(-t.len // DMA_MINALIGN) * DMA_MINALIGN  # ARCH_DMA_MINALIGN of the machine it runs on
             tx_total += aligned if t.tx_buf else 0
             rx_total += aligned if t.rx_buf else 0
             if tx_total > bufsiz or rx_total > bufsiz:
@@ -253,6 +260,10 @@ class _SpidevFile(MockFile):
                                          bool(t.cs_change), t.delay_usecs, t.word_delay_usecs, tx_nbits,
                                          rx_nbits))  # fmt: skip
             total += t.len
+            words = t.len // _word_bytes(bits) if tx or rx else 0
+            delay_us = t.word_delay_usecs * max(words - 1, 0) + t.delay_usecs
+            if delay_us:
+                time.sleep(delay_us / 1e6)
             last = index == len(plan) - 1
             if t.cs_change != last:  # cs_change releases CS between transfers, or keeps it after the last
                 bus.select(None)

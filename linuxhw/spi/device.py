@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import platform
 import re
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any, NoReturn, Union, overload
+from typing import Any, NoReturn, TypeVar, Union, overload
 
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
-from linuxhw._worker import FifoWorker
-from linuxhw.errors import DeviceError, SettingChangedWarning
+from linuxhw.errors import SettingChangedWarning
+from linuxhw.spi._queue import MessageQueue
 from linuxhw.spi.mode import Mode
-from linuxhw.spi.transfer import Buffer, Message, Transfer
+from linuxhw.spi.transfer import DMA_MINALIGN, Buffer, Message, Transfer, counted
 
 __all__ = ["Device"]
 
@@ -25,9 +26,9 @@ DEFAULT_BUFSIZ = 4096
 _BYTES = frozenset((bytes, bytearray))
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
+T = TypeVar("T")
+ROUNDING = f"each transfer rounded up to {DMA_MINALIGN} bytes, the DMA alignment of {platform.machine()} kernels"
 HINTS = {
-    errno.EMSGSIZE: "the message exceeds spidev's bufsiz (each transfer counts rounded up to the DMA alignment, "
-    "8 bytes on x86-64 and up to 128 on arm64)",
     errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
     errno.ETIMEDOUT: "the controller timed out",
 }
@@ -40,6 +41,11 @@ class Device(Handle):
     kernel kept something else (a GPIO chip select forces CS_HIGH, unsupported bus widths
     are dropped) a :class:`~linuxhw.SettingChangedWarning` says so and the property shows
     what is in force.
+
+    Every call takes its turn: messages queued with :meth:`submit` run in FIFO order, each
+    completion callback returns before anything else reaches the device, and a synchronous call
+    (``transfer``, ``read``, ``write``, ``write_then_read``, a setting) made meanwhile waits behind
+    them. A callback's own synchronous calls run at once: it holds the device.
     """
 
     def __init__(
@@ -55,7 +61,9 @@ class Device(Handle):
         path = _resolve_path(device)
         fd = open_device(backend, path, os.O_RDWR, "spidev")
         super().__init__(backend, fd, path, f"SPI device {path}")
-        self._worker = FifoWorker(path)
+        self._queue = MessageQueue(path, self._hold, self._raise_closed)
+        self._busy = False  # anything queued or running: the one thing a synchronous call checks first
+        self._writer: Any = None
         self._ioctl = backend.ioctl
         self._read_bytes = backend.read_bytes
         self._write_bytes = backend.write_bytes
@@ -67,8 +75,8 @@ class Device(Handle):
             self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
             self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
             self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
-            parameter = backend.module_parameter("spidev", "bufsiz")
-            self.bufsiz = int(parameter) if parameter else DEFAULT_BUFSIZ
+            self._bufsiz = self._read_bufsiz()
+            self._message_max = self._bufsiz - self._bufsiz % DMA_MINALIGN  # the longest one-transfer message
             if mode is not None:
                 self.mode = Mode(mode)
             if bits_per_word is not None:
@@ -78,11 +86,7 @@ class Device(Handle):
         except BaseException:
             self.close()
             raise
-        # The kernel backend's write() of 1..bufsiz bytes is a C call with no Python frame (as
-        # py-spidev's writebytes2); it hands everything else to write() below.
-        self._writer = backend.spi_writer(fd, self.bufsiz, self)
-        if self._writer is not None:
-            self.write = self._writer  # type: ignore[method-assign]
+        self._hold(False)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"mode={int(self._mode):#x} {self._speed} Hz {self._bits} bits"
@@ -92,12 +96,51 @@ class Device(Handle):
         return self
 
     def close(self) -> None:
-        """Finish queued asynchronous messages, then close the device."""
-        self._worker.shutdown()
-        writer = getattr(self, "_writer", None)
-        if writer is not None:
-            writer.close()  # before the fd goes: it must never write to a number reused by another file
+        """Finish queued messages (and their callbacks), then close the device. Called from a
+        completion callback it returns at once and the device closes once the queue has run; new
+        calls raise ClosedError from then on."""
+        self._queue.close(self._release)
+
+    def _release(self) -> None:
+        if self._writer is not None:
+            self._writer.close()  # before the fd goes: it must never write to a number reused by another file
         super().close()
+
+    def _hold(self, busy: bool) -> None:
+        """The queue became busy or idle. While idle, the kernel backend's write() of 1..bufsiz bytes
+        is a C call with no Python frame (as py-spidev's writebytes2), which hands everything else
+        to write() below; while busy, every write() goes there to wait its turn."""
+        self._busy = busy
+        if self._writer is not None:
+            self._writer.close()  # a reference kept elsewhere now defers to write() below, for good
+            self._writer = None
+            del self.write
+        if not busy and not self._queue.closing and self._fd >= 0:
+            self._writer = self._backend.spi_writer(self._fd, self._bufsiz, self)
+            if self._writer is not None:
+                self.write = self._writer  # type: ignore[method-assign]
+
+    def _in_turn(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` now if nothing is queued, else after what is (for the slower calls)."""
+        if self._busy and self._queue.defer():
+            return self._queue.call(function, *args)
+        return function(*args)
+
+    @property
+    def bufsiz(self) -> int:
+        """spidev's bufsiz: the most one message may move each way (transfers counted as the kernel
+        counts them, each rounded up to :data:`~linuxhw.spi.transfer.DMA_MINALIGN`)."""
+        return self._bufsiz
+
+    def _read_bufsiz(self) -> int:
+        parameter = self._backend.module_parameter("spidev", "bufsiz")
+        return int(parameter) if parameter else DEFAULT_BUFSIZ
+
+    def _hint(self, err: int) -> str:
+        """What a failed call's errno means here; EMSGSIZE names bufsiz as the kernel has it now."""
+        if err == errno.EMSGSIZE:
+            return f"spidev's bufsiz is {self._read_bufsiz()} bytes each way per message, {ROUNDING}"
+        return HINTS.get(err, "")
 
     # -- settings -------------------------------------------------------------------------------------
 
@@ -128,13 +171,16 @@ class Device(Handle):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
             raise ValueError(f"mode must be Mode flags (a 32-bit int), not {value!r}")
         asked = Mode(value)
+        self._settle("mode", asked, self._in_turn(self._set_mode, asked))
+
+    def _set_mode(self, asked: Mode) -> Mode:
         hint = f"the controller does not support {', '.join(asked.names()) or 'this mode'}"
-        if value <= 0xFF:  # the 8-bit ioctl when it suffices: older kernels and drivers know it best
-            self._write(lib.SPI_IOC_WR_MODE, self._u8, value, "set mode", hint)
+        if asked <= 0xFF:  # the 8-bit ioctl when it suffices: older kernels and drivers know it best
+            self._write(lib.SPI_IOC_WR_MODE, self._u8, asked, "set mode", hint)
         else:
-            self._write(lib.SPI_IOC_WR_MODE32, self._u32, value, "set mode", hint)
+            self._write(lib.SPI_IOC_WR_MODE32, self._u32, asked, "set mode", hint)
         self._mode = Mode(self._read(lib.SPI_IOC_RD_MODE32, self._u32, "read mode"))
-        self._settle("mode", asked, self._mode)
+        return self._mode
 
     @property
     def bits_per_word(self) -> int:
@@ -145,10 +191,13 @@ class Device(Handle):
     def bits_per_word(self, value: int) -> None:
         if value.__class__ is not int or not 1 <= value <= 32:
             raise ValueError(f"bits_per_word must be 1..32, not {value!r}")
+        self._settle("bits_per_word", value, self._in_turn(self._set_bits, value))
+
+    def _set_bits(self, value: int) -> int:
         hint = f"the controller does not support {value}-bit words"
         self._write(lib.SPI_IOC_WR_BITS_PER_WORD, self._u8, value, "set bits per word", hint)
         self._bits = self._read(lib.SPI_IOC_RD_BITS_PER_WORD, self._u8, "read bits per word") or 8
-        self._settle("bits_per_word", value, self._bits)
+        return self._bits
 
     @property
     def max_speed_hz(self) -> int:
@@ -159,40 +208,47 @@ class Device(Handle):
     def max_speed_hz(self, value: int) -> None:
         if value.__class__ is not int or not 1 <= value <= 0xFFFFFFFF:
             raise ValueError(f"max_speed_hz must be 1..{0xFFFFFFFF}, not {value!r}")
+        self._settle("max_speed_hz", value, self._in_turn(self._set_speed, value))
+
+    def _set_speed(self, value: int) -> int:
         self._write(lib.SPI_IOC_WR_MAX_SPEED_HZ, self._u32, value, "set max speed", "the controller refused it")
         self._speed = self._read(lib.SPI_IOC_RD_MAX_SPEED_HZ, self._u32, "read max speed")
-        self._settle("max_speed_hz", value, self._speed)
+        return self._speed
 
     # -- messages -------------------------------------------------------------------------------------
 
-    def _check_size(self, tx_total: int, rx_total: int) -> None:
-        worst = max(tx_total, rx_total)
-        if worst > self.bufsiz:
-            raise ValueError(
-                f"this message moves {worst} bytes one way but spidev's bufsiz is {self.bufsiz}: split it into "
-                f"several messages (chip select toggles between them; write()/read() do it with split=True), "
-                f"or raise bufsiz (spidev.bufsiz=N on the kernel command line, or modprobe spidev bufsiz=N)"
-            )
+    def _refuse_size(self, moved: int, counted_as: int) -> NoReturn:
+        spidev_counts = "" if counted_as == moved else f" (spidev counts {counted_as}: {ROUNDING})"
+        raise ValueError(
+            f"this message moves {moved} bytes one way{spidev_counts} but spidev's bufsiz is {self._bufsiz}: split "
+            f"it into several messages (chip select toggles between them; write()/read() do it with split=True), "
+            f"or raise bufsiz (spidev.bufsiz=N on the kernel command line, or modprobe spidev bufsiz=N)"
+        )
+
+    def _refuse_message(self, message: Message) -> NoReturn:
+        """Refuse a message whose tx or rx spidev counts past bufsiz."""
+        tx = message.tx_counted > self._bufsiz
+        self._refuse_size(*((message.tx_total, message.tx_counted) if tx else (message.rx_total, message.rx_counted)))
 
     def _run(self, message: Message) -> int:
-        if message.tx_total > self.bufsiz or message.rx_total > self.bufsiz:
-            self._check_size(message.tx_total, message.rx_total)
+        if message.tx_counted > self._bufsiz or message.rx_counted > self._bufsiz:
+            self._refuse_message(message)  # before any syscall
         ret = self._ioctl(self._fd, message.request, message._c)  # closed: EBADF, then ClosedError
         if ret < 0:
-            self._raise_kernel_error(-ret, "SPI message", HINTS.get(-ret, ""))
+            self._raise_kernel_error(-ret, "SPI message", self._hint(-ret))
         return int(ret)
 
     def _exchange(self, tx: Any, rx: Any, length: int) -> None:
         """One full- or half-duplex transfer at the device's settings (the general path: its own
         struct per call, so threads sharing the device never share one)."""
-        if length > self.bufsiz:
-            self._check_size(length if tx is not None else 0, length if rx is not None else 0)
+        if length > self._message_max:
+            self._refuse_size(length, counted(length))
         single = ffi.new("struct spi_ioc_transfer *", {"len": length})
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
         ret = self._ioctl(self._fd, self._single_request, single)  # closed: EBADF, then ClosedError
         if ret < 0:
-            self._raise_kernel_error(-ret, "SPI transfer", HINTS.get(-ret, ""))
+            self._raise_kernel_error(-ret, "SPI transfer", self._hint(-ret))
 
     @overload
     def transfer(self, what: Runnable) -> None: ...
@@ -206,15 +262,16 @@ class Device(Handle):
         Given a :class:`Message`, a :class:`Transfer` or a list of transfers instead, run them
         as ONE message (results land in the transfers' rx buffers).
         """
-        if what.__class__ in _BYTES and 0 < len(what) <= self.bufsiz:
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.transfer, self, what)
+        if what.__class__ in _BYTES and 0 < len(what) <= self._message_max:
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
                 return self._spi_exchange(self._fd, what)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", HINTS.get(exc.errno or 0, ""))
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", self._hint(exc.errno or 0))
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
-            message = what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
-            self._run(message)
+            self._run(what if what.__class__ is Message else _message(what))
             return None
         tx = ffi.from_buffer("__u8[]", what)
         rx = bytearray(len(tx))
@@ -222,30 +279,34 @@ class Device(Handle):
         return bytes(rx)
 
     def _chunks(self, length: int, split: bool) -> range:
-        if length > self.bufsiz and not split:
-            self._check_size(length, length)
-        return range(0, length, self.bufsiz)
+        if length > self._message_max and not split:
+            self._refuse_size(length, counted(length))
+        return range(0, length, self._message_max)
 
     def read(self, size: int, *, split: bool = False) -> bytes:
         """Clock in ``size`` bytes (sending zeros). Beyond bufsiz, ``split=True`` reads in chunks
         with chip select released between them."""
         if size.__class__ is not int or size < 0:
             raise ValueError(f"size must be an int >= 0, not {size!r}")
-        if 0 < size <= self.bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.read, self, size, split=split)
+        if 0 < size <= self._bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
             try:
                 return self._read_bytes(self._fd, size)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", HINTS.get(exc.errno or 0, ""))
+                self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", self._hint(exc.errno or 0))
         out = bytearray(size)
         view = ffi.from_buffer("__u8[]", out, require_writable=True)
         for offset in self._chunks(size, split):
-            self._exchange(None, view + offset, min(self.bufsiz, size - offset))
+            self._exchange(None, view + offset, min(self._message_max, size - offset))
         return bytes(out)
 
     def write(self, data: Buffer, *, split: bool = False) -> None:
         """Send ``data`` (any bytes-like object, left untouched). Beyond bufsiz, ``split=True``
         writes in chunks with chip select released between them."""
-        if data.__class__ in _BYTES and 0 < len(data) <= self.bufsiz:
+        if self._busy and self._queue.defer():
+            return self._queue.call(Device.write, self, data, split=split)
+        if data.__class__ in _BYTES and 0 < len(data) <= self._bufsiz:
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
                 self._write_bytes(self._fd, data)
             except OSError as exc:
@@ -253,16 +314,17 @@ class Device(Handle):
             return
         tx = ffi.from_buffer("__u8[]", data)
         for offset in self._chunks(len(tx), split):
-            self._exchange(tx + offset, None, min(self.bufsiz, len(tx) - offset))
+            self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
 
     def _write_failed(self, err: int) -> NoReturn:
         """Raise the error for a write() the kernel refused (also called by the C writer)."""
-        self._raise_kernel_error(err, "SPI write", HINTS.get(err, ""))
+        self._raise_kernel_error(err, "SPI write", self._hint(err))
 
     def write_then_read(self, data: Buffer, size: int) -> bytes:
         """Send ``data`` then read ``size`` bytes, chip select held throughout (one message)."""
         reply = Transfer(rx=size)
-        self._run(Message([Transfer(data), reply]))
+        message = Message([Transfer(data), reply])
+        self._in_turn(self._run, message)
         return bytes(reply.data or b"")
 
     # -- asynchronous ---------------------------------------------------------------------------------
@@ -270,27 +332,31 @@ class Device(Handle):
     def submit(self, message: Runnable, callback: Callback | None = None) -> Future[int]:
         """Queue a message; messages to one device run in submission (FIFO) order on a worker.
 
-        The future's result is the number of bytes moved (it raises DeviceError on a fault,
-        which aborts the whole message). ``callback(status)`` runs once the buffers are no
-        longer in use, with 0 or a negative errno. Cancelling works only before the message
-        has started.
+        The message is checked first (bufsiz, types): a refused one raises here and is never
+        queued. The future's result is the number of bytes moved (it raises DeviceError on a
+        fault, which aborts the whole message). ``callback(status)`` runs once the buffers are no
+        longer in use, with 0 or a negative errno, and nothing else reaches the device until it
+        returns. Cancelling works only before the message has started.
         """
-        ready = message if isinstance(message, Message) else Message(
-            [message] if isinstance(message, Transfer) else message)  # fmt: skip
+        ready = _message(message)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be a callable taking the status (0 or -errno), or None, not {callback!r}")
         self._kernel_fd()
+        if ready.tx_counted > self._bufsiz or ready.rx_counted > self._bufsiz:
+            self._refuse_message(ready)  # never queued: the caller hears it now, no callback waits for it
 
         def run() -> int:
             try:
                 moved = self._run(ready)
-            except DeviceError as exc:
+            except BaseException as exc:  # the callback hears of every failure, as spi_async's does
                 if callback is not None:
-                    callback(-(exc.errno or errno.EIO))
+                    callback(-(exc.errno or errno.EIO) if isinstance(exc, OSError) else -errno.EIO)
                 raise
             if callback is not None:
                 callback(0)
             return moved
 
-        return self._worker.submit(run)
+        return self._queue.submit(run)
 
     async def transfer_async(self, message: Runnable) -> int:
         """Run a message through the FIFO queue without blocking the event loop."""
@@ -300,6 +366,11 @@ class Device(Handle):
         """Asynchronous write of a buffer (like awrite(9E)): returns at once; ``data`` must not
         change until the future is done; ``callback(status)`` reports completion."""
         return self.submit(Transfer(data), callback)
+
+
+def _message(what: Runnable) -> Message:
+    """A Message of a Message, one Transfer or a sequence of them."""
+    return what if isinstance(what, Message) else Message([what] if isinstance(what, Transfer) else what)
 
 
 def _resolve_path(device: str | os.PathLike[str] | tuple[int, int]) -> str:

@@ -3,16 +3,43 @@ spidev runs as ONE SPI_IOC_MESSAGE(N) ioctl (chip select held across transfers u
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Iterable
 from typing import Any, Union
 
 from linuxhw._uapi import ffi, lib
 
-__all__ = ["Message", "Transfer"]
+__all__ = ["DMA_MINALIGN", "Message", "Transfer", "dma_minalign"]
 
 MAX_TRANSFERS = 511  # SPI_MSGSIZE(N) must fit the ioctl's 14-bit size field
 NBITS = (0, 1, 2, 4, 8)
 Buffer = Union[bytes, bytearray, memoryview, Any]
+
+# ARCH_DMA_MINALIGN by `uname -m`, from each architecture's asm/cache.h in Linux 6.12 (the generic
+# default is __alignof__(unsigned long long), 8). It is not in the uapi headers, so this is a table.
+# Where the kernel's configuration decides, the value is the one the usual distribution kernels build
+# (arm: 1 << CONFIG_ARM_L1_CACHE_SHIFT, 64 on every ARMv7 kernel unless built for UniPhier, 32 on
+# ARMv5/ARMv6-only ones) or the larger one (riscv64 with non-coherent DMA, mips with non-coherent DMA).
+_DMA_MINALIGN = {"x86_64": 8, "i386": 8, "i486": 8, "i586": 8, "i686": 8, "aarch64": 128, "arm64": 128,
+                 "armv8l": 128, "armv8b": 128, "armv7l": 64, "armv7b": 64, "armv6l": 32, "armv5tel": 32,
+                 "armv5tejl": 32, "riscv64": 64, "loongarch64": 16, "ppc64le": 8, "ppc64": 8, "s390x": 8,
+                 "sparc64": 8, "alpha": 8, "mips": 128, "mips64": 128}  # fmt: skip
+UNKNOWN_DMA_MINALIGN = 128  # the largest any architecture has: what passes the check passes the kernel
+
+
+def dma_minalign(machine: str | None = None) -> int:
+    """ARCH_DMA_MINALIGN of the kernel on ``machine`` (``platform.machine()`` by default): spidev rounds
+    each transfer's length up to it when it sums a message against bufsiz."""
+    machine = platform.machine() if machine is None else machine
+    return _DMA_MINALIGN.get(machine, UNKNOWN_DMA_MINALIGN)
+
+
+DMA_MINALIGN = dma_minalign()
+
+
+def counted(length: int) -> int:
+    """What one transfer of ``length`` bytes takes of spidev's bufsiz: ALIGN(length, ARCH_DMA_MINALIGN)."""
+    return -(-length // DMA_MINALIGN) * DMA_MINALIGN
 
 
 def _check_int(name: str, value: int, top: int) -> None:
@@ -107,9 +134,13 @@ class Transfer:
 
 class Message:
     """Transfers that run as one SPI_IOC_MESSAGE: in order, under one chip select assertion
-    (unless a transfer sets ``cs_change``); a fault aborts the whole message."""
+    (unless a transfer sets ``cs_change``); a fault aborts the whole message.
 
-    __slots__ = ("_c", "request", "rx_total", "transfers", "tx_total")
+    ``tx_total``/``rx_total`` are the bytes it moves each way; ``tx_counted``/``rx_counted`` what
+    spidev counts against bufsiz (each transfer rounded up to :data:`DMA_MINALIGN`).
+    """
+
+    __slots__ = ("_c", "request", "rx_counted", "rx_total", "transfers", "tx_counted", "tx_total")
 
     def __init__(self, transfers: Iterable[Transfer]) -> None:
         self.transfers = tuple(transfers)
@@ -119,8 +150,14 @@ class Message:
         for transfer in self.transfers:
             if not isinstance(transfer, Transfer):
                 raise TypeError(f"a Message is made of Transfer objects, not {transfer!r}")
-        self.tx_total = sum(t.length for t in self.transfers if t.tx is not None)
-        self.rx_total = sum(t.length for t in self.transfers if t.rx is not None)
+        self.tx_total = self.rx_total = self.tx_counted = self.rx_counted = 0
+        for t in self.transfers:
+            if t.tx is not None:
+                self.tx_total += t.length
+                self.tx_counted += counted(t.length)
+            if t.rx is not None:
+                self.rx_total += t.length
+                self.rx_counted += counted(t.length)
         self._c = ffi.new("struct spi_ioc_transfer[]", count)
         for i, transfer in enumerate(self.transfers):
             self._c[i] = transfer._c[0]

@@ -1,13 +1,15 @@
-"""``linuxhw gpio mon`` and ``gpio notify``: events as they happen, lost events, --count, Ctrl-C."""
+"""``linuxhw gpio mon`` and ``gpio notify`` (gpiomon, gpionotify 2.x): events, lost events, -n, Ctrl-C."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -61,12 +63,11 @@ def toggler(board: Board, offset: int, levels: list[int], hold_lock: bool = Fals
 
 def test_mon_prints_each_edge_and_stops_after_count(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1, 0, 1])):
-        result = cli("gpio", "mon", "--idle-timeout", IDLE, "--count", "3", "GPIO22")
+        result = cli("gpio", "mon", "--idle-timeout", IDLE, "--num-events", "3", "GPIO22")
     assert result.status == 0
     assert "watching GPIO22 (gpiochip0:22) for both edges; Ctrl-C stops" in result.err
-    rows = [line.split() for line in result.lines]
-    assert [row[1] for row in rows] == ["rising", "falling", "rising"]
-    assert all(row[2:] == ["GPIO22", "(gpiochip0:22)"] for row in rows)
+    rows = [line.split("\t") for line in result.lines]  # gpiomon's: TIMESTAMP<TAB>EDGE<TAB>"NAME"
+    assert [row[1:] for row in rows] == [["rising", '"GPIO22"'], ["falling", '"GPIO22"'], ["rising", '"GPIO22"']]
     stamps = [float(row[0]) for row in rows]
     assert stamps == sorted(stamps)
     with gpio.Chip(0, backend=board) as chip:
@@ -87,24 +88,22 @@ def test_mon_rising_only_with_format_on_two_chips(cli: Cli, board: Board) -> Non
             "mon",
             "--idle-timeout",
             IDLE,
-            "-q",
             "-e",
             "rising",
             "-n",
             "2",
             "-F",
-            "%c %o %l %E %e %q %%",
+            "%c %o %l %E %e %q %% %z %",
             "GPIO22",
             "BTN0",
         )
     assert result.status == 0
-    assert result.err == ""
-    assert result.lines == ["gpiochip0 22 GPIO22 rising 1 1 %", "gpiochip1 4 BTN0 rising 1 1 %"]
+    assert result.lines == ["gpiochip0 22 GPIO22 rising 1 1 % %z %", "gpiochip1 4 BTN0 rising 1 1 % %z %"]
 
 
 def test_mon_json_lines(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1])):
-        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "-q", "-n", "1", "GPIO22")
+        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "-n", "1", "GPIO22")
     record = json.loads(result.out)
     assert {k: record[k] for k in ("chip", "offset", "name", "type", "seqno", "line_seqno")} == {
         "chip": "gpiochip0", "offset": 22, "name": "GPIO22", "type": "rising", "seqno": 1, "line_seqno": 1,
@@ -114,9 +113,7 @@ def test_mon_json_lines(cli: Cli, board: Board) -> None:
 def test_mon_flags_events_the_kernel_dropped(cli: Cli, board: Board) -> None:
     # Six edges land while mon cannot read; a 2-event kernel buffer keeps the last two.
     with in_thread(toggler(board, 22, [1, 0, 1, 0, 1, 0], hold_lock=True)):
-        result = cli(
-            "gpio", "mon", "--idle-timeout", IDLE, "-q", "--buffer-size", "2", "-n", "2", "-F", "%q %E", "GPIO22"
-        )
+        result = cli("gpio", "mon", "--idle-timeout", IDLE, "--buffer-size", "2", "-n", "2", "-F", "%q %E", "GPIO22")
     assert result.status == 0
     assert result.lines == ["5 rising", "6 falling"]
     assert "4 event(s) lost on gpiochip0 before seqno 5: the kernel's event buffer overflowed" in result.err
@@ -124,7 +121,7 @@ def test_mon_flags_events_the_kernel_dropped(cli: Cli, board: Board) -> None:
 
 def test_mon_lost_events_in_json(cli: Cli, board: Board) -> None:
     with in_thread(toggler(board, 22, [1, 0, 1, 0], hold_lock=True)):
-        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "-q", "--buffer-size", "2", "-n", "2", "GPIO22")
+        result = cli("--json", "gpio", "mon", "--idle-timeout", IDLE, "--buffer-size", "2", "-n", "2", "GPIO22")
     records = [json.loads(line) for line in result.lines]
     assert records[0] == {"lost": 2, "chip": "gpiochip0", "before_seqno": 3}
     assert [r["seqno"] for r in records[1:]] == [3, 4]
@@ -135,10 +132,25 @@ def test_mon_idle_timeout_ends_quietly(cli: Cli) -> None:
     assert (result.status, result.out, result.err) == (0, "", "")
 
 
+def test_mon_quiet_prints_nothing_but_counts_events(cli: Cli, board: Board) -> None:
+    with in_thread(toggler(board, 22, [1, 0])):
+        result = cli("gpio", "mon", "-q", "--idle-timeout", IDLE, "-n", "2", "GPIO22")
+    assert (result.status, result.out, result.err) == (0, "", "")
+
+
+def test_mon_timestamps_utc_and_realtime(cli: Cli, board: Board) -> None:
+    with in_thread(toggler(board, 22, [1])):
+        result = cli("gpio", "mon", "-E", "realtime", "--idle-timeout", IDLE, "-n", "1", "-F", "%U|%S", "GPIO22")
+    with in_thread(toggler(board, 22, [0])):
+        utc = cli("gpio", "mon", "--utc", "--idle-timeout", IDLE, "-n", "1", "GPIO22")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z\|\d+\.\d{9}", result.lines[0]), result.lines
+    assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z\tfalling\t"GPIO22"', utc.lines[0]), utc.lines
+
+
 def test_mon_usage_errors(cli: Cli) -> None:
-    assert cli("gpio", "mon", "-F", "%z", "GPIO22").status == 2
-    assert cli("gpio", "mon", "-n", "0", "GPIO22").status == 2
-    assert cli("gpio", "mon", "--debounce", "soon", "GPIO22").status == 2
+    assert cli("gpio", "mon", "-n", "0", "GPIO22").status == 1
+    assert cli("gpio", "mon", "-p", "soon", "GPIO22").status == 1
+    assert cli("gpio", "mon", "--banner", "GPIO22").status == 1
 
 
 def test_mon_debounce_is_requested(cli: Cli, board: Board) -> None:
@@ -150,8 +162,9 @@ def test_mon_debounce_is_requested(cli: Cli, board: Board) -> None:
             seen.add(soc.lines[22].debounce_us)
 
     with board.observe(look):
-        cli("gpio", "mon", "-q", "--debounce", "5ms", "--idle-timeout", "50ms", "GPIO22")
-    assert seen == {5000}
+        cli("gpio", "mon", "-q", "--debounce-period", "5ms", "--idle-timeout", "50ms", "GPIO22")
+        cli("gpio", "mon", "-q", "-p", "7", "--idle-timeout", "50", "GPIO22")  # bare numbers: milliseconds
+    assert seen == {5000, 7000}
 
 
 def watched_then_used(board: Board, chip: int, line: str, consumer: str) -> Callable[[], None]:
@@ -169,19 +182,55 @@ def watched_then_used(board: Board, chip: int, line: str, consumer: str) -> Call
 
 def test_notify_reports_requests_and_releases(cli: Cli, board: Board) -> None:
     with in_thread(watched_then_used(board, 0, "GPIO17", "someone")):
-        result = cli("gpio", "notify", "-q", "-n", "2", "--idle-timeout", IDLE, "GPIO17")
+        result = cli("gpio", "notify", "-n", "2", "--idle-timeout", IDLE, "GPIO17")
     assert result.status == 0
-    rows = result.lines
-    assert rows[0].split()[1:4] == ["requested", "GPIO17", "(gpiochip0:17)"]
-    assert 'consumer="someone"' in rows[0]
-    assert rows[1].split()[1] == "released"
+    assert [row.split("\t")[1:] for row in result.lines] == [["requested", '"GPIO17"'], ["released", '"GPIO17"']]
+    with in_thread(watched_then_used(board, 0, "GPIO17", "someone")):
+        custom = cli("gpio", "notify", "-c", "0", "-n", "1", "--idle-timeout", IDLE, "-F", "%e %E %o %l|%C|%a", "17")
+    assert custom.lines == ['1 requested 17 GPIO17|someone|input consumer="someone"']
 
 
 def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
-    with in_thread(watched_then_used(board, 1, "LED0", "x")):
-        result = cli("--json", "gpio", "notify", "-q", "-n", "1", "-e", "released", "--idle-timeout", IDLE, "LED0")
+    with in_thread(watched_then_used(board, 1, "LED0", "x")):  # as gpionotify, the last -e wins
+        result = cli(
+            "--json", "gpio", "notify", "-n", "1", "-e", "requested", "-e", "released", "--idle-timeout", IDLE, "LED0"
+        )
     record = json.loads(result.out)
     assert (record["type"], record["chip"], record["info"]["name"]) == ("released", "gpiochip1", "LED0")
+
+
+# -- a signal never lost by a wait ----------------------------------------------------------------------
+# A signal taken by another thread runs its C handler there and leaves the main thread's wait blocked,
+# as one that lands just before the wait starts does: only the signal pipe can end such a wait.
+
+
+def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> threading.Thread:
+    def interrupt() -> None:
+        after()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    thread = threading.Thread(target=interrupt, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
+    soc = gpio_chips(board)[0]
+    start = time.monotonic()
+    thread = interrupt_from_another_thread(lambda: board.wait_for(lambda: soc.is_requested(17), "GPIO17 held"))
+    result = cli("gpio", "set", "--hold-for", f"{DEADLINE:g}s", "GPIO17=1")
+    assert result.status == 130
+    assert time.monotonic() - start < DEADLINE, "the hold ran its whole time despite Ctrl-C"
+    thread.join(DEADLINE)
+
+
+@pytest.mark.parametrize("command", ["mon", "notify"])
+def test_a_signal_taken_elsewhere_ends_a_watch(cli: Cli, board: Board, command: str) -> None:
+    soc = gpio_chips(board)[0]
+    ready = (lambda: soc.is_requested(22)) if command == "mon" else (lambda: soc.is_watched(22))
+    thread = interrupt_from_another_thread(lambda: board.wait_for(ready, f"gpio {command} on GPIO22", DEADLINE))
+    assert cli("gpio", command, "GPIO22").status == 130  # no idle timeout: without the pipe, a hang
+    thread.join(DEADLINE)
 
 
 # -- Ctrl-C and SIGTERM in a real process --------------------------------------------------------------
@@ -214,9 +263,9 @@ RUN_ON_DEMO = (
     [
         (["gpio", "mon", "GPIO22"], signal.SIGINT, 130),
         (["gpio", "notify", "GPIO22"], signal.SIGINT, 130),
-        (["gpio", "set", "--hold", "GPIO17=1", "LED0=1"], signal.SIGINT, 130),
+        (["gpio", "set", "GPIO17=1", "LED0=1"], signal.SIGINT, 130),
         (["gpio", "mon", "GPIO22"], signal.SIGTERM, 143),
-        (["gpio", "set", "--hold", "GPIO17=1"], signal.SIGTERM, 143),
+        (["gpio", "set", "GPIO17=1"], signal.SIGTERM, 143),
     ],
 )
 def test_signals_release_every_line(args: list[str], sig: signal.Signals, status: int) -> None:

@@ -14,9 +14,16 @@ from tests.waiting import read_line
 def test_usage_errors_exit_2(cli: Cli) -> None:
     assert cli().status == 2
     assert cli("frobnicate").status == 2
-    result = cli("gpio", "set", "GPIO17")
+    result = cli("spi", "transfer", "0.0", "xyz")
     assert result.status == 2
+    assert "HEX must be bytes" in result.err
+
+
+def test_usage_errors_of_commands_that_follow_a_peer_exit_1(cli: Cli) -> None:
+    result = cli("gpio", "set", "GPIO17")  # libgpiod's tools and i2c-tools: 1
+    assert result.status == 1
     assert "expected LINE=VALUE" in result.err
+    assert cli("i2c", "get", "0", "0x03").status == 1
 
 
 def test_help_exits_0(cli: Cli) -> None:
@@ -35,7 +42,7 @@ def test_json_goes_before_or_after_the_command(cli: Cli) -> None:
 
 def test_failure_names_the_device_and_the_errno(cli: Cli) -> None:
     result = cli("i2c", "get", "0", "0x3d")
-    assert result.status == 1
+    assert result.status == 2  # i2cget's status for a failed read
     assert result.err.startswith("linuxhw i2c get: error: /dev/i2c-0: SMBus receive byte at 0x3d failed")
     assert "No such device or address" in result.err
     assert result.err.rstrip().endswith("[ENXIO]")
@@ -63,7 +70,7 @@ def test_python_dash_m_exit_codes_and_environment() -> None:
     assert err == "linuxhw gpio get: error: no GPIO line named 'NO_SUCH_LINE' on any chip\n"
     with linuxhw_process("--backend", "mock", "gpio", "set", "GPIO17=maybe") as proc:
         _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 2
+    assert proc.returncode == 1  # gpioset's status for a usage error
     assert "must be 1/0" in err
 
 
@@ -72,10 +79,10 @@ def test_version(cli: Cli) -> None:
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
-    chips = ["0"] * 300  # far more output than a pipe buffer holds
-    with linuxhw_process("--backend", "mock", "gpio", "info", *chips) as proc:
+    chips = ["0"] * 3000  # far more output than a pipe buffer holds
+    with linuxhw_process("--backend", "mock", "gpio", "detect", *chips) as proc:
         assert proc.stdout is not None and proc.stderr is not None
-        assert read_line(proc.stdout, "the first line of gpio info") == "gpiochip0 - 28 lines [pinctrl-mock]:\n"
+        assert read_line(proc.stdout, "the first line of gpio detect") == "gpiochip0 [pinctrl-mock] (28 lines)\n"
         proc.stdout.close()
         err = proc.stderr.read()
         status = proc.wait(timeout=60)

@@ -865,6 +865,8 @@ def test_bufsiz_limits(loop: Any) -> None:
         [Xfer(length=BUFSIZ + 1)],
         [Xfer(bytes(2048)), Xfer(bytes(2049))],
         [Xfer(bytes(2049), rx=False), Xfer(bytes(2047), rx=False)],  # 4096 bytes, but 2056 + 2048 aligned
+        [Xfer(bytes(1364)) for _ in range(3)],  # 4092 bytes, but 3 x 1368 aligned
+        [Xfer(length=1364) for _ in range(3)],  # the same for rx alone
     ):
         with raises_errno(errno.EMSGSIZE):
             message(fd, *xfers)

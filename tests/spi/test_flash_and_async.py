@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import threading
+from functools import partial
 
 import pytest
 
 from linuxhw import DeviceError, spi
 from linuxhw.spi import Message, Transfer
+from tests.spi.conftest import SpiWorld
+from tests.waiting import DEADLINE
 
 WREN, RDSR, READ, FAST_READ, PROGRAM, SECTOR_ERASE = 0x06, 0x05, 0x03, 0x0B, 0x02, 0x20
 
@@ -103,7 +107,7 @@ def test_a_fault_aborts_the_message_and_reports_a_negative_errno(flash: spi.Devi
 
 def test_cancel_only_before_start(flash: spi.Device) -> None:
     gate = threading.Event()
-    started = flash._worker.submit(gate.wait, 5)
+    started = flash._queue.submit(partial(gate.wait, 5))
     queued = flash.submit(Transfer(bytes([WREN])))
     assert queued.cancel()
     gate.set()
@@ -121,3 +125,31 @@ def test_asyncio_twin_and_awrite(flash: spi.Device) -> None:
     done: list[int] = []
     assert flash.awrite(bytes([0x04]), done.append).result(10) == 1
     assert done == [0]
+
+
+def test_a_message_spidev_would_refuse_is_refused_by_submit_and_never_queued(
+    world: SpiWorld, loopback: spi.Device
+) -> None:
+    statuses: list[int] = []
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        loopback.submit(Message([Transfer(bytes(1364)) for _ in range(3)]), statuses.append)
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        loopback.awrite(bytes(4097), statuses.append)
+    with pytest.raises(ValueError, match="bufsiz is 4096: split it"):
+        asyncio.run(loopback.transfer_async(Transfer(rx=5000)))
+    with pytest.raises(TypeError, match="callback must be a callable"):
+        loopback.submit(Transfer(b"x"), "print")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="made of Transfer objects"):
+        loopback.submit([Transfer(b"x"), b"y"])  # type: ignore[list-item]
+    assert (statuses, world.wire()) == ([], [])  # nothing reached the device, no callback waits
+
+
+def test_the_callback_hears_of_every_failure(loopback: spi.Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(message: Message) -> int:
+        raise RuntimeError("not an OSError")
+
+    monkeypatch.setattr(loopback, "_run", broken)
+    statuses: list[int] = []
+    with pytest.raises(RuntimeError, match="not an OSError"):
+        loopback.submit(Transfer(b"x"), statuses.append).result(DEADLINE)
+    assert statuses == [-errno.EIO]

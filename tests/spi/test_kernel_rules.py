@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import errno
+import platform
+import time
 
 import pytest
 
 from linuxhw import DeviceError, spi
-from linuxhw.spi import Message, Mode, Transfer
+from linuxhw.spi import Message, Mode, Transfer, transfer
+from linuxhw.spi.transfer import DMA_MINALIGN, dma_minalign
+from tests.spi.conftest import SpiWorld
+
+
+def aligned(length: int) -> int:
+    return -(-length // DMA_MINALIGN) * DMA_MINALIGN
 
 
 def test_modes_spidev_refuses(loopback: spi.Device) -> None:
@@ -33,11 +41,43 @@ def test_speed_limits(world: object, loopback: spi.Device) -> None:
         loopback.transfer(Transfer(b"x", speed_hz=999))  # below its 1 kHz minimum
 
 
-def test_bufsiz_counts_aligned_transfers(loopback: spi.Device) -> None:
+def test_bufsiz_counts_each_transfer_rounded_up_as_spidev_does(world: SpiWorld, loopback: spi.Device) -> None:
     loopback.transfer(Message([Transfer(bytes(2048)), Transfer(bytes(2048))]))
-    with pytest.raises(DeviceError, match="rounded up to the DMA alignment") as info:
+    loopback.transfer(Message([Transfer(bytes(2047)), Transfer(rx=2041), Transfer(bytes(2041), rx=True)]))
+    three = 3 * aligned(1364)
+    counting = rf"moves 4092 bytes one way \(spidev counts {three}: each transfer rounded up to {DMA_MINALIGN} bytes"
+    for refused in ([Transfer(bytes(1364)) for _ in range(3)], [Transfer(rx=1364) for _ in range(3)]):
+        with pytest.raises(ValueError, match=counting):  # 4092 <= 4096, but not as the kernel counts
+            loopback.transfer(Message(refused))
+    with pytest.raises(ValueError, match=rf"moves 4096 bytes one way \(spidev counts {aligned(2049) + 2048}"):
+        loopback.transfer(Message([Transfer(bytes(2049)), Transfer(bytes(2047))]))
+    assert [w.length for w in world.wire()] == [2048, 2048, 2047, 2041, 2041]  # nothing refused reached it
+
+
+def test_emsgsize_from_the_kernel_names_bufsiz(loopback: spi.Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(transfer, "DMA_MINALIGN", 1)  # as if this machine's alignment were unknown to linuxhw
+    with pytest.raises(DeviceError, match=rf"bufsiz is 4096 bytes each way per message, each transfer rounded up "
+                                          rf"to {DMA_MINALIGN} bytes") as info:  # fmt: skip
         loopback.transfer(Message([Transfer(bytes(2049)), Transfer(bytes(2047))]))
     assert info.value.errno == errno.EMSGSIZE
+
+
+@pytest.mark.parametrize(("machine", "alignment"), [("x86_64", 8), ("i686", 8), ("aarch64", 128), ("armv8l", 128),
+                                                    ("armv7l", 64), ("armv6l", 32), ("riscv64", 64),
+                                                    ("an unknown one", 128)])  # fmt: skip
+def test_dma_alignment_by_architecture(machine: str, alignment: int) -> None:
+    assert dma_minalign(machine) == alignment
+    assert dma_minalign(platform.machine()) == DMA_MINALIGN
+
+
+def test_delays_are_spent(world: SpiWorld, loopback: spi.Device) -> None:
+    start = time.monotonic()
+    loopback.transfer(Message([Transfer(b"\x01", delay_us=30_000), Transfer(b"\x02", delay_us=30_000)]))
+    assert time.monotonic() - start >= 0.06
+    start = time.monotonic()
+    loopback.transfer(Transfer(bytes(201), word_delay_us=250))  # 200 word gaps of 250 us
+    assert time.monotonic() - start >= 0.05
+    assert [(w.delay_us, w.length) for w in world.wire()] == [(30_000, 1), (30_000, 1), (0, 201)]
 
 
 def test_loop_mode_echoes_even_the_flash(flash: spi.Device) -> None:
