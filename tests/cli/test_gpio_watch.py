@@ -204,6 +204,14 @@ def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
 # as one that lands just before the wait starts does: only the signal pipe can end such a wait.
 
 
+@pytest.fixture
+def sigint_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here, also in a run started where SIGINT is ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> threading.Thread:
     def interrupt() -> None:
         after()
@@ -214,6 +222,7 @@ def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> t
     return thread
 
 
+@pytest.mark.usefixtures("sigint_raises")
 def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
     soc = gpio_chips(board)[0]
     start = time.monotonic()
@@ -224,6 +233,7 @@ def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
     thread.join(DEADLINE)
 
 
+@pytest.mark.usefixtures("sigint_raises")
 @pytest.mark.parametrize("command", ["mon", "notify"])
 def test_a_signal_taken_elsewhere_ends_a_watch(cli: Cli, board: Board, command: str) -> None:
     soc = gpio_chips(board)[0]
