@@ -246,8 +246,9 @@ def run_test(args: argparse.Namespace) -> int:
         raise UsageError(f"--size must be at least 1 byte, not {args.size}")
     pattern = os.urandom(args.size)
     with configured(args) as device:
-        # spidev takes at most bufsiz bytes per message, counting each transfer rounded up to DMA_MINALIGN
-        chunk = device.bufsiz - device.bufsiz % DMA_MINALIGN
+        chunk = device.max_message_bytes
+        if not chunk:
+            raise UsageError(f"{device.path}: bufsiz {device.bufsiz} is below the {DMA_MINALIGN}-byte DMA alignment")
         messages = -(-args.size // chunk)
         record = settings_record(device)
         start = time.monotonic()

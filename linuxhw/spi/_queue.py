@@ -14,13 +14,14 @@ T = TypeVar("T")
 
 class MessageQueue:
     """Entries run one at a time in submission order; an entry is over when its function (message and
-    completion callback) returns. ``busy`` counts entries queued or running: a synchronous call that
-    finds it 0 runs at once on its own thread (no lock: that check is all it costs), otherwise it
-    waits its turn (see :meth:`defer`). So a call is ordered after every message submitted before it
-    began; one already running when another thread submits is not waited for by that message."""
+    completion callback) returns. The device hears through ``on_busy`` when the queue turns busy and
+    idle again: a synchronous call made while it is idle runs at once on its own thread (no lock: the
+    device's flag is all it checks), otherwise it waits its turn (see :meth:`defer`). So a call is
+    ordered after every message submitted before it began; one already running when another thread
+    submits is not waited for by that message."""
 
     def __init__(self, name: str, on_busy: Callable[[bool], None], refuse: Callable[[], NoReturn]) -> None:
-        self.busy = 0  # read without the lock by every synchronous call
+        self._pending = 0  # entries queued or running (under the lock)
         self.closing = False
         self._name = name
         # Weakly held, so the device they belong to is not kept alive (and its finalizer runs) by its queue.
@@ -29,6 +30,8 @@ class MessageQueue:
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._worker: int | None = None  # the worker thread's ident once it has run something
+        self._entry = 0  # the number of the entry the worker runs (or ran last)
+        self._closed_by: int | None = None  # the entry whose callback called close(), if one did
         self._in_call = False  # the worker is running a synchronous call that waited its turn
 
     def submit(self, function: Callable[[], T]) -> Future[T]:
@@ -42,8 +45,8 @@ class MessageQueue:
             return self._enqueue(self._executor, function)
 
     def _enqueue(self, executor: ThreadPoolExecutor, function: Callable[[], T]) -> Future[T]:
-        self.busy += 1
-        if self.busy == 1:
+        self._pending += 1
+        if self._pending == 1:
             self._tell(True)
         try:
             future = executor.submit(self._run, function)
@@ -55,6 +58,7 @@ class MessageQueue:
 
     def _run(self, function: Callable[[], T]) -> T:
         self._worker = threading.get_ident()
+        self._entry += 1
         try:
             return function()
         finally:
@@ -67,8 +71,8 @@ class MessageQueue:
                 self._leave()
 
     def _leave(self) -> None:
-        self.busy -= 1
-        if not self.busy:
+        self._pending -= 1
+        if not self._pending:
             self._tell(False)
 
     def _tell(self, busy: bool) -> None:
@@ -85,10 +89,11 @@ class MessageQueue:
     def defer(self) -> bool:
         """For a synchronous call while ``busy``: True if it must wait its turn through :meth:`call`;
         False on the worker itself, where a completion callback holds the device and runs its own
-        calls at once (after close(), only the calls queued before it)."""
+        calls at once; every entry was queued before close(), so only the callback that called close()
+        itself is refused afterwards)."""
         if threading.get_ident() != self._worker:
             return True
-        if self.closing and not self._in_call:
+        if self._closed_by == self._entry and not self._in_call:
             self._refuse()
         return False
 
@@ -115,6 +120,7 @@ class MessageQueue:
             first, self.closing = not self.closing, True
             executor = self._executor
             if executor is not None and threading.get_ident() == self._worker:
+                self._closed_by = self._entry
                 if first:
                     self._enqueue(executor, then)
                     executor.shutdown(wait=False)

@@ -281,7 +281,17 @@ class Device(Handle):
     def _chunks(self, length: int, split: bool) -> range:
         if length > self._message_max and not split:
             self._refuse_size(length, counted(length))
+        if not self._message_max:
+            raise ValueError(
+                f"spidev's bufsiz {self._bufsiz} is below the {DMA_MINALIGN}-byte DMA alignment it rounds every "
+                "transfer up to, so it takes no message: raise bufsiz (spidev.bufsiz=N)"
+            )
         return range(0, length, self._message_max)
+
+    @property
+    def max_message_bytes(self) -> int:
+        """The longest one-transfer message spidev takes: bufsiz rounded down to the DMA alignment."""
+        return self._message_max
 
     def read(self, size: int, *, split: bool = False) -> bytes:
         """Clock in ``size`` bytes (sending zeros). Beyond bufsiz, ``split=True`` reads in chunks

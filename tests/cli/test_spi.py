@@ -85,6 +85,17 @@ def test_test_larger_than_bufsiz_says_chip_select_toggled(cli: Cli) -> None:
     assert (data["messages_each"], data["bufsiz"], data["message_bytes"]) == (2, 4096, 4096)
 
 
+def test_a_bufsiz_below_the_dma_alignment_is_refused_with_the_reason(cli: Cli, board: Board) -> None:
+    board.module_parameters["spidev.bufsiz"] = str(DMA_MINALIGN - 1)  # spidev then takes no message at all
+    result = cli("spi", "test", "--size", "10", "0.0")
+    assert result.status == 2
+    assert f"below the {DMA_MINALIGN}-byte DMA alignment" in result.err
+    with spi.Device("/dev/spidev0.0", backend=board) as device:
+        assert device.max_message_bytes == 0
+        with pytest.raises(ValueError, match="takes no message: raise bufsiz"):
+            device.read(DMA_MINALIGN, split=True)
+
+
 def test_test_splits_by_what_spidev_takes_when_bufsiz_is_not_aligned(cli: Cli, board: Board) -> None:
     board.module_parameters["spidev.bufsiz"] = "4100"  # spidev counts a transfer rounded up to DMA_MINALIGN
     data = json.loads(cli("--json", "spi", "test", "--size", "4100", "0.0").out)

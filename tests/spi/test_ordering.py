@@ -111,7 +111,7 @@ def test_a_synchronous_call_waits_behind_queued_messages_and_their_callbacks(
 
 def test_synchronous_calls_run_at_once_when_nothing_is_queued(world: SpiWorld, loopback: spi.Device) -> None:
     assert loopback.submit(Transfer(bytes(2))).result(DEADLINE) == 2  # the queue has run dry again
-    assert loopback._queue.busy == 0
+    assert not loopback._busy  # the flag every synchronous call checks first
     assert isinstance(loopback.write, _fastpath.SpiWriter) == (world.board is None)  # the C write is back
     loopback.write(b"\x01")
     assert loopback.transfer(b"\x02\x03") == b"\x02\x03"
@@ -156,6 +156,29 @@ def test_close_in_a_callback_finishes_the_queue_then_closes(world: SpiWorld) -> 
     device.close()  # waits for the close queued by the callback
     assert device.closed
     assert [w.length for w in world.wire()] == [2, 3]
+
+
+def test_callbacks_queued_before_a_close_still_use_the_device(world: SpiWorld) -> None:
+    device = spi.Device(world.loopback_path)
+    world.clear_wire()
+    got: list[bytes] = []
+
+    def close_now(status: int) -> None:
+        device.close()
+
+    def use_it(status: int) -> None:  # its message was queued before the close: the device is still its
+        got.append(device.transfer(b"\x05\x06"))
+
+    gate = threading.Event()
+    device._queue.submit(partial(gate.wait, DEADLINE))  # keeps both messages queued together
+    first = device.submit(Transfer(bytes(2)), close_now)
+    second = device.submit(Transfer(bytes(3)), use_it)
+    gate.set()
+    assert (first.result(DEADLINE), second.result(DEADLINE)) == (2, 3)
+    assert got == [b"\x05\x06"]
+    device.close()
+    assert device.closed
+    assert [w.length for w in world.wire()] == [2, 3, 2]
 
 
 def test_close_elsewhere_waits_for_the_queue_and_its_callbacks(world: SpiWorld, holder: Holder) -> None:
