@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import time
 from contextlib import ExitStack
 from dataclasses import asdict
 from typing import Any
@@ -35,7 +34,9 @@ from linuxhw.gpio.chip import chip_paths
 
 
 def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("gpio", help="GPIO chips and lines", description=__doc__)
+    parser = commands.add_parser(
+        "gpio", help="GPIO chips and lines", description=__doc__, usage_status=PeerParser.peer_usage_status
+    )
     # libgpiod 2.x's tools exit 1 on every failure, usage errors included.
     sub = parser.add_subparsers(dest="gpio_command", required=True, metavar="GPIO_COMMAND", parser_class=PeerParser)
     parents = [json_option]
@@ -164,7 +165,7 @@ def get_values(args: argparse.Namespace) -> int:
         offsets = tuple(r.offset for r in group)
         with gpio.request_lines(path, {offsets: settings}, consumer=args.consumer) as request:
             if args.hold_period:
-                time.sleep(args.hold_period)
+                stopping.sleep(args.hold_period)
             values.update(zip((r.spec for r in group), request.get_values(offsets)))
     ordered = {ref.spec: values[ref.spec] for ref in refs}
 

@@ -40,7 +40,9 @@ class CommandParser(argparse.ArgumentParser):
 class PeerParser(CommandParser):
     """A parser for commands that follow i2c-tools or libgpiod's tools, which exit 1 on a usage error."""
 
-    def __init__(self, *args: Any, usage_status: int = 1, **kwargs: Any) -> None:
+    peer_usage_status = 1
+
+    def __init__(self, *args: Any, usage_status: int = peer_usage_status, **kwargs: Any) -> None:
         super().__init__(*args, usage_status=usage_status, **kwargs)
 
 
