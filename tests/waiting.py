@@ -2,7 +2,10 @@
 
 No test sleeps to let another thread, process or the kernel get ready: it waits until the line is
 used, the child printed its line, the events arrived.  The deadline is generous (the kernel tier runs
-under software emulation on shared machines); a passing test never waits it out.  Child processes
+under software emulation on shared machines); a passing test never waits it out.  One thing the
+kernel tier takes from how it runs instead: its guest has one CPU, so a gpio-sim edge event is queued
+before set_pull() returns (tests/conftest.py says why), and tests that let edges pile up unread count
+on that rather than on a wait.  Child processes
 never outlive their test's block, so a test cannot hang on one.
 """
 
@@ -29,12 +32,11 @@ DEADLINE = 30.0
 def child_process(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Popen[str]]:
     """``subprocess.Popen(args, text=True, **popen)`` for a test, stopped if the block leaves it running.
 
-    The child starts with SIGINT's default action, as from a terminal: a run started in the background
-    of a non-interactive shell ignores SIGINT, and Python would then never raise KeyboardInterrupt.
-    A Python child left running is first asked for its threads' stacks (SIGABRT with faulthandler on),
-    which go to the test's captured stderr, then killed."""
+    The child starts with SIGINT's default action (tests/conftest.py gives the test process a SIGINT
+    handler, which exec resets to the default). A Python child left running is first asked for its
+    threads' stacks (SIGABRT with faulthandler on), which go to the test's captured stderr, then killed."""
     popen["env"] = {**(popen.get("env") or os.environ), "PYTHONFAULTHANDLER": "1"}
-    with subprocess.Popen(args, text=True, preexec_fn=_default_sigint, **popen) as proc:  # noqa: PLW1509
+    with subprocess.Popen(args, text=True, **popen) as proc:
         try:
             yield proc
         finally:
@@ -58,10 +60,6 @@ def _stop(proc: subprocess.Popen[str]) -> None:
     print(f"child {proc.pid} after SIGABRT:\n{err or ''}", file=sys.stderr)
     if proc.poll() is None:
         proc.kill()
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_line(stream: IO[str] | None, what: str, timeout: float = DEADLINE) -> str:

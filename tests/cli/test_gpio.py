@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from linuxhw import gpio
 from linuxhw.mock import Board
@@ -134,8 +135,10 @@ def test_set_hold_keeps_lines_until_the_time_is_up(cli: Cli, board: Board) -> No
         if soc.is_requested(17):
             seen.add(soc.get_value(17))
 
+    start = time.monotonic()
     with board.observe(look):
         result = cli("gpio", "set", "--hold-for", "300ms", "GPIO17=1")
+    assert time.monotonic() - start >= 0.3  # a lower bound: it held at least that long
     assert result.status == 0
     assert seen == {1}
     assert "holding GPIO17 (gpiochip0:17)=1 until 0.3 s or Ctrl-C" in result.err

@@ -24,6 +24,7 @@ def test_usage_errors_of_commands_that_follow_a_peer_exit_1(cli: Cli) -> None:
     assert result.status == 1
     assert "expected LINE=VALUE" in result.err
     assert cli("i2c", "get", "0", "0x03").status == 1
+    assert [cli(*args).status for args in (["gpio"], ["gpio", "bogus"], ["i2c"], ["i2c", "bogus"])] == [1] * 4
 
 
 def test_help_exits_0(cli: Cli) -> None:

@@ -124,16 +124,21 @@ def test_wait_for_wakes_on_a_watch_and_names_what_never_happened() -> None:
     chip = board.add_gpio_chip(2)
     with pytest.raises(TimeoutError, match=r"a watch on line 0 did not happen within 0\.01 s"):
         board.wait_for(lambda: chip.is_watched(0), "a watch on line 0", timeout=0.01)
-    woken = threading.Event()
+    waiting, woken = threading.Event(), threading.Event()
+
+    def watched() -> bool:  # checked under the board lock: first when wait_for starts, then on each change
+        waiting.set()
+        return bool(chip.is_watched(1))
 
     def wait() -> None:
-        board.wait_for(lambda: chip.is_watched(1), "a watch on line 1", DEADLINE)
+        board.wait_for(watched, "a watch on line 1", DEADLINE)
         woken.set()
 
     waiter = threading.Thread(target=wait)
     with gpio.Chip(chip.chip_name, backend=board) as handle:
         waiter.start()
-        handle.watch_line_info(1)  # whether the waiter checks before or after this, it sees the watch
+        assert waiting.wait(DEADLINE), "wait_for() never checked its condition"
+        handle.watch_line_info(1)  # its ioctl takes the board lock only once the waiter waits: it must wake it
         assert woken.wait(DEADLINE), "wait_for() did not return once the line was watched"
         waiter.join(DEADLINE)
     assert not chip.is_watched(1)
