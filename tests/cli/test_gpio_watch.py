@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import re
 import signal
@@ -204,6 +205,16 @@ def test_notify_event_filter_and_json(cli: Cli, board: Board) -> None:
 # as one that lands just before the wait starts does: only the signal pipe can end such a wait.
 
 
+@pytest.fixture
+def no_finalizers() -> Iterator[None]:
+    """No garbage collection while the test runs: Python raises KeyboardInterrupt wherever the main thread
+    is, and inside a finalizer the collector ran it would be swallowed ("Exception ignored in")."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
 def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> threading.Thread:
     def interrupt() -> None:
         after()
@@ -214,6 +225,7 @@ def interrupt_from_another_thread(after: Callable[[], None] = lambda: None) -> t
     return thread
 
 
+@pytest.mark.usefixtures("no_finalizers")
 def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
     soc = gpio_chips(board)[0]
     start = time.monotonic()
@@ -225,6 +237,7 @@ def test_a_signal_taken_elsewhere_ends_the_hold(cli: Cli, board: Board) -> None:
     assert not thread.is_alive()
 
 
+@pytest.mark.usefixtures("no_finalizers")
 @pytest.mark.parametrize("command", ["mon", "notify"])
 def test_a_signal_taken_elsewhere_ends_a_watch(cli: Cli, board: Board, command: str) -> None:
     soc = gpio_chips(board)[0]
