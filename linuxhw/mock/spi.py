@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from linuxhw._kernel.dma_align import DMA_MINALIGN
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 from linuxhw.mock.spi_models import Loopback, SpiTarget
-from linuxhw.spi.transfer import DMA_MINALIGN
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board

@@ -3,10 +3,10 @@ spidev runs as ONE SPI_IOC_MESSAGE(N) ioctl (chip select held across transfers u
 
 from __future__ import annotations
 
-import platform
 from collections.abc import Iterable
 from typing import Any, Union
 
+from linuxhw._kernel.dma_align import DMA_MINALIGN, dma_minalign
 from linuxhw._uapi import ffi, lib
 
 __all__ = ["DMA_MINALIGN", "Message", "Transfer", "dma_minalign"]
@@ -14,27 +14,6 @@ __all__ = ["DMA_MINALIGN", "Message", "Transfer", "dma_minalign"]
 MAX_TRANSFERS = 511  # SPI_MSGSIZE(N) must fit the ioctl's 14-bit size field
 NBITS = (0, 1, 2, 4, 8)
 Buffer = Union[bytes, bytearray, memoryview, Any]
-
-# ARCH_DMA_MINALIGN by `uname -m`, from each architecture's asm/cache.h in Linux 6.12 (the generic
-# default is __alignof__(unsigned long long), 8). It is not in the uapi headers, so this is a table.
-# Where the kernel's configuration decides, the value is the one the usual distribution kernels build
-# (arm: 1 << CONFIG_ARM_L1_CACHE_SHIFT, 64 on every ARMv7 kernel unless built for UniPhier, 32 on
-# ARMv5/ARMv6-only ones) or the larger one (riscv64 with non-coherent DMA, mips with non-coherent DMA).
-_DMA_MINALIGN = {"x86_64": 8, "i386": 8, "i486": 8, "i586": 8, "i686": 8, "aarch64": 128, "arm64": 128,
-                 "armv8l": 128, "armv8b": 128, "armv7l": 64, "armv7b": 64, "armv6l": 32, "armv5tel": 32,
-                 "armv5tejl": 32, "riscv64": 64, "loongarch64": 16, "ppc64le": 8, "ppc64": 8, "s390x": 8,
-                 "sparc64": 8, "alpha": 8, "mips": 128, "mips64": 128}  # fmt: skip
-UNKNOWN_DMA_MINALIGN = 128  # the largest any architecture has: what passes the check passes the kernel
-
-
-def dma_minalign(machine: str | None = None) -> int:
-    """ARCH_DMA_MINALIGN of the kernel on ``machine`` (``platform.machine()`` by default): spidev rounds
-    each transfer's length up to it when it sums a message against bufsiz."""
-    machine = platform.machine() if machine is None else machine
-    return _DMA_MINALIGN.get(machine, UNKNOWN_DMA_MINALIGN)
-
-
-DMA_MINALIGN = dma_minalign()
 
 
 def counted(length: int) -> int:
