@@ -78,10 +78,9 @@ def test_constants_match_headers(name: str, facts: dict[str, int]) -> None:
         assert getattr(lib, name) == facts[name]
 
 
-def test_known_x86_64_values() -> None:
-    """Independent of the local headers: the uAPI is fixed, so these never change on 64-bit."""
-    if ffi.sizeof("long") != 8:
-        pytest.skip("numbers below are for 64-bit ABIs")
+def test_known_values_every_abi() -> None:
+    """Independent of the local headers: the GPIO v2 and SPI uAPI hold no pointers and pad their u64s,
+    so these numbers are the same on x86_64, arm64 and 32-bit armhf alike."""
     assert ffi.sizeof("struct gpio_v2_line_request") == 592
     assert ffi.sizeof("struct gpio_v2_line_event") == 48
     assert lib.GPIO_V2_GET_LINE_IOCTL == 0xC250B407
@@ -90,3 +89,16 @@ def test_known_x86_64_values() -> None:
     assert ffi.sizeof("struct spi_ioc_transfer") == 32
     assert lib.lhw_spi_ioc_message(1) == 0x40206B00
     assert lib.I2C_RDWR == 0x0707
+
+
+# The I2C structs that hold a pointer, by pointer size: 8 on x86_64/arm64, 4 on armhf (and i386).
+POINTER_STRUCT_SIZES = {
+    8: {"i2c_msg": 16, "i2c_rdwr_ioctl_data": 16, "i2c_smbus_ioctl_data": 16},
+    4: {"i2c_msg": 12, "i2c_rdwr_ioctl_data": 8, "i2c_smbus_ioctl_data": 12},
+}
+
+
+def test_known_pointer_struct_sizes() -> None:
+    """struct i2c_msg, i2c_rdwr_ioctl_data and i2c_smbus_ioctl_data hold pointers: their sizes are this ABI's."""
+    sizes = POINTER_STRUCT_SIZES[ffi.sizeof("void *")]
+    assert {name: ffi.sizeof(f"struct {name}") for name in sizes} == sizes
