@@ -13,7 +13,10 @@ also names the device and the operation). Where it differs, on purpose:
   where smbus2's ctypes silently keep the low bits; a bus given as an adapter name is accepted too;
 - ``read_i2c_block_data`` and ``write_i2c_block_data`` take more than 32 bytes (one I2C transfer,
   or several SMBus transactions on SMBus-only adapters) where smbus2 raises ``ValueError``;
-- a closed bus raises :class:`linuxhw.errors.ClosedError` rather than a ``TypeError`` from ioctl.
+- a call the adapter does not advertise (``I2C_FUNCS``) fails with ``EOPNOTSUPP`` before reaching
+  the bus, where smbus2 sends it anyway (i2c-stub, for one, carries out block writes it does not
+  advertise);
+- a closed bus raises ``ValueError`` (not open) rather than a ``TypeError`` from ioctl.
 """
 
 from __future__ import annotations
