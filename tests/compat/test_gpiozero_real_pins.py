@@ -1,0 +1,35 @@
+"""gpiozero's own tests/test_real_pins.py, unmodified from its sdist, passes on the linuxhw pin
+factory on the mock board (a jumper between GPIO22 and GPIO27)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.compat.gpiozero_suite import run_real_pins
+
+pytest.importorskip("gpiozero")
+
+# Skipped for reasons outside linuxhw: Pi-only internals (LocalPiFactory/LocalPiHardwareSPI mocks),
+# a Pi's fixed pull-up on GPIO2, another factory's name, and no default factory off a Pi.
+EXPECTED_SKIPS = {
+    "test_pull_down_warning[linuxhw]", "test_spi_hardware_modes[linuxhw]", "test_spi_hardware_read[linuxhw]",
+    "test_spi_hardware_same_port[linuxhw]", "test_spi_hardware_write[linuxhw]", "test_compatibility_names",
+    "test_default_factory",
+}  # fmt: skip
+
+
+def ours(outcomes: dict[str, str]) -> dict[str, str]:
+    """The outcomes of the tests run on the linuxhw factory, and of those run on no factory."""
+    return {name: outcome for name, outcome in outcomes.items() if "[" not in name or "[linuxhw]" in name}
+
+
+@pytest.mark.mock_only
+def test_gpiozero_real_pins_on_the_mock(tmp_path: Path) -> None:
+    outcomes = ours(run_real_pins("mock", tmp_path))
+    print("gpiozero test_real_pins on the mock:", dict(Counter(outcomes.values())))
+    assert {name for name, outcome in outcomes.items() if outcome == "skipped"} == EXPECTED_SKIPS
+    assert [name for name, outcome in outcomes.items() if outcome not in ("passed", "skipped")] == []
+    assert len(outcomes) == 23
