@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import select
+import sys
 import threading
 import time
 from typing import Any
@@ -47,6 +48,7 @@ from linuxhw.gpio import Bias, Direction, Edge, EdgeType, LineSettings
 __all__ = ["LinuxhwFactory", "LinuxhwPin"]
 
 CONSUMER = "gpiozero"
+LATE_LIMIT = 0.5  # seconds of excess high time a software PWM still pays back (a stalled thread)
 _GPIO_NAME = re.compile(r"GPIO(\d+)")
 _BIAS = {"up": Bias.PULL_UP, "down": Bias.PULL_DOWN, "floating": Bias.DISABLED}
 _EDGES = {"both": Edge.BOTH, "rising": Edge.RISING, "falling": Edge.FALLING, "none": Edge.NONE}
@@ -329,39 +331,94 @@ class LinuxhwPin(PiPin):  # type: ignore[misc]
             os.close(wake)
 
 
+class _SwitchInterval:
+    """While any software PWM runs, the interpreter switches threads every 0.5 ms rather than 5:
+    a PWM thread waiting for the GIL would otherwise stretch its phases by up to 5 ms."""
+
+    PWM_INTERVAL = 0.0005
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = sys.getswitchinterval()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if not self._users:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.PWM_INTERVAL))
+            self._users += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if not self._users:
+                sys.setswitchinterval(self._saved)
+
+
+_SWITCHING = _SwitchInterval()
+
+
 class _SoftwarePwm:
     """Drives a pin high for ``duty`` of each period on a thread. Wake-ups come late when other
     threads hold the GIL, so each period's high time is corrected by the excess of the ones before:
-    the duty cycle is right on average, whatever the scheduling."""
+    the duty cycle is right on average, whatever the scheduling. A new duty cycle takes effect at
+    once (0 and 1 are driven before the setter returns)."""
 
     def __init__(self, pin: LinuxhwPin, frequency: float) -> None:
         self.pin = pin
         self.frequency = frequency
-        self.duty = 0.0
-        self._stop = threading.Event()
+        self._duty = 0.0
+        self._stopped = False
+        self._wake = threading.Event()  # a new duty cycle, or stop
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"gpiozero {pin.info.name} PWM")
         self._thread.start()
 
+    @property
+    def duty(self) -> float:
+        return self._duty
+
+    @duty.setter
+    def duty(self, value: float) -> None:
+        self._duty = value
+        if value in (0, 1):
+            self.pin._drive(int(value))
+        self._wake.set()
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait; True when woken early (new duty cycle or stop)."""
+        return self._wake.wait(max(0.0, seconds))
+
     def _run(self) -> None:
-        owed = 0.0  # high time still due from earlier periods (negative: given too much)
-        start = time.monotonic()
-        while not self._stop.is_set():
-            period, duty = 1 / self.frequency, self.duty
-            owed = max(-period, min(period, owed + duty * period))
-            if duty >= 1 or owed > 0:
-                self.pin._drive(1)
-                high_from = time.monotonic()
-                if duty < 1 and self._stop.wait(owed):
-                    return
-                owed -= time.monotonic() - high_from
-            if duty < 1:
+        with _SWITCHING:
+            self._cycle()
+
+    def _cycle(self) -> None:
+        while not self._stopped:
+            self._wake.clear()
+            owed = 0.0  # high time still due from earlier periods (negative: given too much)
+            start = time.monotonic()
+            while not self._stopped:
+                period, duty = 1 / self.frequency, self._duty
+                if duty in (0, 1):  # steady: driven here too, in case this thread drove over the setter
+                    self.pin._drive(int(duty))
+                    self._wake.wait()
+                    break
+                owed = max(-LATE_LIMIT, min(period, owed + duty * period))
+                if owed > 0:
+                    self.pin._drive(1)
+                    high_from = time.monotonic()
+                    if self._pause(owed):
+                        break
+                    owed -= time.monotonic() - high_from
                 self.pin._drive(0)
-            start = max(start + period, time.monotonic() - period)
-            if self._stop.wait(max(0.0, start - time.monotonic())):
-                return
+                start = max(start + period, time.monotonic() - period)
+                if self._pause(start - time.monotonic()):
+                    break
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopped = True
+        self._wake.set()
         self._thread.join()
         self.pin._drive(0)
 

@@ -132,10 +132,8 @@ class Ssd1306(I2cTarget):
         self._column, self._page = 0, 0
         self._pending = bytearray()
 
-    def start(self, read: bool) -> None:
-        self._pending.clear()
-
     def write(self, data: bytes) -> None:
+        """A command's parameter bytes may come in later messages: drivers send one byte per message."""
         index = 0
         while index < len(data):
             control = data[index]

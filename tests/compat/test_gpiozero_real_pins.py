@@ -21,15 +21,23 @@ EXPECTED_SKIPS = {
 }  # fmt: skip
 
 
-def ours(outcomes: dict[str, str]) -> dict[str, str]:
-    """The outcomes of the tests run on the linuxhw factory, and of those run on no factory."""
-    return {name: outcome for name, outcome in outcomes.items() if "[" not in name or "[linuxhw]" in name}
+# Counts samples of a busy read loop against a software PWM thread (tolerance 0.1): on a loaded host a
+# descheduled thread skews it either way, so its outcome is reported, never asserted (see the README).
+TIMING_DEPENDENT = "test_duty_cycles[linuxhw]"
+
+
+def ours(outcomes: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The outcomes of the tests run on the linuxhw factory and of those run on no factory, without
+    the timing-dependent one; and that one's outcome."""
+    mine = {name: outcome for name, outcome in outcomes.items() if "[" not in name or "[linuxhw]" in name}
+    return mine, mine.pop(TIMING_DEPENDENT, "missing")
 
 
 @pytest.mark.mock_only
 def test_gpiozero_real_pins_on_the_mock(tmp_path: Path) -> None:
-    outcomes = ours(run_real_pins("mock", tmp_path))
+    outcomes, timed = ours(run_real_pins("mock", tmp_path))
     print("gpiozero test_real_pins on the mock:", dict(Counter(outcomes.values())))
     assert {name for name, outcome in outcomes.items() if outcome == "skipped"} == EXPECTED_SKIPS
     assert [name for name, outcome in outcomes.items() if outcome not in ("passed", "skipped")] == []
-    assert len(outcomes) == 23
+    print("timing-dependent, not asserted:", TIMING_DEPENDENT, timed)
+    assert len(outcomes) == 22
