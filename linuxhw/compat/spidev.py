@@ -133,8 +133,8 @@ class SpiDev:
 
     @bits_per_word.setter
     def bits_per_word(self, value: int) -> None:
-        if value.__class__ is not int or not 1 <= value <= 32:
-            raise TypeError("invalid bits_per_word (1 to 32)")
+        if value.__class__ is not int or not 8 <= value <= 32:
+            raise TypeError("invalid bits_per_word (8 to 32)")
         self._open().bits_per_word = value
 
     @property

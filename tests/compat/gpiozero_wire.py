@@ -80,6 +80,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    from gpiozero import Device
+
+    if Device.pin_factory is not None:  # before the simulated chip goes (gpiozero closes it at exit)
+        Device.pin_factory.close()
+        Device.pin_factory = None
     for sim in _sims:
         sim.close()
 

@@ -37,11 +37,13 @@ SEQUENCE: list[tuple[str, Callable[[Any], object]]] = [
 
 
 def outcome(call: Callable[[Any], object], device: Any) -> object:
-    """The call's result, or the errno of the OSError it raised."""
+    """The call's result, or the errno of the OSError it raised, or the type of another error."""
     try:
         return call(device)
     except OSError as exc:
         return ("errno", exc.errno)
+    except (TypeError, ValueError) as exc:
+        return type(exc).__name__
 
 
 @pytest.fixture
