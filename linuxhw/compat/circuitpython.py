@@ -29,7 +29,20 @@ __all__ = ["I2C", "SPI", "DigitalInOut", "Direction", "DriveMode", "Pull"]
 Buffer = Any  # anything the buffer protocol accepts
 
 
-class _Lockable:
+class _ContextManaged:
+    """``with`` calls ``deinit()`` at the end, as CircuitPython objects do."""
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.deinit()
+
+    def deinit(self) -> None:
+        raise NotImplementedError
+
+
+class _Lockable(_ContextManaged):
     """CircuitPython's bus lock: ``try_lock()`` never blocks, ``unlock()`` releases."""
 
     def __init__(self) -> None:
@@ -42,15 +55,6 @@ class _Lockable:
     def unlock(self) -> None:
         """Release the bus."""
         self._lock.release()
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.deinit()
-
-    def deinit(self) -> None:
-        raise NotImplementedError
 
 
 def _window(buffer: Buffer, start: int, end: int | None) -> bytes:
@@ -210,7 +214,7 @@ _BIAS = {"UP": Bias.PULL_UP, "DOWN": Bias.PULL_DOWN, None: Bias.DISABLED}
 _DRIVE = {"PUSH_PULL": _LineDrive.PUSH_PULL, "OPEN_DRAIN": _LineDrive.OPEN_DRAIN}
 
 
-class DigitalInOut:
+class DigitalInOut(_ContextManaged):
     """``digitalio.DigitalInOut`` on one GPIO line: ``pin`` is a line name (``"GPIO17"``, found across
     chips) or ``(chip, offset)``. Takes Blinka's ``Direction``/``Pull``/``DriveMode`` constants or the
     ones of this module."""
@@ -229,12 +233,6 @@ class DigitalInOut:
     def deinit(self) -> None:
         """Release the line."""
         self._request.close()
-
-    def __enter__(self) -> DigitalInOut:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        self.deinit()
 
     def _apply(self, settings: LineSettings, value: int | None = None) -> None:
         self._settings = settings

@@ -29,6 +29,7 @@ from typing import Any, Union
 
 from linuxhw._uapi import lib
 from linuxhw.i2c import Bus, Device, Message
+from linuxhw.i2c import Functionality as F
 from linuxhw.i2c.message import BLOCK_MAX
 
 __all__ = ["I2C_M_RD", "I2cFunc", "SMBus", "i2c_msg"]
@@ -38,39 +39,23 @@ I2C_SMBUS_BLOCK_MAX = BLOCK_MAX
 Bytes = Union[bytes, bytearray, Sequence[int], str]
 
 
-class I2cFunc(IntFlag):
-    """The adapter's I2C_FUNC_* bits under smbus2's names (``SMBus.funcs``)."""
-
-    I2C = lib.I2C_FUNC_I2C
-    ADDR_10BIT = lib.I2C_FUNC_10BIT_ADDR
-    PROTOCOL_MANGLING = lib.I2C_FUNC_PROTOCOL_MANGLING
-    SMBUS_PEC = lib.I2C_FUNC_SMBUS_PEC
-    NOSTART = lib.I2C_FUNC_NOSTART
-    SLAVE = lib.I2C_FUNC_SLAVE
-    SMBUS_BLOCK_PROC_CALL = lib.I2C_FUNC_SMBUS_BLOCK_PROC_CALL
-    SMBUS_QUICK = lib.I2C_FUNC_SMBUS_QUICK
-    SMBUS_READ_BYTE = lib.I2C_FUNC_SMBUS_READ_BYTE
-    SMBUS_WRITE_BYTE = lib.I2C_FUNC_SMBUS_WRITE_BYTE
-    SMBUS_READ_BYTE_DATA = lib.I2C_FUNC_SMBUS_READ_BYTE_DATA
-    SMBUS_WRITE_BYTE_DATA = lib.I2C_FUNC_SMBUS_WRITE_BYTE_DATA
-    SMBUS_READ_WORD_DATA = lib.I2C_FUNC_SMBUS_READ_WORD_DATA
-    SMBUS_WRITE_WORD_DATA = lib.I2C_FUNC_SMBUS_WRITE_WORD_DATA
-    SMBUS_PROC_CALL = lib.I2C_FUNC_SMBUS_PROC_CALL
-    SMBUS_READ_BLOCK_DATA = lib.I2C_FUNC_SMBUS_READ_BLOCK_DATA
-    SMBUS_WRITE_BLOCK_DATA = lib.I2C_FUNC_SMBUS_WRITE_BLOCK_DATA
-    SMBUS_READ_I2C_BLOCK = lib.I2C_FUNC_SMBUS_READ_I2C_BLOCK
-    SMBUS_WRITE_I2C_BLOCK = lib.I2C_FUNC_SMBUS_WRITE_I2C_BLOCK
-    SMBUS_HOST_NOTIFY = lib.I2C_FUNC_SMBUS_HOST_NOTIFY
-    SMBUS_BYTE = SMBUS_READ_BYTE | SMBUS_WRITE_BYTE
-    SMBUS_BYTE_DATA = SMBUS_READ_BYTE_DATA | SMBUS_WRITE_BYTE_DATA
-    SMBUS_WORD_DATA = SMBUS_READ_WORD_DATA | SMBUS_WRITE_WORD_DATA
-    SMBUS_BLOCK_DATA = SMBUS_READ_BLOCK_DATA | SMBUS_WRITE_BLOCK_DATA
-    SMBUS_I2C_BLOCK = SMBUS_READ_I2C_BLOCK | SMBUS_WRITE_I2C_BLOCK
-    # What i2c-core emulates over plain I2C (I2C_FUNC_SMBUS_EMUL in <linux/i2c.h>).
-    SMBUS_EMUL = (
-        SMBUS_QUICK | SMBUS_BYTE | SMBUS_BYTE_DATA | SMBUS_WORD_DATA | SMBUS_PROC_CALL | SMBUS_WRITE_BLOCK_DATA
-        | SMBUS_I2C_BLOCK | SMBUS_PEC
-    )  # fmt: skip
+# smbus2's names for the I2C_FUNC_* bits: linuxhw's Functionality, one name changed, one group added.
+_RENAMED = {"TEN_BIT_ADDR": "ADDR_10BIT"}
+_SMBUS_EMUL = (
+    F.SMBUS_QUICK
+    | F.SMBUS_BYTE
+    | F.SMBUS_BYTE_DATA
+    | F.SMBUS_WORD_DATA
+    | F.SMBUS_PROC_CALL
+    | F.SMBUS_WRITE_BLOCK_DATA
+    | F.SMBUS_I2C_BLOCK
+    | F.SMBUS_PEC
+)  # fmt: skip  (I2C_FUNC_SMBUS_EMUL: what i2c-core emulates over plain I2C)
+_FLAGS: Any = IntFlag  # built from a mapping: mypy cannot see its members
+I2cFunc: Any = _FLAGS(  # the adapter's I2C_FUNC_* bits under smbus2's names (``SMBus.funcs``)
+    "I2cFunc",
+    {**{_RENAMED.get(name, name): int(flag) for name, flag in F.__members__.items()}, "SMBUS_EMUL": int(_SMBUS_EMUL)},
+)
 
 
 class _CharPointer:
@@ -143,7 +128,7 @@ class SMBus:
 
     def __init__(self, bus: int | str | os.PathLike[str] | None = None, force: bool = False) -> None:
         self.fd: int | None = None
-        self.funcs = I2cFunc(0)
+        self.funcs: IntFlag = I2cFunc(0)
         self._bus: Bus | None = None
         self._devices: dict[tuple[int, bool, bool], Device] = {}
         if bus is not None:

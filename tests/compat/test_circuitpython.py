@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-import linuxhw
 from linuxhw import mock
 from linuxhw.compat import circuitpython
 
@@ -16,17 +13,9 @@ spi_device = pytest.importorskip("adafruit_bus_device.spi_device")
 digitalio = pytest.importorskip("digitalio")  # Blinka's: the drivers import it
 
 
-@pytest.fixture
-def board() -> Iterator[mock.Board]:
-    demo = mock.demo_board()
-    with linuxhw.use_backend(demo):
-        yield demo
-    assert demo.open_files() == 0
-
-
-def test_adafruit_bme280_reads_the_datasheet_example(board: mock.Board) -> None:
+def test_adafruit_bme280_reads_the_datasheet_example(demo: mock.Board) -> None:
     sensor = mock.Bme280()
-    board.add_i2c_bus("sensors").attach(0x77, sensor)
+    demo.add_i2c_bus("sensors").attach(0x77, sensor)
     with circuitpython.I2C("sensors") as bus:
         bme280 = adafruit_bme280.Adafruit_BME280_I2C(bus)
         assert bme280.temperature == pytest.approx(25.08, abs=0.005)  # Bosch's worked example
@@ -35,9 +24,9 @@ def test_adafruit_bme280_reads_the_datasheet_example(board: mock.Board) -> None:
         assert bus.scan() == [0x77]
 
 
-def test_adafruit_ssd1306_draws_into_the_frame_buffer(board: mock.Board) -> None:
+def test_adafruit_ssd1306_draws_into_the_frame_buffer(demo: mock.Board) -> None:
     oled = mock.Ssd1306(128, 32)
-    board.add_i2c_bus("display").attach(0x3C, oled)
+    demo.add_i2c_bus("display").attach(0x3C, oled)
     with circuitpython.I2C("display") as bus:
         display = adafruit_ssd1306.SSD1306_I2C(128, 32, bus)
         display.fill(0)
@@ -49,7 +38,7 @@ def test_adafruit_ssd1306_draws_into_the_frame_buffer(board: mock.Board) -> None
     assert oled.pixel(127, 31) == 1
 
 
-def test_i2c_lock_and_windows(board: mock.Board) -> None:
+def test_i2c_lock_and_windows(demo: mock.Board) -> None:
     with circuitpython.I2C(0) as bus:
         assert bus.try_lock() and not bus.try_lock()
         bus.writeto(0x50, bytearray(b"..\x00hello"), start=2)  # EEPROM word address 0, then data
@@ -63,7 +52,7 @@ def test_i2c_lock_and_windows(board: mock.Board) -> None:
             bus.writeto(0x3D, b"")  # the probe adafruit_bus_device makes
 
 
-def test_spi_device_keeps_chip_select_across_calls(board: mock.Board) -> None:
+def test_spi_device_keeps_chip_select_across_calls(demo: mock.Board) -> None:
     """A write and a readinto in one SPIDevice block are one chip-select period (JEDEC ID of the flash)."""
     with circuitpython.SPI((0, 1)) as bus:
         flash = spi_device.SPIDevice(bus, None, baudrate=1_000_000, polarity=1, phase=1)
@@ -80,8 +69,8 @@ def test_spi_device_keeps_chip_select_across_calls(board: mock.Board) -> None:
             locked.write_readinto(b"\x9f", reply)
 
 
-def test_digital_in_out_takes_blinkas_constants(board: mock.Board) -> None:
-    soc = board.devices("gpio")[0]
+def test_digital_in_out_takes_blinkas_constants(demo: mock.Board) -> None:
+    soc = demo.devices("gpio")[0]
     assert isinstance(soc, mock.MockGpioChip)
     with circuitpython.DigitalInOut("GPIO8") as pin:
         pin.direction = digitalio.Direction.OUTPUT

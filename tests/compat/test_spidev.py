@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
 
 import pytest
 
-import linuxhw
 from linuxhw import mock
 from linuxhw.compat.spidev import SpiDev
 
 
-@pytest.fixture
-def board() -> Iterator[mock.Board]:
-    demo = mock.demo_board()
-    with linuxhw.use_backend(demo):
-        yield demo
-    assert demo.open_files() == 0
-
-
-def test_transfers_return_py_spidev_types(board: mock.Board) -> None:
+def test_transfers_return_py_spidev_types(demo: mock.Board) -> None:
     with SpiDev(0, 0) as loop:  # the loopback: what goes out comes back
         assert loop.xfer([1, 2, 3]) == [1, 2, 3]
         assert loop.xfer2((4, 5)) == (4, 5)
@@ -38,7 +28,7 @@ def test_transfers_return_py_spidev_types(board: mock.Board) -> None:
     assert loop.fileno() == -1
 
 
-def test_settings(board: mock.Board) -> None:
+def test_settings(demo: mock.Board) -> None:
     flash = SpiDev()
     with pytest.raises(OSError, match="not open") as closed:
         flash.xfer2([0x9F, 0, 0, 0])
@@ -74,7 +64,7 @@ def test_settings(board: mock.Board) -> None:
     flash.close()
 
 
-def test_mcp3008_driver_code(board: mock.Board) -> None:
+def test_mcp3008_driver_code(demo: mock.Board) -> None:
     """The usual MCP3008 recipe written for py-spidev (start bit, single-ended channel, 10 bits)."""
     adc = SpiDev(1, 0)
     adc.max_speed_hz = 1_350_000
