@@ -9,7 +9,12 @@ board or the kernel simulators:
 The drivers themselves import ``micropython``, ``busio`` and ``digitalio`` (for ``const`` and type
 names); Adafruit-Blinka provides those modules, and every driver already depends on it, so
 ``pip install adafruit-circuitpython-<part>`` is all a user adds next to linuxhw. Blinka's own
-board detection is not used: the buses and pins here are linuxhw's.
+board detection is not used: the buses and pins here are linuxhw's. Where Blinka's other
+dependencies are unwelcome (pyftdi, pyusb, binho-host-adapter, sysv_ipc, Adafruit-PureIO), the
+smallest set that imports and runs a driver is, with ``pip install --no-deps``: the driver,
+``adafruit-circuitpython-busdevice``, ``Adafruit-Blinka``, ``Adafruit-PlatformDetect``,
+``adafruit-circuitpython-typing`` and ``typing_extensions`` (checked with Blinka 10.0 and the
+BME280 driver 2.6).
 """
 
 from __future__ import annotations
