@@ -136,7 +136,7 @@ class SPI(_Lockable):
         """Clock rate, CPOL/CPHA and word size for the following transfers."""
         if polarity not in (0, 1) or phase not in (0, 1):
             raise ValueError(f"polarity and phase must be 0 or 1, not {polarity!r} and {phase!r}")
-        mode = (int(self.device.mode) & ~3) | polarity << 1 | phase
+        mode = (self.device.mode & spi.Mode.CS_HIGH) | polarity << 1 | phase  # CS_HIGH may be forced: kept
         if mode != self.device.mode:
             self.device.mode = spi.Mode(mode)
         if baudrate != self.device.max_speed_hz:

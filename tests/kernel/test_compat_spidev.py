@@ -46,6 +46,13 @@ def outcome(call: Callable[[Any], object], device: Any) -> object:
         return type(exc).__name__
 
 
+def plain(device: Any) -> None:
+    """Mode 0 with no flags, 8-bit words."""
+    device.mode = 0
+    device.cshigh = device.lsbfirst = device.threewire = device.loop = False
+    device.bits_per_word = 8
+
+
 @pytest.fixture
 def real() -> Iterator[None]:
     with linuxhw.use_backend(RealBackend()):
@@ -59,7 +66,9 @@ def test_same_outcomes_as_py_spidev(real: None, chip_select: int) -> None:
     for module in (spidev, ours):
         device = module.SpiDev()
         device.open_path(path)
+        plain(device)  # spidev keeps a device's mode across opens: start from the same one
         device.max_speed_hz = 1_000_000
         results.append({what: outcome(call, device) for what, call in SEQUENCE})
+        plain(device)
         device.close()
     assert results[1] == results[0]
