@@ -15,11 +15,13 @@ from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
+from linuxhw.mock.i2c_parts import Bme280, Ssd1306
 from linuxhw.mock.spi import MockSpiBus, MockSpiDevice, SpiRecord
 from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiTarget
 
 __all__ = [
     "AdcMcp3008",
+    "Bme280",
     "Board",
     "Eeprom",
     "I2cTarget",
@@ -34,6 +36,7 @@ __all__ = [
     "SerialFlash",
     "SpiRecord",
     "SpiTarget",
+    "Ssd1306",
     "attach_reference_models",
     "demo_board",
 ]

@@ -97,6 +97,15 @@ class _LineConfig:
         return 0
 
 
+def _requested_pull(flags: int) -> int | None:
+    """The level a requested bias pulls a line to, or None when it floats."""
+    if flags & lib.GPIO_V2_LINE_FLAG_BIAS_PULL_UP:
+        return 1
+    if flags & lib.GPIO_V2_LINE_FLAG_BIAS_PULL_DOWN:
+        return 0
+    return None
+
+
 class _Line:
     """State of one simulated line (what gpio-sim and gpiolib keep per descriptor)."""
 
@@ -216,6 +225,28 @@ class MockGpioChip:
         with self.board.lock:
             self._line(offset)
             return any(offset in watcher.watched for watcher in self.watchers)
+
+    def connect(self, a: int, b: int) -> None:
+        """Wire lines ``a`` and ``b`` together, like a jumper between two header pins: an output drives
+        both; with both inputs, a requested pull-up or pull-down (``a``'s first) pulls both; with
+        neither, both keep their level. The wire follows every change on the board until it goes."""
+        self._line(a), self._line(b)
+        if a == b:
+            raise ValueError(f"a wire joins two different lines, not line {a} to itself")
+        with self.board.lock:
+            self.board._observers.append(lambda: self._follow_wire(a, b))
+            self._follow_wire(a, b)
+
+    def _follow_wire(self, a: int, b: int) -> None:
+        ends = [self.lines[a], self.lines[b]]
+        drivers = [line.level for line in ends if line.held and line.is_out]
+        pulls = [_requested_pull(line.flags) for line in ends if line.held and not line.is_out]
+        levels = drivers or [pull for pull in pulls if pull is not None]
+        if not levels:
+            return  # floating: both keep what they had
+        for offset in (a, b):
+            if self.lines[offset].pull != levels[0]:
+                self._apply_pull(offset, levels[0])
 
     # -- simulation ---------------------------------------------------------------------------------
 

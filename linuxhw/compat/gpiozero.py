@@ -1,0 +1,531 @@
+"""A gpiozero pin factory over linuxhw: ``GPIOZERO_PIN_FACTORY=linuxhw`` (the entry point of group
+``gpiozero_pin_factories``), or ``Device.pin_factory = LinuxhwFactory()``.
+
+The pins are the lines named ``GPIO<n>`` of one GPIO chip, found by label, never by number (a
+Raspberry Pi 5 renumbered its chips): ``LinuxhwFactory(chip=...)`` or ``$LINUXHW_GPIOZERO_CHIP`` name
+it (a label, path or ``gpiochipN``); otherwise it is the chip with the most such lines
+(``pinctrl-bcm2711``, ``pinctrl-rp1``, ... or the mock board's ``pinctrl-mock``). A pin answers to
+``GPIO17``, ``BCM17``, ``17`` and ``"17"``.
+
+Edges come from the kernel's edge events, timestamps included (``ticks`` is the same monotonic
+clock), ``bounce`` is the kernel's debounce, PWM is in software (a thread per pin), and hardware SPI
+(``/dev/spidev<port>.<device>``) runs through :class:`linuxhw.spi.Device`. gpiozero must be
+installed; linuxhw itself does not need it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import sys
+import threading
+import time
+from typing import Any
+
+from gpiozero import SPI
+from gpiozero.exc import (
+    DeviceClosed,
+    PinFixedPull,
+    PinInvalidBounce,
+    PinInvalidEdges,
+    PinInvalidFunction,
+    PinInvalidPin,
+    PinInvalidPull,
+    PinInvalidState,
+    PinPWMFixedValue,
+    PinSetInput,
+    SPIInvalidClockMode,
+)
+from gpiozero.mixins import SharedMixin
+from gpiozero.pins import BoardInfo, HeaderInfo, PinInfo
+from gpiozero.pins.pi import PiFactory, PiPin, spi_port_device
+from gpiozero.pins.spi import SPISoftware
+
+from linuxhw import gpio, spi
+from linuxhw.gpio import Bias, Direction, Edge, EdgeType, LineSettings
+
+__all__ = ["LinuxhwFactory", "LinuxhwPin"]
+
+CONSUMER = "gpiozero"
+LATE_LIMIT = 0.5  # seconds of excess high time a software PWM still pays back (a stalled thread)
+_GPIO_NAME = re.compile(r"GPIO(\d+)")
+_BIAS = {"up": Bias.PULL_UP, "down": Bias.PULL_DOWN, "floating": Bias.DISABLED}
+_EDGES = {"both": Edge.BOTH, "rising": Edge.RISING, "falling": Edge.FALLING, "none": Edge.NONE}
+
+
+def _gpio_lines(chip: gpio.Chip) -> dict[str, int]:
+    """``{"GPIO<n>": offset}`` for the chip's lines named that way."""
+    return {info.name: info.offset for info in chip.line_infos() if _GPIO_NAME.fullmatch(info.name)}
+
+
+def _find_chip() -> gpio.Chip:
+    """The chip with the most lines named GPIO<n> (the SoC's header bank on a Pi)."""
+    best: tuple[int, str] | None = None
+    for info in gpio.chips():
+        with gpio.Chip(info.name) as chip:
+            count = len(_gpio_lines(chip))
+        if count and (best is None or count > best[0]):
+            best = (count, info.name)
+    if best is None:
+        raise PinInvalidPin("no GPIO chip has lines named GPIO<n>: name one with $LINUXHW_GPIOZERO_CHIP")
+    return gpio.Chip(best[1])
+
+
+def _board_info(label: str, lines: dict[str, int]) -> BoardInfo:
+    """A board with one header: the chip, one pin per GPIO<n> line."""
+    pins = {}
+    for number, (name, offset) in enumerate(sorted(lines.items(), key=lambda item: int(item[0][4:])), 1):
+        gpio_number = int(name[4:])
+        names = frozenset({name, gpio_number, str(gpio_number), f"BCM{gpio_number}", f"{label}:{offset}"})
+        pins[number] = PinInfo(number=number, name=name, names=names, pull="", row=number, col=1,
+                               interfaces=frozenset({"gpio"}))  # fmt: skip
+    header = HeaderInfo(name=label, rows=len(pins), columns=1, pins=pins)
+    return BoardInfo(revision="linuxhw", model=label, pcb_revision="", released="", soc=label, manufacturer="",
+                     memory=None, storage="", usb=0, usb3=0, ethernet=0, eth_speed=0, wifi=False, bluetooth=False,
+                     csi=0, dsi=0, headers={label: header}, board="")  # fmt: skip
+
+
+class LinuxhwFactory(PiFactory):  # type: ignore[misc]
+    """gpiozero's pins on one linuxhw GPIO chip, found by label (see the module docstring)."""
+
+    def __init__(self, chip: str | None = None) -> None:
+        super().__init__()
+        name = chip or os.environ.get("LINUXHW_GPIOZERO_CHIP")
+        self._chip = gpio.Chip(name) if name else _find_chip()
+        self.offsets = _gpio_lines(self._chip)
+        if not self.offsets:
+            self._chip.close()
+            raise PinInvalidPin(f"chip {name!r} has no lines named GPIO<n>")
+        self._info = _board_info(self._chip.label, self.offsets)
+        self.pin_class = LinuxhwPin
+
+    @property
+    def chip(self) -> gpio.Chip:
+        """The linuxhw chip the pins live on."""
+        return self._chip
+
+    def close(self) -> None:
+        pins = list(self.pins.values())
+        super().close()
+        for pin in pins:
+            pin._release()
+        self._chip.close()
+
+    def _get_spi_class(self, shared: bool, hardware: bool) -> type:
+        classes: dict[tuple[bool, bool], type] = {
+            (False, True): LinuxhwHardwareSPI,
+            (True, True): LinuxhwHardwareSPIShared,
+            (False, False): SPISoftware,
+            (True, False): LinuxhwSoftwareSPIShared,
+        }
+        return classes[shared, hardware]
+
+    @staticmethod
+    def ticks() -> float:
+        """Seconds on CLOCK_MONOTONIC: the clock of the kernel's edge-event timestamps."""
+        return time.monotonic()
+
+    @staticmethod
+    def ticks_diff(later: float, earlier: float) -> float:
+        return later - earlier
+
+
+class LinuxhwPin(PiPin):  # type: ignore[misc]
+    """One GPIO line, held by a linuxhw line request (consumer "gpiozero") from first use until the
+    factory closes; ``close()`` returns it to a floating input, as gpiozero's other factories do."""
+
+    def __init__(self, factory: LinuxhwFactory, info: Any) -> None:
+        super().__init__(factory, info)
+        self._offset = factory.offsets[info.name]
+        self._function = "input"
+        self._pull = "floating"
+        self._bounce: float | None = None
+        self._edges = "both"
+        self._output = 0
+        self._lock = threading.RLock()
+        self._request: gpio.LineRequest | None = None
+        self._watcher: threading.Thread | None = None
+        self._wake: tuple[int, int] | None = None
+        self._pwm: _SoftwarePwm | None = None
+        self._apply()
+
+    # -- the line request -----------------------------------------------------------------------------
+
+    def _settings(self) -> LineSettings:
+        if self._function == "output":
+            return LineSettings(direction=Direction.OUTPUT, output_value=self._output)
+        watching = self._watcher is not None
+        return LineSettings(direction=Direction.INPUT, bias=_BIAS[self._pull],
+                            edge=_EDGES[self._edges] if watching else Edge.NONE,
+                            debounce_period=self._bounce or 0.0)  # fmt: skip
+
+    def _apply(self) -> None:
+        """Request the line, or reconfigure it, to the pin's settings."""
+        with self._lock:
+            settings = self._settings()
+            if self._request is None:
+                self._request = self.factory.chip.request_lines({self._offset: settings}, consumer=CONSUMER)
+            elif self._function == "output":
+                self._request.reconfigure({self._offset: settings}, output_values={self._offset: self._output})
+            else:
+                self._request.reconfigure({self._offset: settings})
+
+    def _release(self) -> None:
+        self._stop_pwm()
+        self._stop_watching()
+        if self._request is not None:
+            self._request.close()
+            self._request = None
+
+    def close(self) -> None:
+        self._stop_pwm()
+        self.when_changed = None
+        self._function, self._pull, self._bounce, self._edges = "input", "floating", None, "both"
+        if self._request is not None:
+            self._apply()
+
+    # -- function, state, pull ------------------------------------------------------------------------
+
+    def _get_function(self) -> str:
+        return self._function
+
+    def _set_function(self, value: str) -> None:
+        if value not in ("input", "output"):
+            raise PinInvalidFunction(f'invalid function "{value}" for pin {self!r}')
+        self._stop_pwm()
+        self._function = value
+        self._output = 0
+        self._apply()
+
+    def output_with_state(self, state: Any) -> None:
+        self._stop_pwm()
+        self._function = "output"
+        self._output = int(bool(state))
+        self._apply()
+
+    def input_with_pull(self, pull: str) -> None:
+        if pull not in _BIAS:
+            raise PinInvalidPull(f'invalid pull "{pull}" for pin {self!r}')
+        self._function, self._pull = "input", pull
+        self._stop_pwm()
+        self._apply()
+
+    def _get_state(self) -> Any:
+        if self._pwm is not None:
+            return self._pwm.duty
+        self._apply_if_released()
+        assert self._request is not None
+        return self._request.get_value(self._offset)
+
+    def _set_state(self, value: Any) -> None:
+        if self._pwm is not None:
+            if not 0 <= value <= 1:
+                raise PinInvalidState(f'invalid state "{value}" for pin {self!r}: a duty cycle is 0..1')
+            self._pwm.duty = value
+            return
+        if self._function == "input":
+            raise PinSetInput(f"cannot set state of pin {self!r}")
+        self._drive(int(bool(value)))
+
+    def _drive(self, value: int) -> None:
+        with self._lock:
+            self._output = value
+            assert self._request is not None
+            self._request.set_value(self._offset, value)
+
+    def _apply_if_released(self) -> None:
+        if self._request is None:
+            self._apply()
+
+    def _get_pull(self) -> str:
+        return self._pull
+
+    def _set_pull(self, value: str) -> None:
+        if self._function != "input":
+            raise PinFixedPull(f"cannot set pull on non-input pin {self!r}")
+        if value not in _BIAS:
+            raise PinInvalidPull(f'invalid pull "{value}" for pin {self!r}')
+        self._pull = value
+        self._apply()
+
+    # -- PWM (software) -------------------------------------------------------------------------------
+
+    def _get_frequency(self) -> float | None:
+        return self._pwm.frequency if self._pwm is not None else None
+
+    def _set_frequency(self, value: float | None) -> None:
+        if value is None or value == 0:
+            self._stop_pwm()
+            return
+        if value < 0:
+            raise PinInvalidState(f"PWM frequency must be positive, not {value}")
+        if self._pwm is None:
+            if self._function != "output":
+                raise PinPWMFixedValue(f"cannot start PWM on pin {self!r}")
+            self._pwm = _SoftwarePwm(self, value)
+        else:
+            self._pwm.frequency = value
+
+    def _stop_pwm(self) -> None:
+        pwm, self._pwm = self._pwm, None
+        if pwm is not None:
+            pwm.stop()
+
+    # -- edges ----------------------------------------------------------------------------------------
+
+    def _get_bounce(self) -> float | None:
+        return self._bounce
+
+    def _set_bounce(self, value: float | None) -> None:
+        if value is not None and value < 0:
+            raise PinInvalidBounce("bounce must be 0 or greater")
+        self._bounce = value or None
+        if self._function == "input":
+            self._apply()  # the kernel debounces
+
+    def _get_edges(self) -> str:
+        return self._edges
+
+    def _set_edges(self, value: str) -> None:
+        if value not in _EDGES:
+            raise PinInvalidEdges(f'invalid edge specification "{value}" for pin {self!r}')
+        self._edges = value
+        if self._function == "input":
+            self._apply()
+
+    def _enable_event_detect(self) -> None:
+        self._wake = os.pipe()
+        self._watcher = threading.Thread(target=self._watch, args=(self._wake[0],), daemon=True,
+                                         name=f"gpiozero {self._info.name} edges")  # fmt: skip
+        if self._function == "input":
+            self._apply()  # edges on, before the thread waits for them
+        self._watcher.start()
+
+    def _disable_event_detect(self) -> None:
+        self._stop_watching()
+        if self._function == "input" and self._request is not None:
+            self._apply()
+
+    def _stop_watching(self) -> None:
+        watcher, wake = self._watcher, self._wake
+        self._watcher = self._wake = None
+        if watcher is None or wake is None:
+            return
+        os.write(wake[1], b"x")
+        if watcher is not threading.current_thread():
+            watcher.join()
+        os.close(wake[1])
+
+    def _watch(self, wake: int) -> None:
+        """Deliver the kernel's edge events to when_changed, with their timestamps as ticks."""
+        request = self._request
+        try:
+            while request is not None:
+                readable, _, _ = select.select([request.fileno(), wake], [], [])
+                if wake in readable:
+                    return
+                for event in request.read_edge_events(timeout=0):
+                    self._call_when_changed(event.timestamp_ns / 1e9, int(event.type is EdgeType.RISING))
+        finally:
+            os.close(wake)
+
+
+class _SwitchInterval:
+    """While any software PWM runs, the interpreter switches threads every 0.5 ms rather than 5:
+    a PWM thread waiting for the GIL would otherwise stretch its phases by up to 5 ms."""
+
+    PWM_INTERVAL = 0.0005
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = sys.getswitchinterval()
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if not self._users:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.PWM_INTERVAL))
+            self._users += 1
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._users -= 1
+            if not self._users:
+                sys.setswitchinterval(self._saved)
+
+
+_SWITCHING = _SwitchInterval()
+
+
+class _SoftwarePwm:
+    """Drives a pin high for ``duty`` of each period on a thread. Wake-ups come late when other
+    threads hold the GIL, so each period's high time is corrected by the excess of the ones before:
+    the duty cycle is right on average, whatever the scheduling. A new duty cycle takes effect at
+    once (0 and 1 are driven before the setter returns)."""
+
+    def __init__(self, pin: LinuxhwPin, frequency: float) -> None:
+        self.pin = pin
+        self.frequency = frequency
+        self._duty = 0.0
+        self._stopped = False
+        self._wake = threading.Event()  # a new duty cycle, or stop
+        self._thread = threading.Thread(target=self._run, daemon=True, name=f"gpiozero {pin.info.name} PWM")
+        self._thread.start()
+
+    @property
+    def duty(self) -> float:
+        return self._duty
+
+    @duty.setter
+    def duty(self, value: float) -> None:
+        self._duty = value
+        if value in (0, 1):
+            self.pin._drive(int(value))
+        self._wake.set()
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait; True when woken early (new duty cycle or stop)."""
+        return self._wake.wait(max(0.0, seconds))
+
+    def _run(self) -> None:
+        with _SWITCHING:
+            self._cycle()
+
+    def _cycle(self) -> None:
+        while not self._stopped:
+            self._wake.clear()
+            owed = 0.0  # high time still due from earlier periods (negative: given too much)
+            start = time.monotonic()
+            while not self._stopped:
+                period, duty = 1 / self.frequency, self._duty
+                if duty in (0, 1):  # steady: driven here too, in case this thread drove over the setter
+                    self.pin._drive(int(duty))
+                    self._wake.wait()
+                    break
+                owed = max(-LATE_LIMIT, min(period, owed + duty * period))
+                if owed > 0:
+                    self.pin._drive(1)
+                    high_from = time.monotonic()
+                    if self._pause(owed):
+                        break
+                    owed -= time.monotonic() - high_from
+                self.pin._drive(0)
+                start = max(start + period, time.monotonic() - period)
+                if self._pause(start - time.monotonic()):
+                    break
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        self._thread.join()
+        self.pin._drive(0)
+
+
+class LinuxhwHardwareSPI(SPI):  # type: ignore[misc]
+    """gpiozero's hardware SPI interface over ``/dev/spidev<port>.<device>`` (a :class:`linuxhw.spi.Device`)."""
+
+    def __init__(self, clock_pin: str, mosi_pin: str | None, miso_pin: str | None, select_pin: str,
+                 pin_factory: LinuxhwFactory) -> None:  # fmt: skip
+        self._port, self._device_number = spi_port_device(clock_pin, mosi_pin, miso_pin, select_pin)
+        self._device: spi.Device | None = None
+        super().__init__(pin_factory=pin_factory)
+        pins = {clock_pin, select_pin} | {pin for pin in (mosi_pin, miso_pin) if pin is not None}
+        self.pin_factory.reserve_pins(self, *pins)
+        try:
+            self._device = spi.Device((self._port, self._device_number), max_speed_hz=500_000)
+        except BaseException:
+            self.pin_factory.release_all(self)
+            raise
+
+    def _conflicts_with(self, other: object) -> bool:
+        return not (isinstance(other, LinuxhwHardwareSPI) and
+                    (self._port, self._device_number) != (other._port, other._device_number))  # fmt: skip
+
+    def close(self) -> None:
+        if self._device is not None:
+            self._device.close()
+            self._device = None
+        self.pin_factory.release_all(self)
+        super().close()
+
+    @property
+    def closed(self) -> bool:
+        return self._device is None
+
+    def __repr__(self) -> str:
+        if self._device is None:
+            return "SPI(closed)"
+        return f"SPI(port={self._port:d}, device={self._device_number:d})"
+
+    def _open(self) -> spi.Device:
+        if self._device is None:
+            raise DeviceClosed("the SPI interface is closed")
+        return self._device
+
+    def _get_clock_mode(self) -> int:
+        return self._open().mode.clock_mode
+
+    def _set_clock_mode(self, value: int) -> None:
+        if not 0 <= value < 4:
+            raise SPIInvalidClockMode(f"{value} is not a valid SPI clock mode")
+        device = self._open()
+        device.mode = spi.Mode((int(device.mode) & ~3) | value)
+
+    def _flag(self, flag: spi.Mode) -> bool:
+        return flag in self._open().mode
+
+    def _set_flag(self, flag: spi.Mode, value: bool) -> None:
+        device = self._open()
+        device.mode = device.mode | flag if value else device.mode & ~flag
+
+    def _get_lsb_first(self) -> bool:
+        return self._flag(spi.Mode.LSB_FIRST)
+
+    def _set_lsb_first(self, value: bool) -> None:
+        self._set_flag(spi.Mode.LSB_FIRST, bool(value))
+
+    def _get_select_high(self) -> bool:
+        return self._flag(spi.Mode.CS_HIGH)
+
+    def _set_select_high(self, value: bool) -> None:
+        self._set_flag(spi.Mode.CS_HIGH, bool(value))
+
+    def _get_bits_per_word(self) -> int:
+        return self._open().bits_per_word
+
+    def _set_bits_per_word(self, value: int) -> None:
+        self._open().bits_per_word = int(value)
+
+    def _get_rate(self) -> int:
+        return self._open().max_speed_hz
+
+    def _set_rate(self, value: float) -> None:
+        self._open().max_speed_hz = int(value)
+
+    def read(self, n: int) -> list[int]:
+        return list(self._open().read(n))
+
+    def write(self, data: Any) -> int:
+        self._open().write(bytes(data))
+        return len(data)
+
+    def transfer(self, data: Any) -> list[int]:
+        return list(self._open().transfer(bytes(data)))
+
+
+class LinuxhwHardwareSPIShared(SharedMixin, LinuxhwHardwareSPI):  # type: ignore[misc]
+    """Hardware SPI shared by every device on the same clock and select pins."""
+
+    @classmethod
+    def _shared_key(cls, clock_pin: str, mosi_pin: str, miso_pin: str, select_pin: str, pin_factory: object) -> Any:
+        return (clock_pin, select_pin)
+
+
+class LinuxhwSoftwareSPIShared(SharedMixin, SPISoftware):  # type: ignore[misc]
+    """Bit-banged SPI shared by every device on the same clock and select pins."""
+
+    @classmethod
+    def _shared_key(cls, clock_pin: str, mosi_pin: str, miso_pin: str, select_pin: str, pin_factory: object) -> Any:
+        return (clock_pin, select_pin)
