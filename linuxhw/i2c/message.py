@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Union
 
+from linuxhw._buffers import pin
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.functionality import Functionality
 
@@ -39,7 +40,7 @@ class Message:
     new bytearray when given a length. After the transfer, :attr:`data` is what was read.
     """
 
-    __slots__ = ("_c", "_cbuf", "address", "buffer", "flags", "length")
+    __slots__ = ("_c", "_cbuf", "_keep", "address", "buffer", "flags", "length")
 
     def __init__(self, address: int, flags: int, buffer: Buffer, length: int) -> None:
         limit = 0x3FF if flags & lib.I2C_M_TEN else 0x7F
@@ -53,7 +54,8 @@ class Message:
         self.buffer = buffer
         self.length = length
         # The kernel struct is built once; a transfer copies it into the ioctl's array as a whole.
-        self._cbuf = ffi.from_buffer("__u8[]", buffer, require_writable=bool(flags & lib.I2C_M_RD))
+        address_of_bytes, _, self._keep = pin(buffer, writable=bool(flags & lib.I2C_M_RD))
+        self._cbuf = ffi.cast("__u8 *", address_of_bytes)
         self._c = ffi.new("struct i2c_msg *", {"addr": address, "flags": flags, "len": length, "buf": self._cbuf})
 
     @classmethod

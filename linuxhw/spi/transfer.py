@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Union
 
+from linuxhw._buffers import pin
 from linuxhw._kernel.dma_align import DMA_MINALIGN, dma_minalign
 from linuxhw._uapi import ffi, lib
 
@@ -51,9 +52,9 @@ class Transfer:
         tx_nbits: int = 0,
         rx_nbits: int = 0,
     ) -> None:
-        tx_c = ffi.from_buffer("__u8[]", tx) if tx is not None else None
+        tx_c = pin(tx) if tx is not None else None
         if rx is True:
-            rx = bytearray(length if length is not None else len(tx_c) if tx_c is not None else 0)
+            rx = bytearray(length if length is not None else tx_c[1] if tx_c is not None else 0)
         elif rx is False:
             rx = None
         elif isinstance(rx, int):
@@ -62,8 +63,8 @@ class Transfer:
             rx = bytearray(rx)
         if rx is not None and memoryview(rx).readonly:
             raise TypeError("rx must be a writable buffer (bytearray, memoryview, array, ...), a size or True")
-        rx_c = ffi.from_buffer("__u8[]", rx, require_writable=True) if rx is not None else None
-        sizes = {len(c) for c in (tx_c, rx_c) if c is not None}
+        rx_c = pin(rx, writable=True) if rx is not None else None
+        sizes = {c[1] for c in (tx_c, rx_c) if c is not None}
         if length is not None:
             _check_int("length", length, 0xFFFFFFFF)
             sizes.add(length)
@@ -88,8 +89,8 @@ class Transfer:
         self._c = ffi.new(
             "struct spi_ioc_transfer *",
             {
-                "tx_buf": int(ffi.cast("uintptr_t", tx_c)) if tx_c is not None else 0,
-                "rx_buf": int(ffi.cast("uintptr_t", rx_c)) if rx_c is not None else 0,
+                "tx_buf": tx_c[0] if tx_c is not None else 0,
+                "rx_buf": rx_c[0] if rx_c is not None else 0,
                 "len": self.length,
                 "speed_hz": speed_hz,
                 "delay_usecs": delay_us,
