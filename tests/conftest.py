@@ -110,6 +110,17 @@ def require_kernel_devices(*paths: str) -> None:
         pytest.skip(f"{'; '.join(needs)} (not in this kernel {os.uname().release})")
 
 
+def kernel_version() -> tuple[int, int]:
+    """The running kernel's (major, minor): only for behaviour that nothing but the call under test could probe."""
+    major, minor = os.uname().release.split(".")[:2]
+    return int(major), int(minor)
+
+
+# spidev lets user space set SPI_3WIRE_HIZ and SPI_MOSI_IDLE_LOW since 6.4 (they joined its SPI_MODE_MASK with
+# the MOSI idle bits); 6.1's spidev refuses them with EINVAL.
+SPIDEV_SETS_MOSI_IDLE_LOW = kernel_version() >= (6, 4)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TIER == "kernel":
         return
