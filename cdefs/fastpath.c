@@ -6,6 +6,7 @@
  * the callers turn into the library's errors. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -233,38 +234,47 @@ PyDoc_STRVAR(spi_exchange_doc,
 "C-contiguous buffer, not copied) goes out and the bytes clocked in come back, received\n"
 "straight into the new bytes object. Not restarted on EINTR: the transfer may have started.");
 
-static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* One full-duplex transfer of tx's bytes, received straight into the new bytes returned; NULL
+ * with *err = errno when the kernel refused it, or with *err = 0 and an exception set. */
+static PyObject *exchange(int fd, const Py_buffer *tx, int *err)
 {
     struct spi_ioc_transfer transfer;
+    PyObject *rx;
+    int ret;
+    *err = 0;
+    if ((unsigned long long)tx->len > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "an SPI transfer moves at most 2**32 - 1 bytes");
+        return NULL;
+    }
+    rx = PyBytes_FromStringAndSize(NULL, tx->len);
+    if (rx == NULL)
+        return NULL;
+    memset(&transfer, 0, sizeof(transfer));
+    transfer.tx_buf = (__u64)(uintptr_t)tx->buf;
+    transfer.rx_buf = (__u64)(uintptr_t)PyBytes_AS_STRING(rx);
+    transfer.len = (__u32)tx->len;
+    ret = ioctl_once(fd, SPI_IOC_MESSAGE(1), &transfer);
+    if (ret < 0) {
+        Py_DECREF(rx);
+        *err = -ret;
+        return NULL;
+    }
+    return rx;
+}
+
+static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
     Py_buffer tx;
     PyObject *rx;
-    int fd, ret;
+    int fd, err;
     (void)module;
     if (arg_count("spi_exchange", nargs, 2) || arg_fd(args[0], &fd))
         return NULL;
     if (PyObject_GetBuffer(args[1], &tx, PyBUF_C_CONTIGUOUS) < 0)
         return NULL;
-    if ((unsigned long long)tx.len > UINT32_MAX) {
-        PyBuffer_Release(&tx);
-        PyErr_SetString(PyExc_OverflowError, "an SPI transfer moves at most 2**32 - 1 bytes");
-        return NULL;
-    }
-    rx = PyBytes_FromStringAndSize(NULL, tx.len);
-    if (rx == NULL) {
-        PyBuffer_Release(&tx);
-        return NULL;
-    }
-    memset(&transfer, 0, sizeof(transfer));
-    transfer.tx_buf = (__u64)(uintptr_t)tx.buf;
-    transfer.rx_buf = (__u64)(uintptr_t)PyBytes_AS_STRING(rx);
-    transfer.len = (__u32)tx.len;
-    ret = ioctl_once(fd, SPI_IOC_MESSAGE(1), &transfer);
+    rx = exchange(fd, &tx, &err);
     PyBuffer_Release(&tx);
-    if (ret < 0) {
-        Py_DECREF(rx);
-        return failed(-ret);
-    }
-    return rx;
+    return rx != NULL || !err ? rx : failed(err);
 }
 
 PyDoc_STRVAR(dma_heap_alloc_doc,
@@ -310,93 +320,106 @@ static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_
 #define Py_TPFLAGS_HAVE_VECTORCALL _Py_TPFLAGS_HAVE_VECTORCALL /* 3.9's name */
 #endif
 
-/* spi.Device.write for the kernel backend, as a C callable stored on the instance: a call with
- * one bytes or bytearray argument of 1..bufsiz bytes is spidev's write(2) straight from it (as
- * py-spidev's writebytes2), with no Python frame; any other call, and every failure, goes to the
- * class's own Python write() and _write_failed(), which hold the rules and the error messages. */
+/* spi.Device.write (or, duplex, transfer) for the kernel backend, as a C callable stored on the
+ * instance: a call with one bytes or bytearray argument of 1..limit bytes is spidev's write(2)
+ * straight from it (as py-spidev's writebytes2), or one full-duplex transfer whose bytes come back,
+ * with no Python frame; any other call goes to the class's own Python method, and a failure to its
+ * _write_failed() or _transfer_failed(), which hold the rules and the error messages. */
 typedef struct {
     PyObject_HEAD
     int fd;
-    Py_ssize_t bufsiz;
+    int duplex;
+    Py_ssize_t limit;
     PyObject *device; /* a weak reference: the device owns this writer */
     vectorcallfunc vectorcall;
 } SpiWriter;
 
-/* A new reference to the writer's device, or NULL (with no exception set) once it is gone. */
-static PyObject *writer_device(SpiWriter *self)
+/* A new reference to the object of a weak reference, or NULL (with no exception set) once it is gone. */
+static PyObject *weak_target(PyObject *ref)
 {
 #if PY_VERSION_HEX >= 0x030D0000
-    PyObject *device;
-    return PyWeakref_GetRef(self->device, &device) > 0 ? device : NULL;
+    PyObject *target;
+    return PyWeakref_GetRef(ref, &target) > 0 ? target : NULL;
 #else
-    PyObject *device = PyWeakref_GetObject(self->device);
-    if (device == Py_None)
+    PyObject *target = PyWeakref_GetObject(ref);
+    if (target == Py_None)
         return NULL;
-    Py_INCREF(device);
-    return device;
+    Py_INCREF(target);
+    return target;
 #endif
 }
 
-static PyObject *spi_writer_general(SpiWriter *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+/* The call a C stand-in could not make itself, handed to the owner's class's own Python method of
+ * that name (which holds the rules and the error messages): type(owner).name(owner, *args, **kw). */
+static PyObject *python_method(PyObject *owner_ref, const char *name, PyObject *const *args, size_t nargsf,
+                               PyObject *kwnames)
 {
-    PyObject *device = writer_device(self), *method, *result;
-    if (device == NULL) {
-        PyErr_SetString(PyExc_ReferenceError, "the SPI device of this write() is gone");
+    PyObject *owner = weak_target(owner_ref), *method, *result;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0, i;
+    PyObject *stack[8];
+    if (owner == NULL) {
+        PyErr_Format(PyExc_ReferenceError, "the device of this %s() is gone", name);
         return NULL;
     }
-    method = PyObject_GetAttrString((PyObject *)Py_TYPE(device), "write");
+    if (nargs + nkw + 1 > 8) {
+        Py_DECREF(owner);
+        PyErr_Format(PyExc_TypeError, "%s() takes at most 7 arguments", name);
+        return NULL;
+    }
+    method = PyObject_GetAttrString((PyObject *)Py_TYPE(owner), name);
     if (method == NULL) {
-        Py_DECREF(device);
+        Py_DECREF(owner);
         return NULL;
     }
-    {
-        Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0, i;
-        PyObject *stack[8];
-        if (nargs + nkw + 1 > 8) {
-            Py_DECREF(method);
-            Py_DECREF(device);
-            PyErr_SetString(PyExc_TypeError, "write() takes data and split only");
-            return NULL;
-        }
-        stack[0] = device;
-        for (i = 0; i < nargs + nkw; i++)
-            stack[i + 1] = args[i];
-        result = PyObject_Vectorcall(method, stack, (size_t)(nargs + 1), kwnames);
-    }
+    stack[0] = owner;
+    for (i = 0; i < nargs + nkw; i++)
+        stack[i + 1] = args[i];
+    result = PyObject_Vectorcall(method, stack, (size_t)(nargs + 1), kwnames);
     Py_DECREF(method);
-    Py_DECREF(device);
+    Py_DECREF(owner);
     return result;
 }
 
 static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     SpiWriter *self = (SpiWriter *)obj;
+    const char *name = self->duplex ? "transfer" : "write";
+    PyObject *rx = NULL;
     Py_buffer data;
-    ssize_t ret;
+    ssize_t ret = 0;
     int err;
     if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || self->fd < 0
         || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
-        return spi_writer_general(self, args, nargsf, kwnames);
+        return python_method(self->device, name, args, nargsf, kwnames);
     if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) /* pins a bytearray while the GIL is free */
         return NULL;
-    if (data.len < 1 || data.len > self->bufsiz) {
+    if (data.len < 1 || data.len > self->limit) {
         PyBuffer_Release(&data);
-        return spi_writer_general(self, args, nargsf, kwnames);
+        return python_method(self->device, name, args, nargsf, kwnames);
     }
-    Py_BEGIN_ALLOW_THREADS
-    ret = write(self->fd, data.buf, (size_t)data.len);
-    err = ret < 0 ? errno : 0;
-    Py_END_ALLOW_THREADS
+    if (self->duplex) {
+        rx = exchange(self->fd, &data, &err);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        ret = write(self->fd, data.buf, (size_t)data.len);
+        err = ret < 0 ? errno : 0;
+        Py_END_ALLOW_THREADS
+    }
     PyBuffer_Release(&data);
-    if (ret >= 0)
+    if (self->duplex && rx != NULL)
+        return rx;
+    if (!self->duplex && ret >= 0)
         Py_RETURN_NONE;
+    if (!err)
+        return NULL;
     {
-        PyObject *device = writer_device(self), *result;
+        PyObject *device = weak_target(self->device), *result;
         if (device == NULL) {
             errno = err;
             return PyErr_SetFromErrno(PyExc_OSError);
         }
-        result = PyObject_CallMethod(device, "_write_failed", "i", err); /* raises the library's error */
+        /* raises the library's error */
+        result = PyObject_CallMethod(device, self->duplex ? "_transfer_failed" : "_write_failed", "i", err);
         Py_DECREF(device);
         return result;
     }
@@ -406,13 +429,13 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
 {
     SpiWriter *self;
     PyObject *device;
-    int fd;
-    Py_ssize_t bufsiz;
+    int fd, duplex = 0;
+    Py_ssize_t limit;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, bufsiz, device) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex=False) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inO:SpiWriter", &fd, &bufsiz, &device))
+    if (!PyArg_ParseTuple(args, "inO|p:SpiWriter", &fd, &limit, &device, &duplex))
         return NULL;
     self = (SpiWriter *)type->tp_alloc(type, 0);
     if (self == NULL)
@@ -423,7 +446,8 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
         return NULL;
     }
     self->fd = fd;
-    self->bufsiz = bufsiz;
+    self->duplex = duplex;
+    self->limit = limit;
     self->vectorcall = spi_writer_call;
     return (PyObject *)self;
 }
@@ -454,10 +478,487 @@ static PyTypeObject SpiWriterType = {
     .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "SpiWriter(fd, bufsiz, device): spi.Device.write's C fast path for the kernel backend.",
+    .tp_doc = "SpiWriter(fd, limit, device, duplex=False): spi.Device.write's (duplex: transfer's) C fast path.",
     .tp_methods = spi_writer_methods,
     .tp_new = spi_writer_new,
 };
+
+/* Methods of Python classes written in C: plain method descriptors of the class (so a call is
+ * CPython's fast method call, with no bound method made), which find the C state of the object in
+ * one of its attributes and make the common call with no Python frame. Every other call (keywords,
+ * bad arguments, a closed object, the mock backend's objects, which have no C state) goes to the
+ * class's own Python implementation, which holds the rules and the error messages. */
+
+/* function(self, *args, **kwnames) for a call made with the vectorcall convention. */
+static PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0), i;
+    PyObject *small[8], **stack = total + 1 <= 8 ? small : PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *));
+    PyObject *result;
+    if (stack == NULL)
+        return PyErr_NoMemory();
+    stack[0] = self;
+    for (i = 0; i < total; i++)
+        stack[i + 1] = args[i];
+    result = PyObject_Vectorcall(function, stack, (size_t)(nargs + 1), kwnames);
+    if (stack != small)
+        PyMem_Free(stack);
+    return result;
+}
+
+/* The C state of an object (a new reference), or NULL with no exception set when it has none of
+ * that type. */
+static PyObject *c_state(PyObject *self, PyObject *name, PyTypeObject *type)
+{
+    PyObject *state = PyObject_GetAttr(self, name);
+    if (state == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    if (Py_TYPE(state) != type) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    return state;
+}
+
+/* A kernel line request's C state (LineRequest._c_values): its fd, its {line: index} dict and its
+ * output lines. */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    __u64 outputs; /* by bit of the line's index */
+    PyObject *index;
+} GpioValues;
+
+static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    GpioValues *self;
+    PyObject *index;
+    unsigned long long outputs;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "GpioValues(fd, outputs, index) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "iKO!:GpioValues", &fd, &outputs, &PyDict_Type, &index))
+        return NULL;
+    self = (GpioValues *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(index);
+    self->index = index;
+    self->fd = fd;
+    self->outputs = (__u64)outputs;
+    return (PyObject *)self;
+}
+
+static void gpio_values_dealloc(PyObject *obj)
+{
+    Py_XDECREF(((GpioValues *)obj)->index);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *gpio_values_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((GpioValues *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef gpio_values_methods[] = {
+    {"close", gpio_values_close, METH_NOARGS, "Forget the fd: later calls take the Python methods."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef gpio_values_members[] = {
+    {"outputs", T_ULONGLONG, offsetof(GpioValues, outputs), 0, "The output lines, by bit of their index."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject GpioValuesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.GpioValues",
+    .tp_basicsize = sizeof(GpioValues),
+    .tp_dealloc = gpio_values_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "GpioValues(fd, outputs, index): a kernel line request's state for get_value/set_value in C.",
+    .tp_methods = gpio_values_methods,
+    .tp_members = gpio_values_members,
+    .tp_new = gpio_values_new,
+};
+
+static PyObject *gpio_python[2];    /* LineRequest.get_value and set_value in Python */
+static PyObject *gpio_state_name;   /* "_c_values" */
+
+/* The index of line in the request (0..63), or -1 with no exception set when it is not a key. */
+static int gpio_line_index(GpioValues *state, PyObject *line)
+{
+    PyObject *found = PyDict_GetItemWithError(state->index, line);
+    long idx;
+    if (found == NULL) {
+        PyErr_Clear(); /* an unhashable line: the Python method says what is wrong with it */
+        return -1;
+    }
+    idx = PyLong_AsLong(found);
+    if (idx < 0 || idx > 63) {
+        PyErr_Clear();
+        return -1;
+    }
+    return (int)idx;
+}
+
+/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl, which has no effect to lose
+ * by being made again in the Python method when it fails. */
+static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int setter)
+{
+    struct gpio_v2_line_values values = {0};
+    GpioValues *state = NULL;
+    PyObject *result = NULL;
+    long value = 0;
+    int idx, ret;
+    if (kwnames != NULL || nargs != 1 + setter)
+        goto python;
+    state = (GpioValues *)c_state(request, gpio_state_name, &GpioValuesType);
+    if (state == NULL || state->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+        goto python;
+    values.mask = (__u64)1 << idx;
+    if (setter) {
+        if (!(state->outputs & values.mask) || !PyLong_Check(args[1]))
+            goto python;
+        value = PyLong_AsLong(args[1]);
+        if (value != 0 && value != 1) {
+            PyErr_Clear();
+            goto python;
+        }
+        values.bits = value ? values.mask : 0;
+    }
+    ret = ioctl_nogil(state->fd, setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    if (ret < 0 && !PyErr_Occurred())
+        goto python;
+    if (ret >= 0)
+        result = setter ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong((long)((values.bits >> idx) & 1));
+    Py_DECREF(state);
+    return result;
+python:
+    Py_XDECREF(state);
+    return call_python(gpio_python[setter], request, args, nargs, kwnames);
+}
+
+static PyObject *gpio_get_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return gpio_value(request, args, nargs, kwnames, 0);
+}
+
+static PyObject *gpio_set_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return gpio_value(request, args, nargs, kwnames, 1);
+}
+
+/* An I2C bus's lock, and the address its fd points at (the key its Python code selected last):
+ * ``with channel:`` around one select + transaction, in Python and in the C reads below alike. */
+typedef struct {
+    PyObject_HEAD
+    PyThread_type_lock lock;
+    int fd;             /* the bus's fd, -1 once it closes */
+    PyObject *selected; /* the selected key, or NULL for none */
+} I2cChannel;
+
+/* Take the lock, waiting with the GIL released (signal handlers run meanwhile, as threading.Lock's
+ * do): 0, or -1 with the exception a handler raised. */
+static int channel_acquire(I2cChannel *self)
+{
+    PyLockStatus status = PyThread_acquire_lock_timed(self->lock, 0, 0);
+    while (status != PY_LOCK_ACQUIRED) {
+        Py_BEGIN_ALLOW_THREADS
+        status = PyThread_acquire_lock_timed(self->lock, -1, 1);
+        Py_END_ALLOW_THREADS
+        if (status == PY_LOCK_INTR && Py_MakePendingCalls() < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *channel_enter(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    if (channel_acquire((I2cChannel *)obj) < 0)
+        return NULL;
+    Py_INCREF(obj);
+    return obj;
+}
+
+static PyObject *channel_exit(PyObject *obj, PyObject *args)
+{
+    (void)args;
+    PyThread_release_lock(((I2cChannel *)obj)->lock);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *channel_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((I2cChannel *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *channel_get_selected(PyObject *obj, void *closure)
+{
+    PyObject *selected = ((I2cChannel *)obj)->selected;
+    (void)closure;
+    if (selected == NULL)
+        Py_RETURN_NONE;
+    Py_INCREF(selected);
+    return selected;
+}
+
+static int channel_set_selected(PyObject *obj, PyObject *value, void *closure)
+{
+    I2cChannel *self = (I2cChannel *)obj;
+    (void)closure;
+    if (value == Py_None)
+        value = NULL;
+    Py_XINCREF(value);
+    Py_XSETREF(self->selected, value);
+    return 0;
+}
+
+static PyObject *channel_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    I2cChannel *self;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "I2cChannel(fd) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "i:I2cChannel", &fd))
+        return NULL;
+    self = (I2cChannel *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->lock = PyThread_allocate_lock();
+    if (self->lock == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->fd = fd;
+    return (PyObject *)self;
+}
+
+static void channel_dealloc(PyObject *obj)
+{
+    I2cChannel *self = (I2cChannel *)obj;
+    if (self->lock != NULL)
+        PyThread_free_lock(self->lock);
+    Py_XDECREF(self->selected);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyMethodDef channel_methods[] = {
+    {"__enter__", channel_enter, METH_NOARGS, "Take the lock (waiting for it)."},
+    {"__exit__", channel_exit, METH_VARARGS, "Release the lock."},
+    {"close", channel_close, METH_NOARGS, "Forget the fd: the C reads take the Python path from now on."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef channel_getset[] = {
+    {"selected", channel_get_selected, channel_set_selected, "The key the fd is pointed at, or None.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject I2cChannelType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.I2cChannel",
+    .tp_basicsize = sizeof(I2cChannel),
+    .tp_dealloc = channel_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "I2cChannel(fd): an I2C bus's lock and the address its fd is pointed at.",
+    .tp_methods = channel_methods,
+    .tp_getset = channel_getset,
+    .tp_new = channel_new,
+};
+
+/* A kernel-backend device's C state (Device._c_reads): its bus's channel, its select key, the bus's
+ * error for a failed transaction (fail(errno, operation, address)), and which reads the adapter
+ * can do (bit 0: byte data, bit 1: word data; checked once, when the device is made). */
+typedef struct {
+    PyObject_HEAD
+    I2cChannel *channel;
+    PyObject *key;
+    PyObject *fail;
+    PyObject *address;
+    int can;
+} SmbusReads;
+
+static PyObject *smbus_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    SmbusReads *self;
+    PyObject *channel, *key, *fail, *address;
+    int can;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "SmbusReads(channel, key, fail, address, can) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O!OOO!i:SmbusReads", &I2cChannelType, &channel, &key, &fail, &PyLong_Type, &address,
+                          &can))
+        return NULL;
+    self = (SmbusReads *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(channel);
+    self->channel = (I2cChannel *)channel;
+    Py_INCREF(key);
+    self->key = key;
+    Py_INCREF(fail);
+    self->fail = fail;
+    Py_INCREF(address);
+    self->address = address;
+    self->can = can;
+    return (PyObject *)self;
+}
+
+static void smbus_reads_dealloc(PyObject *obj)
+{
+    SmbusReads *self = (SmbusReads *)obj;
+    Py_XDECREF(self->channel);
+    Py_XDECREF(self->key);
+    Py_XDECREF(self->fail);
+    Py_XDECREF(self->address);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyTypeObject SmbusReadsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.SmbusReads",
+    .tp_basicsize = sizeof(SmbusReads),
+    .tp_dealloc = smbus_reads_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "SmbusReads(channel, key, fail, address, can): a device's state for its SMBus reads in C.",
+    .tp_new = smbus_reads_new,
+};
+
+static PyObject *smbus_python[2];   /* Device.read_byte_data and read_word_data in Python */
+static PyObject *smbus_operation[2]; /* "SMBus read byte", "SMBus read word" */
+static PyObject *smbus_state_name;  /* "_c_reads" */
+
+/* read_byte_data(register) or (word) read_word_data(register) while the bus's fd points at the
+ * device: one I2C_SMBUS ioctl under the bus's lock. Not made again on failure: the transaction
+ * may have reached the bus. */
+static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int word)
+{
+    union i2c_smbus_data data;
+    struct i2c_smbus_ioctl_data request = {
+        .read_write = I2C_SMBUS_READ, .size = word ? I2C_SMBUS_WORD_DATA : I2C_SMBUS_BYTE_DATA, .data = &data};
+    SmbusReads *state = NULL;
+    I2cChannel *channel;
+    PyObject *err, *failure;
+    long reg;
+    int ret;
+    if (kwnames != NULL || nargs != 1 || !PyLong_CheckExact(args[0]))
+        goto python;
+    reg = PyLong_AsLong(args[0]);
+    if (reg < 0 || reg > 0xFF) {
+        PyErr_Clear();
+        goto python;
+    }
+    state = (SmbusReads *)c_state(device, smbus_state_name, &SmbusReadsType);
+    if (state == NULL || !(state->can & (1 << word)))
+        goto python;
+    channel = state->channel;
+    request.command = (__u8)reg;
+    if (channel_acquire(channel) < 0) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    if (channel->fd < 0 || channel->selected != state->key) { /* the Python method selects the device */
+        PyThread_release_lock(channel->lock);
+        goto python;
+    }
+    ret = ioctl_once(channel->fd, I2C_SMBUS, &request);
+    PyThread_release_lock(channel->lock);
+    if (ret >= 0) {
+        Py_DECREF(state);
+        return PyLong_FromLong(word ? (long)data.word : (long)data.byte);
+    }
+    err = PyErr_Occurred() ? NULL : PyLong_FromLong(-ret);
+    failure = err ? PyObject_CallFunctionObjArgs(state->fail, err, smbus_operation[word], state->address, NULL) : NULL;
+    Py_XDECREF(err);
+    Py_XDECREF(failure); /* fail() raises the bus's error */
+    Py_DECREF(state);
+    return NULL;
+python:
+    Py_XDECREF(state);
+    return call_python(smbus_python[word], device, args, nargs, kwnames);
+}
+
+static PyObject *smbus_read_byte_data(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return smbus_read(device, args, nargs, kwnames, 0);
+}
+
+static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return smbus_read(device, args, nargs, kwnames, 1);
+}
+
+static PyMethodDef gpio_method_defs[] = {
+    {"get_value", (PyCFunction)(void (*)(void))gpio_get_value, METH_FASTCALL | METH_KEYWORDS,
+     "get_value($self, line)\n--\n\nThe logical value of one line (0 or 1)."},
+    {"set_value", (PyCFunction)(void (*)(void))gpio_set_value, METH_FASTCALL | METH_KEYWORDS,
+     "set_value($self, line, value)\n--\n\nDrive one output line to a logical value (0 or 1)."},
+};
+
+static PyMethodDef smbus_method_defs[] = {
+    {"read_byte_data", (PyCFunction)(void (*)(void))smbus_read_byte_data, METH_FASTCALL | METH_KEYWORDS,
+     "read_byte_data($self, register)\n--\n\nSMBus read byte data: one byte from ``register``."},
+    {"read_word_data", (PyCFunction)(void (*)(void))smbus_read_word_data, METH_FASTCALL | METH_KEYWORDS,
+     "read_word_data($self, register)\n--\n\nSMBus read word data (little-endian on the wire, as SMBus defines)."},
+};
+
+PyDoc_STRVAR(c_methods_doc,
+"c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
+"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"smbus\": read_byte_data,\n"
+"read_word_data of Device) as method descriptors of cls, falling back to the Python functions given.");
+
+static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyMethodDef *defs;
+    PyObject **python, *first, *second, *result;
+    const char *group;
+    (void)module;
+    if (arg_count("c_methods", nargs, 4))
+        return NULL;
+    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2]) || !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and two functions");
+        return NULL;
+    }
+    group = PyUnicode_AsUTF8(args[1]);
+    if (group == NULL)
+        return NULL;
+    if (!strcmp(group, "gpio")) {
+        defs = gpio_method_defs;
+        python = gpio_python;
+    } else if (!strcmp(group, "smbus")) {
+        defs = smbus_method_defs;
+        python = smbus_python;
+    } else {
+        PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
+        return NULL;
+    }
+    first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
+    second = first ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
+    result = second ? PyTuple_Pack(2, first, second) : NULL;
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+    if (result != NULL) {
+        Py_INCREF(args[2]);
+        Py_XSETREF(python[0], args[2]);
+        Py_INCREF(args[3]);
+        Py_XSETREF(python[1], args[3]);
+    }
+    return result;
+}
 
 /* The owner of one mapping: exports it through the buffer protocol, unmaps it when the last
  * export (memoryview, numpy array, ...) and the owner itself are gone, then calls on_unmap. */
@@ -607,6 +1108,7 @@ static PyMethodDef fastpath_methods[] = {
     {"dma_buf_sync", (PyCFunction)(void (*)(void))dma_buf_sync, METH_FASTCALL, dma_buf_sync_doc},
     {"mapping_view", (PyCFunction)(void (*)(void))mapping_view, METH_FASTCALL, mapping_view_doc},
     {"map_shared", (PyCFunction)(void (*)(void))map_shared, METH_FASTCALL, map_shared_doc},
+    {"c_methods", (PyCFunction)(void (*)(void))c_methods, METH_FASTCALL, c_methods_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -616,17 +1118,33 @@ static struct PyModuleDef fastpath_module = {
     fastpath_methods, NULL, NULL, NULL, NULL,
 };
 
+static int add_type(PyObject *module, const char *name, PyTypeObject *type)
+{
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, name, (PyObject *)type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    return 0;
+}
+
 PyMODINIT_FUNC PyInit__fastpath(void)
 {
     PyObject *module;
-    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0)
+    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
+        || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0)
+        return NULL;
+    gpio_state_name = PyUnicode_InternFromString("_c_values");
+    smbus_state_name = PyUnicode_InternFromString("_c_reads");
+    smbus_operation[0] = PyUnicode_InternFromString("SMBus read byte");
+    smbus_operation[1] = PyUnicode_InternFromString("SMBus read word");
+    if (!gpio_state_name || !smbus_state_name || !smbus_operation[0] || !smbus_operation[1])
         return NULL;
     module = PyModule_Create(&fastpath_module);
     if (module == NULL)
         return NULL;
-    Py_INCREF(&SpiWriterType);
-    if (PyModule_AddObject(module, "SpiWriter", (PyObject *)&SpiWriterType) < 0) {
-        Py_DECREF(&SpiWriterType);
+    if (add_type(module, "SpiWriter", &SpiWriterType) < 0 || add_type(module, "GpioValues", &GpioValuesType) < 0
+        || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0) {
         Py_DECREF(module);
         return NULL;
     }
