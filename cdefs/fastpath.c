@@ -149,6 +149,8 @@ static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpi
     PyTuple_SET_ITEM(event, 0, type);
     for (i = 0; i < 4; i++)
         PyTuple_SET_ITEM(event, i + 1, fields[i]);
+    if (PyObject_IS_GC(event))
+        PyObject_GC_UnTrack(event); /* ints and an enum member: no cycle to find (as the GC untracks such tuples) */
     return event;
 }
 
@@ -902,11 +904,209 @@ static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, P
     return smbus_read(device, args, nargs, kwnames, 1);
 }
 
+/* A kernel line request's C state for read_edge_events (LineRequest._c_events): its fd, a buffer of
+ * capacity records, its reader's queue of events already read (the Python path serves those), and
+ * what the records become (edge_events()'s cls and types). */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    Py_ssize_t capacity;
+    struct gpio_v2_line_event *records;
+    PyObject *pending;
+    PyObject *cls;
+    PyObject *types;
+} EdgeReads;
+
+static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    EdgeReads *self;
+    PyObject *pending, *cls, *types;
+    Py_ssize_t capacity;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "EdgeReads(fd, capacity, pending, cls, types) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "inOO!O!:EdgeReads", &fd, &capacity, &pending, &PyType_Type, &cls, &PyTuple_Type,
+                          &types))
+        return NULL;
+    if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
+        return NULL;
+    }
+    self = (EdgeReads *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->records = PyMem_Calloc((size_t)capacity, sizeof(struct gpio_v2_line_event));
+    if (self->records == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->fd = fd;
+    self->capacity = capacity;
+    Py_INCREF(pending);
+    self->pending = pending;
+    Py_INCREF(cls);
+    self->cls = cls;
+    Py_INCREF(types);
+    self->types = types;
+    return (PyObject *)self;
+}
+
+static void edge_reads_dealloc(PyObject *obj)
+{
+    EdgeReads *self = (EdgeReads *)obj;
+    PyMem_Free(self->records);
+    Py_XDECREF(self->pending);
+    Py_XDECREF(self->cls);
+    Py_XDECREF(self->types);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *edge_reads_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((EdgeReads *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef edge_reads_methods[] = {
+    {"close", edge_reads_close, METH_NOARGS, "Forget the fd: later calls take the Python method."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject EdgeReadsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.EdgeReads",
+    .tp_basicsize = sizeof(EdgeReads),
+    .tp_dealloc = edge_reads_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "EdgeReads(fd, capacity, pending, cls, types): a kernel line request's state for "
+              "read_edge_events in C.",
+    .tp_methods = edge_reads_methods,
+    .tp_new = edge_reads_new,
+};
+
+static PyObject *edge_python[2];  /* LineRequest.read_edge_events in Python (the second is unused) */
+static PyObject *edge_state_name; /* "_c_events" */
+static PyObject *edge_counter_names[3]; /* "_events_read", "_max_seqno", "lost_events" */
+static PyObject *edge_check_name; /* "_check_sequence" */
+
+/* The request's int attribute name as an unsigned 64-bit value; -1 with an exception set. */
+static int request_u64(PyObject *request, PyObject *name, unsigned long long *out)
+{
+    PyObject *value = PyObject_GetAttr(request, name);
+    if (value == NULL)
+        return -1;
+    *out = PyLong_AsUnsignedLongLong(value);
+    Py_DECREF(value);
+    return *out == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int request_set_u64(PyObject *request, PyObject *name, unsigned long long value)
+{
+    PyObject *number = PyLong_FromUnsignedLongLong(value);
+    int ret = number ? PyObject_SetAttr(request, name, number) : -1;
+    Py_XDECREF(number);
+    return ret;
+}
+
+/* The events of this batch counted as LineRequest._check_sequence counts them: when none was lost,
+ * here (the request's counters updated); else by _check_sequence itself, which warns or raises. 0,
+ * or -1 with an exception set. */
+static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, unsigned long long batch_max)
+{
+    unsigned long long events_read, max_seqno, lost;
+    PyObject *checked;
+    if (request_u64(request, edge_counter_names[0], &events_read) < 0
+        || request_u64(request, edge_counter_names[1], &max_seqno) < 0
+        || request_u64(request, edge_counter_names[2], &lost) < 0)
+        return -1;
+    events_read += (unsigned long long)count;
+    if (batch_max > max_seqno)
+        max_seqno = batch_max;
+    if (max_seqno > events_read + lost) {
+        checked = PyObject_CallMethodOneArg(request, edge_check_name, events);
+        Py_XDECREF(checked);
+        return checked ? 0 : -1;
+    }
+    return request_set_u64(request, edge_counter_names[0], events_read) < 0
+                   || request_set_u64(request, edge_counter_names[1], max_seqno) < 0
+               ? -1
+               : 0;
+}
+
+/* read_edge_events(max_events=None, timeout=None) when nothing is queued from an earlier read: one
+ * non-blocking read() and its records as events, no Python frame. When nothing is there to read
+ * (the wait, with its timeout), or read() fails, the Python method reads again and does the rest. */
+static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    EdgeReads *state = NULL;
+    PyObject *events;
+    unsigned long long batch_max = 0;
+    Py_ssize_t limit, count, i, queued;
+    ssize_t got;
+    if (kwnames != NULL || nargs > 2)
+        goto python;
+    state = (EdgeReads *)c_state(request, edge_state_name, &EdgeReadsType);
+    if (state == NULL || state->fd < 0)
+        goto python;
+    queued = PyObject_Size(state->pending);
+    if (queued != 0) {
+        PyErr_Clear();
+        goto python;
+    }
+    limit = state->capacity;
+    if (nargs >= 1 && args[0] != Py_None) {
+        if (!PyLong_CheckExact(args[0]))
+            goto python;
+        limit = PyLong_AsSsize_t(args[0]);
+        if (limit < 1) {
+            PyErr_Clear();
+            goto python;
+        }
+        if (limit > state->capacity)
+            limit = state->capacity;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    got = read(state->fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
+    Py_END_ALLOW_THREADS
+    if (got <= 0)
+        goto python;
+    count = got / (ssize_t)sizeof(struct gpio_v2_line_event);
+    events = PyList_New(count);
+    for (i = 0; events != NULL && i < count; i++) {
+        PyObject *event = edge_event((PyTypeObject *)state->cls, state->types, state->records + i);
+        if (event == NULL) {
+            Py_CLEAR(events);
+            break;
+        }
+        PyList_SET_ITEM(events, i, event);
+        if (state->records[i].seqno > batch_max)
+            batch_max = state->records[i].seqno;
+    }
+    if (events != NULL && edge_sequence(request, events, count, batch_max) < 0)
+        Py_CLEAR(events);
+    Py_DECREF(state);
+    return events;
+python:
+    Py_XDECREF(state);
+    return call_python(edge_python[0], request, args, nargs, kwnames);
+}
+
 static PyMethodDef gpio_method_defs[] = {
     {"get_value", (PyCFunction)(void (*)(void))gpio_get_value, METH_FASTCALL | METH_KEYWORDS,
      "get_value($self, line)\n--\n\nThe logical value of one line (0 or 1)."},
     {"set_value", (PyCFunction)(void (*)(void))gpio_set_value, METH_FASTCALL | METH_KEYWORDS,
      "set_value($self, line, value)\n--\n\nDrive one output line to a logical value (0 or 1)."},
+};
+
+static PyMethodDef edge_method_defs[] = {
+    {"read_edge_events", (PyCFunction)(void (*)(void))gpio_read_edge_events, METH_FASTCALL | METH_KEYWORDS,
+     "read_edge_events($self, max_events=None, timeout=None)\n--\n\nEvents in kernel order, as many as one read() "
+     "returns (up to ``max_events``).\n\nBlocks until at least one arrives; with ``timeout``, returns [] when it "
+     "passes."},
+    {NULL, NULL, 0, NULL},
 };
 
 static PyMethodDef smbus_method_defs[] = {
@@ -918,8 +1118,9 @@ static PyMethodDef smbus_method_defs[] = {
 
 PyDoc_STRVAR(c_methods_doc,
 "c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
-"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"smbus\": read_byte_data,\n"
-"read_word_data of Device) as method descriptors of cls, falling back to the Python functions given.");
+"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"edge\": its read_edge_events\n"
+"(python_2 and method_2 None); \"smbus\": read_byte_data, read_word_data of Device) as method\n"
+"descriptors of cls, falling back to the Python functions given.");
 
 static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -929,8 +1130,9 @@ static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t n
     (void)module;
     if (arg_count("c_methods", nargs, 4))
         return NULL;
-    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2]) || !PyCallable_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and two functions");
+    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2])
+        || !(PyCallable_Check(args[3]) || args[3] == Py_None)) {
+        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and one or two functions");
         return NULL;
     }
     group = PyUnicode_AsUTF8(args[1]);
@@ -942,12 +1144,19 @@ static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t n
     } else if (!strcmp(group, "smbus")) {
         defs = smbus_method_defs;
         python = smbus_python;
+    } else if (!strcmp(group, "edge")) {
+        defs = edge_method_defs;
+        python = edge_python;
     } else {
         PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
         return NULL;
     }
     first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
-    second = first ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
+    second = first && defs[1].ml_name ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
+    if (first != NULL && !defs[1].ml_name) {
+        Py_INCREF(Py_None);
+        second = Py_None;
+    }
     result = second ? PyTuple_Pack(2, first, second) : NULL;
     Py_XDECREF(first);
     Py_XDECREF(second);
@@ -1132,7 +1341,15 @@ PyMODINIT_FUNC PyInit__fastpath(void)
 {
     PyObject *module;
     if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
-        || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0)
+        || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0 || PyType_Ready(&EdgeReadsType) < 0)
+        return NULL;
+    edge_state_name = PyUnicode_InternFromString("_c_events");
+    edge_check_name = PyUnicode_InternFromString("_check_sequence");
+    edge_counter_names[0] = PyUnicode_InternFromString("_events_read");
+    edge_counter_names[1] = PyUnicode_InternFromString("_max_seqno");
+    edge_counter_names[2] = PyUnicode_InternFromString("lost_events");
+    if (!edge_state_name || !edge_check_name || !edge_counter_names[0] || !edge_counter_names[1]
+        || !edge_counter_names[2])
         return NULL;
     gpio_state_name = PyUnicode_InternFromString("_c_values");
     smbus_state_name = PyUnicode_InternFromString("_c_reads");
@@ -1144,7 +1361,8 @@ PyMODINIT_FUNC PyInit__fastpath(void)
     if (module == NULL)
         return NULL;
     if (add_type(module, "SpiWriter", &SpiWriterType) < 0 || add_type(module, "GpioValues", &GpioValuesType) < 0
-        || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0) {
+        || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0
+        || add_type(module, "EdgeReads", &EdgeReadsType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -115,6 +115,11 @@ class Backend(abc.ABC):
         frame on this backend's fds, or None for the Python methods (the mock)."""
         return None
 
+    def gpio_edge_reads(self, fd: int, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+        """The C state with which LineRequest.read_edge_events makes its read() with no Python frame
+        on this backend's fds, or None for the Python method (the mock)."""
+        return None
+
     def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
         """The C state with which Device.read_byte_data/read_word_data make their ioctl with no
         Python frame on this backend's fds, or None for the Python methods (the mock)."""

@@ -60,6 +60,9 @@ class RealBackend(Backend):
     def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> Any:
         return _fastpath.GpioValues(fd, outputs, index)
 
+    def gpio_edge_reads(self, fd: int, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+        return _fastpath.EdgeReads(fd, capacity, pending, cls, types)
+
     def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
         return _fastpath.SmbusReads(channel, key, fail, address, can)
 

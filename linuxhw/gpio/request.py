@@ -15,7 +15,7 @@ from linuxhw._kernel import Backend
 from linuxhw._uapi import ffi, lib
 from linuxhw.errors import EventsLostError, EventsLostWarning
 from linuxhw.gpio._config import fill_line_config
-from linuxhw.gpio._edge_events import RECORD, decode_edge_events
+from linuxhw.gpio._edge_events import EDGE_TYPES, RECORD, decode_edge_events
 from linuxhw.gpio.enums import Direction
 from linuxhw.gpio.info import EdgeEvent
 from linuxhw.gpio.settings import LineSettings
@@ -75,14 +75,17 @@ class LineRequest(Handle):
         self._events: EventReader[EdgeEvent] = EventReader(
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
+        # read_edge_events in C (see the end of this module), or None: the Python method.
+        self._c_events = backend.gpio_edge_reads(fd, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"fd={self._fd}"
         return f"<LineRequest {self.chip_path} offsets={list(self.offsets)} {state}>"
 
     def close(self) -> None:
-        if self._c_values is not None:
-            self._c_values.close()  # before the fd goes: never an ioctl on a number reused by another file
+        for state in (self._c_values, self._c_events):
+            if state is not None:
+                state.close()  # before the fd goes: never a call on a number reused by another file
         super().close()
 
     def _mask_of(self, direction: Direction) -> int:
@@ -307,4 +310,7 @@ class LineRequest(Handle):
 # Python frame on the kernel backend; every other call runs the Python methods above.
 LineRequest.get_value, LineRequest.set_value = _fastpath.c_methods(  # type: ignore[method-assign]
     LineRequest, "gpio", LineRequest.get_value, LineRequest.set_value
+)
+LineRequest.read_edge_events, _ = _fastpath.c_methods(  # type: ignore[method-assign]
+    LineRequest, "edge", LineRequest.read_edge_events, None
 )
