@@ -1,4 +1,5 @@
-"""Types of the C module built from cdefs/fastpath.c. The ioctl calls raise OSError(errno) when they fail."""
+"""Types of the C module built from _fastpath.c, next to this file. The ioctl calls raise OSError(errno) when
+they fail."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar

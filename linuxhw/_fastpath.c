@@ -1323,7 +1323,7 @@ static PyMethodDef fastpath_methods[] = {
 
 static struct PyModuleDef fastpath_module = {
     PyModuleDef_HEAD_INIT, "linuxhw._fastpath",
-    "Per-operation GPIO, SMBus, SPI and dma-buf calls in C (see cdefs/fastpath.c).", -1,
+    "Per-operation GPIO, SMBus, SPI and dma-buf calls in C (see linuxhw/_fastpath.c).", -1,
     fastpath_methods, NULL, NULL, NULL, NULL,
 };
 
