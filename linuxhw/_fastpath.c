@@ -333,6 +333,7 @@ typedef struct {
     int duplex;
     Py_ssize_t limit;
     PyObject *device; /* a weak reference: the device owns this writer */
+    PyObject *python; /* the class's own write() or transfer() */
     vectorcallfunc vectorcall;
 } SpiWriter;
 
@@ -351,34 +352,19 @@ static PyObject *weak_target(PyObject *ref)
 #endif
 }
 
-/* The call a C stand-in could not make itself, handed to the owner's class's own Python method of
- * that name (which holds the rules and the error messages): type(owner).name(owner, *args, **kw). */
-static PyObject *python_method(PyObject *owner_ref, const char *name, PyObject *const *args, size_t nargsf,
-                               PyObject *kwnames)
+static PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames);
+
+/* The device's own Python method, for a call the writer does not make itself. */
+static PyObject *spi_python(SpiWriter *self, const char *name, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
-    PyObject *owner = weak_target(owner_ref), *method, *result;
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0, i;
-    PyObject *stack[8];
-    if (owner == NULL) {
+    PyObject *device = weak_target(self->device), *result;
+    if (device == NULL) {
         PyErr_Format(PyExc_ReferenceError, "the device of this %s() is gone", name);
         return NULL;
     }
-    if (nargs + nkw + 1 > 8) {
-        Py_DECREF(owner);
-        PyErr_Format(PyExc_TypeError, "%s() takes at most 7 arguments", name);
-        return NULL;
-    }
-    method = PyObject_GetAttrString((PyObject *)Py_TYPE(owner), name);
-    if (method == NULL) {
-        Py_DECREF(owner);
-        return NULL;
-    }
-    stack[0] = owner;
-    for (i = 0; i < nargs + nkw; i++)
-        stack[i + 1] = args[i];
-    result = PyObject_Vectorcall(method, stack, (size_t)(nargs + 1), kwnames);
-    Py_DECREF(method);
-    Py_DECREF(owner);
+    result = call_python(self->python, device, args, PyVectorcall_NARGS(nargsf), kwnames);
+    Py_DECREF(device);
     return result;
 }
 
@@ -392,12 +378,12 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
     int err;
     if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || self->fd < 0
         || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
-        return python_method(self->device, name, args, nargsf, kwnames);
+        return spi_python(self, name, args, nargsf, kwnames);
     if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) /* pins a bytearray while the GIL is free */
         return NULL;
     if (data.len < 1 || data.len > self->limit) {
         PyBuffer_Release(&data);
-        return python_method(self->device, name, args, nargsf, kwnames);
+        return spi_python(self, name, args, nargsf, kwnames);
     }
     if (self->duplex) {
         rx = exchange(self->fd, &data, &err);
@@ -430,14 +416,14 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
 static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     SpiWriter *self;
-    PyObject *device;
-    int fd, duplex = 0;
+    PyObject *device, *python;
+    int fd, duplex;
     Py_ssize_t limit;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex=False) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex, python) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inO|p:SpiWriter", &fd, &limit, &device, &duplex))
+    if (!PyArg_ParseTuple(args, "inOpO:SpiWriter", &fd, &limit, &device, &duplex, &python))
         return NULL;
     self = (SpiWriter *)type->tp_alloc(type, 0);
     if (self == NULL)
@@ -447,6 +433,8 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
         Py_DECREF(self);
         return NULL;
     }
+    Py_INCREF(python);
+    self->python = python;
     self->fd = fd;
     self->duplex = duplex;
     self->limit = limit;
@@ -457,6 +445,7 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
 static void spi_writer_dealloc(PyObject *obj)
 {
     Py_XDECREF(((SpiWriter *)obj)->device);
+    Py_XDECREF(((SpiWriter *)obj)->python);
     Py_TYPE(obj)->tp_free(obj);
 }
 
@@ -480,7 +469,8 @@ static PyTypeObject SpiWriterType = {
     .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "SpiWriter(fd, limit, device, duplex=False): spi.Device.write's (duplex: transfer's) C fast path.",
+    .tp_doc = "SpiWriter(fd, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
+              "python is the class's own method.",
     .tp_methods = spi_writer_methods,
     .tp_new = spi_writer_new,
 };
@@ -509,20 +499,31 @@ static PyObject *call_python(PyObject *function, PyObject *self, PyObject *const
     return result;
 }
 
-/* The C state of an object (a new reference), or NULL with no exception set when it has none of
- * that type. */
-static PyObject *c_state(PyObject *self, PyObject *name, PyTypeObject *type)
+/* The C state of an object (a new reference) from the __slots__ member at offset, or NULL when it
+ * has none of that type. The method descriptor has checked that self is an instance of the class
+ * whose slot that is. */
+static PyObject *c_state(PyObject *self, Py_ssize_t offset, PyTypeObject *type)
 {
-    PyObject *state = PyObject_GetAttr(self, name);
-    if (state == NULL) {
-        PyErr_Clear();
+    PyObject *state = offset > 0 ? *(PyObject **)((char *)self + offset) : NULL;
+    if (state == NULL || Py_TYPE(state) != type)
         return NULL;
-    }
-    if (Py_TYPE(state) != type) {
-        Py_DECREF(state);
-        return NULL;
-    }
+    Py_INCREF(state);
     return state;
+}
+
+/* The offset of the __slots__ member name of cls; -1 with an exception set when it has none. */
+static Py_ssize_t slot_offset(PyObject *cls, PyObject *name)
+{
+    PyObject *descr = PyObject_GetAttr(cls, name);
+    Py_ssize_t offset = -1;
+    if (descr == NULL)
+        return -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type) && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX)
+        offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    else
+        PyErr_Format(PyExc_TypeError, "%R needs %R in its __slots__ for its C methods", cls, name);
+    Py_DECREF(descr);
+    return offset;
 }
 
 /* A kernel line request's C state (LineRequest._c_values): its fd, its {line: index} dict and its
@@ -593,6 +594,7 @@ static PyTypeObject GpioValuesType = {
 
 static PyObject *gpio_python[2];    /* LineRequest.get_value and set_value in Python */
 static PyObject *gpio_state_name;   /* "_c_values" */
+static Py_ssize_t gpio_state_offset;
 
 /* The index of line in the request (0..63), or -1 with no exception set when it is not a key. */
 static int gpio_line_index(GpioValues *state, PyObject *line)
@@ -622,7 +624,7 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
     int idx, ret;
     if (kwnames != NULL || nargs != 1 + setter)
         goto python;
-    state = (GpioValues *)c_state(request, gpio_state_name, &GpioValuesType);
+    state = (GpioValues *)c_state(request, gpio_state_offset, &GpioValuesType);
     if (state == NULL || state->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
         goto python;
     values.mask = (__u64)1 << idx;
@@ -843,6 +845,7 @@ static PyTypeObject SmbusReadsType = {
 static PyObject *smbus_python[2];   /* Device.read_byte_data and read_word_data in Python */
 static PyObject *smbus_operation[2]; /* "SMBus read byte", "SMBus read word" */
 static PyObject *smbus_state_name;  /* "_c_reads" */
+static Py_ssize_t smbus_state_offset;
 
 /* read_byte_data(register) or (word) read_word_data(register) while the bus's fd points at the
  * device: one I2C_SMBUS ioctl under the bus's lock. Not made again on failure: the transaction
@@ -864,7 +867,7 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         PyErr_Clear();
         goto python;
     }
-    state = (SmbusReads *)c_state(device, smbus_state_name, &SmbusReadsType);
+    state = (SmbusReads *)c_state(device, smbus_state_offset, &SmbusReadsType);
     if (state == NULL || !(state->can & (1 << word)))
         goto python;
     channel = state->channel;
@@ -989,6 +992,7 @@ static PyTypeObject EdgeReadsType = {
 
 static PyObject *edge_python[2];  /* LineRequest.read_edge_events in Python (the second is unused) */
 static PyObject *edge_state_name; /* "_c_events" */
+static Py_ssize_t edge_state_offset;
 static PyObject *edge_counter_names[3]; /* "_events_read", "_max_seqno", "lost_events" */
 static PyObject *edge_check_name; /* "_check_sequence" */
 
@@ -1048,7 +1052,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     ssize_t got;
     if (kwnames != NULL || nargs > 2)
         goto python;
-    state = (EdgeReads *)c_state(request, edge_state_name, &EdgeReadsType);
+    state = (EdgeReads *)c_state(request, edge_state_offset, &EdgeReadsType);
     if (state == NULL || state->fd < 0)
         goto python;
     queued = PyObject_Size(state->pending);
@@ -1120,12 +1124,14 @@ PyDoc_STRVAR(c_methods_doc,
 "c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
 "The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"edge\": its read_edge_events\n"
 "(python_2 and method_2 None); \"smbus\": read_byte_data, read_word_data of Device) as method\n"
-"descriptors of cls, falling back to the Python functions given.");
+"descriptors of cls, falling back to the Python functions given. cls keeps the C state in a\n"
+"__slots__ member: _c_values, _c_events or _c_reads.");
 
 static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     PyMethodDef *defs;
     PyObject **python, *first, *second, *result;
+    Py_ssize_t offset;
     const char *group;
     (void)module;
     if (arg_count("c_methods", nargs, 4))
@@ -1141,16 +1147,24 @@ static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t n
     if (!strcmp(group, "gpio")) {
         defs = gpio_method_defs;
         python = gpio_python;
+        offset = slot_offset(args[0], gpio_state_name);
+        gpio_state_offset = offset;
     } else if (!strcmp(group, "smbus")) {
         defs = smbus_method_defs;
         python = smbus_python;
+        offset = slot_offset(args[0], smbus_state_name);
+        smbus_state_offset = offset;
     } else if (!strcmp(group, "edge")) {
         defs = edge_method_defs;
         python = edge_python;
+        offset = slot_offset(args[0], edge_state_name);
+        edge_state_offset = offset;
     } else {
         PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
         return NULL;
     }
+    if (offset < 0)
+        return NULL;
     first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
     second = first && defs[1].ml_name ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
     if (first != NULL && !defs[1].ml_name) {

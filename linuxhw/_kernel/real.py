@@ -55,7 +55,11 @@ class RealBackend(Backend):
     def spi_calls(
         self, fd: int, bufsiz: int, message_max: int, device: object
     ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
-        return _fastpath.SpiWriter(fd, bufsiz, device), _fastpath.SpiWriter(fd, message_max, device, True)
+        cls = type(device)
+        return (
+            _fastpath.SpiWriter(fd, bufsiz, device, False, cls.write),  # type: ignore[attr-defined]
+            _fastpath.SpiWriter(fd, message_max, device, True, cls.transfer),  # type: ignore[attr-defined]
+        )
 
     def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> Any:
         return _fastpath.GpioValues(fd, outputs, index)

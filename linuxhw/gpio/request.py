@@ -38,6 +38,8 @@ class LineRequest(Handle):
     kernel dropped because its buffer overflowed (found from gaps in ``seqno``).
     """
 
+    __slots__ = ("_c_events", "_c_values")  # the C methods' state (see the end of this module)
+
     def __init__(
         self,
         backend: Backend,

@@ -76,6 +76,8 @@ class Device:
     ``ten_bit`` for 10-bit addresses.
     """
 
+    __slots__ = ("__dict__", "__weakref__", "_c_reads")  # _c_reads: the C methods' state (end of this module)
+
     def __init__(self, bus: Bus, address: int, *, ten_bit: bool = False, force: bool = False,
                  pec: bool = False) -> None:  # fmt: skip
         limit = 0x3FF if ten_bit else 0x7F
