@@ -94,6 +94,10 @@ def versions() -> dict[str, str]:
     return found
 
 
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def machine(backend: str) -> str:
     described = os.environ.get("LINUXHW_BENCH_MACHINE")
     if described:
@@ -114,9 +118,12 @@ def in_vm(args: argparse.Namespace, argv: list[str]) -> int:
     guest_args += ["--repeats", str(args.repeats)] if args.repeats else []
     guest_args += ["--strict"] if args.strict else []
     guest_args += ["--no-chart"]  # drawn here: matplotlib's first import builds a font cache for minutes under TCG
-    command = f"LINUXHW_BENCH_MACHINE={shlex.quote(host)} " + shlex.join(
-        [sys.executable, str(REPO / "scripts" / "bench"), *guest_args]
-    )
+    # The guest's own clock runs ahead on the instruction clock: the date is the host's. A fixed
+    # hash seed: dict and set layouts, and so the instructions Python spends on them, stay the same
+    # from run to run.
+    command = (
+        f"LINUXHW_BENCH_MACHINE={shlex.quote(host)} LINUXHW_BENCH_DATE={shlex.quote(utc_now())} PYTHONHASHSEED=0 "
+    ) + shlex.join([sys.executable, str(REPO / "scripts" / "bench"), *guest_args])
     cmd = [sys.executable, str(REPO / "scripts" / "vmtest"), "--timeout", str(args.timeout),
            "--append", f"spidev.bufsiz={SPIDEV_BUFSIZ}", "--guest-cmd", command]  # fmt: skip
     cmd[2:2] = ["--icount"] if args.clock == "instructions" else []
@@ -175,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc(file=sys.stderr)
             runner.fail(name.upper(), "setup", "-", "linuxhw", f"{type(exc).__name__}: {exc}")
     meta: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": os.environ.get("LINUXHW_BENCH_DATE") or utc_now(),
         "machine": machine(backend),
         "backend": backend,
         "clock": settings.clock,
