@@ -110,18 +110,18 @@ class Device:
             buffer: Any = bytearray(size)
         else:
             buffer = size
-        target = ffi.from_buffer("__u8[]", buffer, require_writable=True)
-        with self.bus._lock:
+        # Exported for the call only, released before an error leaves (see linuxhw._buffers).
+        with ffi.from_buffer("__u8[]", buffer, require_writable=True) as target, self.bus._lock:
             count = self.bus._plain(self._key, target, len(target), write=False)
-        return bytes(ffi.buffer(target, count))
+            return bytes(ffi.buffer(target, count))
 
     def write(self, data: Buffer) -> None:
         """Write ``data`` as one I2C message with write(2)."""
-        source = ffi.from_buffer("__u8[]", data)
-        if len(source) > MAX_LENGTH:
-            raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
-        with self.bus._lock:
-            self.bus._plain(self._key, source, len(source), write=True)
+        with ffi.from_buffer("__u8[]", data) as source:  # for the call only (see read())
+            if len(source) > MAX_LENGTH:
+                raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
+            with self.bus._lock:
+                self.bus._plain(self._key, source, len(source), write=True)
 
     def write_then_read(self, data: Buffer, size: int | Buffer) -> bytes:
         """Write, then read with a repeated START (no STOP in between) — one I2C_RDWR transfer."""

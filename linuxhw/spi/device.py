@@ -275,9 +275,9 @@ class Device(Handle):
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             self._run(what if what.__class__ is Message else _message(what))
             return None
-        tx = ffi.from_buffer("__u8[]", what)
-        rx = bytearray(len(tx))
-        self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
+        with ffi.from_buffer("__u8[]", what) as tx:  # the caller's bytes: released before an error leaves
+            rx = bytearray(len(tx))
+            self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
         return bytes(rx)
 
     def _chunks(self, length: int, split: bool) -> range:
@@ -324,9 +324,9 @@ class Device(Handle):
             except OSError as exc:
                 self._write_failed(exc.errno or errno.EIO)
             return
-        tx = ffi.from_buffer("__u8[]", data)
-        for offset in self._chunks(len(tx), split):
-            self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
+        with ffi.from_buffer("__u8[]", data) as tx:  # the caller's bytes: released before an error leaves
+            for offset in self._chunks(len(tx), split):
+                self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
 
     def _transfer_failed(self, err: int) -> NoReturn:
         """Raise the error for a one-transfer transfer() the kernel refused (also called from C)."""
