@@ -128,7 +128,7 @@ static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpi
 {
     PyObject *event, *type = NULL, *fields[4];
     int i;
-    if ((Py_ssize_t)record->id < PyTuple_GET_SIZE(types))
+    if ((size_t)record->id < (size_t)PyTuple_GET_SIZE(types)) /* unsigned: no negative index on 32-bit */
         type = PyTuple_GET_ITEM(types, record->id);
     if (type == NULL || type == Py_None) {
         PyErr_Format(PyExc_ValueError, "%u is not a valid EdgeType (an edge event id this library does not know)",
@@ -145,6 +145,9 @@ static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpi
             Py_XDECREF(fields[i]);
         return NULL;
     }
+#if PY_VERSION_HEX >= 0x030E0000
+    ((PyTupleObject *)event)->ob_hash = -1; /* 3.14 caches a tuple's hash; tp_alloc left 0 there ("cached") */
+#endif
     Py_INCREF(type);
     PyTuple_SET_ITEM(event, 0, type);
     for (i = 0; i < 4; i++)
@@ -174,7 +177,7 @@ static PyObject *edge_events(PyObject *module, PyObject *const *args, Py_ssize_t
     types = args[3];
     if (PyObject_GetBuffer(args[0], &records, PyBUF_SIMPLE) < 0)
         return NULL;
-    if (count < 0 || (size_t)records.len < (size_t)count * sizeof(struct gpio_v2_line_event)) {
+    if (count < 0 || (size_t)count > (size_t)records.len / sizeof(struct gpio_v2_line_event)) { /* no overflow */
         PyErr_SetString(PyExc_ValueError, "count is more records than the buffer holds");
         goto done;
     }
@@ -372,45 +375,46 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
 {
     SpiWriter *self = (SpiWriter *)obj;
     const char *name = self->duplex ? "transfer" : "write";
-    PyObject *rx = NULL;
+    PyObject *rx = NULL, *device, *result;
     Py_buffer data;
     ssize_t ret = 0;
-    int err;
-    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || self->fd < 0
+    int err, fd = self->fd;
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || fd < 0
         || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
         return spi_python(self, name, args, nargsf, kwnames);
-    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) /* pins a bytearray while the GIL is free */
+    /* The device stays alive over the syscall: once it is gone (collected without close()), its fd
+       was closed and the number may be another file's, so the call must not reach it. */
+    device = weak_target(self->device);
+    if (device == NULL)
+        return spi_python(self, name, args, nargsf, kwnames);
+    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) { /* pins a bytearray while the GIL is free */
+        Py_DECREF(device);
         return NULL;
+    }
     if (data.len < 1 || data.len > self->limit) {
         PyBuffer_Release(&data);
+        Py_DECREF(device);
         return spi_python(self, name, args, nargsf, kwnames);
     }
     if (self->duplex) {
-        rx = exchange(self->fd, &data, &err);
+        rx = exchange(fd, &data, &err);
     } else {
         Py_BEGIN_ALLOW_THREADS
-        ret = write(self->fd, data.buf, (size_t)data.len);
+        ret = write(fd, data.buf, (size_t)data.len);
         err = ret < 0 ? errno : 0;
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&data);
-    if (self->duplex && rx != NULL)
-        return rx;
-    if (!self->duplex && ret >= 0)
-        Py_RETURN_NONE;
-    if (!err)
-        return NULL;
-    {
-        PyObject *device = weak_target(self->device), *result;
-        if (device == NULL) {
-            errno = err;
-            return PyErr_SetFromErrno(PyExc_OSError);
-        }
-        /* raises the library's error */
-        result = PyObject_CallMethod(device, self->duplex ? "_transfer_failed" : "_write_failed", "i", err);
+    if ((self->duplex && rx != NULL) || (!self->duplex && ret >= 0)) {
         Py_DECREF(device);
-        return result;
+        if (rx == NULL)
+            Py_RETURN_NONE;
+        return rx;
     }
+    result = err ? PyObject_CallMethod(device, self->duplex ? "_transfer_failed" : "_write_failed", "i", err)
+                 : NULL; /* raises the library's error (or exchange() already set one) */
+    Py_DECREF(device);
+    return result;
 }
 
 static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
@@ -822,13 +826,31 @@ static PyObject *smbus_reads_new(PyTypeObject *type, PyObject *args, PyObject *k
     return (PyObject *)self;
 }
 
-static void smbus_reads_dealloc(PyObject *obj)
+/* A GC type: `fail` is the bus's bound method, so bus -> device -> state -> bus cycles are collectable. */
+static int smbus_reads_traverse(PyObject *obj, visitproc visit, void *arg)
 {
     SmbusReads *self = (SmbusReads *)obj;
-    Py_XDECREF(self->channel);
-    Py_XDECREF(self->key);
-    Py_XDECREF(self->fail);
-    Py_XDECREF(self->address);
+    Py_VISIT(self->channel);
+    Py_VISIT(self->key);
+    Py_VISIT(self->fail);
+    Py_VISIT(self->address);
+    return 0;
+}
+
+static int smbus_reads_clear(PyObject *obj)
+{
+    SmbusReads *self = (SmbusReads *)obj;
+    Py_CLEAR(self->channel);
+    Py_CLEAR(self->key);
+    Py_CLEAR(self->fail);
+    Py_CLEAR(self->address);
+    return 0;
+}
+
+static void smbus_reads_dealloc(PyObject *obj)
+{
+    PyObject_GC_UnTrack(obj);
+    smbus_reads_clear(obj);
     Py_TYPE(obj)->tp_free(obj);
 }
 
@@ -837,7 +859,9 @@ static PyTypeObject SmbusReadsType = {
     .tp_name = "linuxhw._fastpath.SmbusReads",
     .tp_basicsize = sizeof(SmbusReads),
     .tp_dealloc = smbus_reads_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_traverse = smbus_reads_traverse,
+    .tp_clear = smbus_reads_clear,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "SmbusReads(channel, key, fail, address, can): a device's state for its SMBus reads in C.",
     .tp_new = smbus_reads_new,
 };
@@ -868,7 +892,7 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         goto python;
     }
     state = (SmbusReads *)c_state(device, smbus_state_offset, &SmbusReadsType);
-    if (state == NULL || !(state->can & (1 << word)))
+    if (state == NULL || !(state->can & (1 << word)) || state->channel == NULL) /* NULL: cleared by the GC */
         goto python;
     channel = state->channel;
     request.command = (__u8)reg;

@@ -54,7 +54,9 @@ class Message:
         self.buffer = buffer
         self.length = length
         # The kernel struct is built once; a transfer copies it into the ioctl's array as a whole.
-        address_of_bytes, _, self._keep = pin(buffer, writable=bool(flags & lib.I2C_M_RD))
+        address_of_bytes, nbytes, self._keep = pin(buffer, writable=bool(flags & lib.I2C_M_RD))
+        if length > nbytes:  # the kernel would read or write past the buffer's end
+            raise ValueError(f"length {length} is more than the buffer's {nbytes} bytes")
         self._cbuf = ffi.cast("__u8 *", address_of_bytes)
         self._c = ffi.new("struct i2c_msg *", {"addr": address, "flags": flags, "len": length, "buf": self._cbuf})
 

@@ -1,0 +1,84 @@
+"""The C fast paths keep the lifetimes and overrides of the Python methods they stand in for. The mock
+board is given the kernel backend's C state here, so these run wherever the mock tier runs."""
+
+from __future__ import annotations
+
+import gc
+import os
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linuxhw import _fastpath, i2c, mock, spi, use_backend
+from linuxhw._kernel.real import RealBackend
+from linuxhw._uapi import ffi
+from linuxhw.gpio import EdgeEvent
+from linuxhw.gpio._edge_events import EDGE_TYPES
+
+pytestmark = pytest.mark.mock_only
+
+
+@pytest.fixture
+def board_with_c_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[mock.Board]:
+    """The demo board, making the C objects the kernel backend makes for SPI writes and SMBus reads."""
+    monkeypatch.setattr(mock.Board, "spi_calls", RealBackend.spi_calls)
+    monkeypatch.setattr(mock.Board, "smbus_reads", RealBackend.smbus_reads)
+    with use_backend(mock.demo_board()) as board:
+        yield board  # type: ignore[misc]
+
+
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # the device is dropped unclosed on purpose
+def test_a_kept_write_of_a_collected_device_reaches_no_other_file(board_with_c_state: mock.Board,
+                                                                  tmp_path: Path) -> None:  # fmt: skip
+    device = spi.Device((0, 1))
+    number, write = device._fd, device.write
+    assert type(write).__name__ == "SpiWriter"
+    del device
+    gc.collect()  # its fd is closed, and the number free for the next file
+    other = os.open(tmp_path / "other", os.O_RDWR | os.O_CREAT)
+    try:
+        assert other == number
+        with pytest.raises(ReferenceError, match="device of this write"):
+            write(b"not for this file")
+        assert os.fstat(other).st_size == 0
+    finally:
+        os.close(other)
+
+
+def test_a_subclass_transfer_is_called(board_with_c_state: mock.Board) -> None:
+    calls = []
+
+    class Logged(spi.Device):
+        def transfer(self, what: object) -> object:  # type: ignore[override]
+            calls.append(what)
+            return super().transfer(what)
+
+    with Logged((0, 1)) as device:
+        device.transfer(b"\x9f\x00\x00\x00")
+    assert calls == [b"\x9f\x00\x00\x00"]
+
+
+def test_a_bus_in_a_cycle_with_its_device_is_collected(board_with_c_state: mock.Board) -> None:
+    bus = i2c.Bus("linuxhw i2c simulator")
+    device = bus.device(0x1C)
+    assert type(device._c_reads).__name__ == "SmbusReads"
+    bus.owner = device  # type: ignore[attr-defined]  # bus -> device -> its C state -> bus
+    gone = weakref.ref(bus)
+    bus.close()
+    del bus, device
+    gc.collect()
+    assert gone() is None
+
+
+def test_edge_events_from_c_hash_as_their_tuples() -> None:
+    record = ffi.new("struct gpio_v2_line_event *", {"timestamp_ns": 5, "id": 1, "offset": 3, "seqno": 1})
+    (event,) = _fastpath.edge_events(ffi.buffer(record), 1, EdgeEvent, EDGE_TYPES)
+    assert event == tuple(event)
+    assert hash(event) == hash(tuple(event))  # Python 3.14 caches a tuple's hash: C must not leave it 0
+
+
+def test_a_message_longer_than_its_buffer_is_refused() -> None:
+    with pytest.raises(ValueError, match="length 5 is more than the buffer's 4 bytes"):
+        i2c.Message(0x50, 0, bytearray(4), 5)
