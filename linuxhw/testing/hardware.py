@@ -152,7 +152,6 @@ class Hardware(abc.ABC):
         if selection is not None:
             selection.__exit__(None, None, None)
 
-    @abc.abstractmethod
     def add_gpio_chip(
         self,
         num_lines: int = 8,
@@ -163,6 +162,15 @@ class Hardware(abc.ABC):
     ) -> SimulatedChip:
         """A new GPIO chip (a gpio-sim bank): ``names`` by offset (or a list), ``hogs`` maps offsets to
         ``(consumer, "input" | "output-high" | "output-low")``; the label is unique unless given."""
+        label = label or unique_label()
+        name_map = names_map(names)
+        return SimulatedChip(self._make_chip(num_lines, label, name_map, dict(hogs or {})), label, num_lines, name_map)
+
+    @abc.abstractmethod
+    def _make_chip(
+        self, num_lines: int, label: str, names: dict[int, str], hogs: dict[int, tuple[str, str]]
+    ) -> LineControl:
+        """Create the chip on this backend; return its control side."""
 
     @abc.abstractmethod
     def add_i2c_registers(self, addresses: Sequence[int]) -> I2cRegisters:

@@ -4,14 +4,14 @@ the project's i2c-sim and spi-sim modules).  Needs root and a kernel with them: 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from linuxhw._kernel.real import RealBackend
 from linuxhw.sim import GpioSim, I2cStub, SimulatorUnavailableError, list_i2c_adapters
 from linuxhw.sim.gpiosim import CONFIGFS_DIR
-from linuxhw.testing.hardware import Hardware, I2cRegisters, SimulatedChip, names_map, unique_label
+from linuxhw.testing.hardware import Hardware, I2cRegisters, LineControl
 
 __all__ = ["I2C_SIM_NAME", "SPI_SIM_DEVICE", "KernelHardware", "device_fds"]
 
@@ -76,22 +76,15 @@ class KernelHardware(Hardware):
         if not os.access(CONFIGFS_DIR, os.W_OK):
             self.on_unavailable(f"gpio-sim needs root ({CONFIGFS_DIR} is not writable): {RUN_UNDER_VM}")
 
-    def add_gpio_chip(
-        self,
-        num_lines: int = 8,
-        *,
-        label: str | None = None,
-        names: Sequence[str] | Mapping[int, str] | None = None,
-        hogs: Mapping[int, tuple[str, str]] | None = None,
-    ) -> SimulatedChip:
+    def _make_chip(
+        self, num_lines: int, label: str, names: dict[int, str], hogs: dict[int, tuple[str, str]]
+    ) -> LineControl:
         self.require_gpio_sim()
-        label = label or unique_label()
-        name_map = names_map(names)
         sim = GpioSim()
         self._sims.append(sim)
-        bank = sim.add_bank(num_lines, label=label, names=name_map, hogs=hogs)  # type: ignore[arg-type]
+        bank = sim.add_bank(num_lines, label=label, names=names, hogs=hogs)  # type: ignore[arg-type]
         sim.enable()
-        return SimulatedChip(bank, label, num_lines, name_map)
+        return bank
 
     def add_i2c_registers(self, addresses: Sequence[int]) -> I2cRegisters:
         if self._stub is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from linuxhw.mock import Board, I2cTarget, Loopback, SerialFlash, SpiTarget, attach_reference_models
-from linuxhw.testing.hardware import Hardware, I2cRegisters, SimulatedChip, names_map, unique_label
+from linuxhw.testing.hardware import Hardware, I2cRegisters, LineControl
 
 __all__ = ["MockHardware"]
 
@@ -29,17 +29,11 @@ class MockHardware(Hardware):
         self._i2c_sim: str | None = None
         self._spi_sim: tuple[str, str] | None = None
 
-    def add_gpio_chip(
-        self,
-        num_lines: int = 8,
-        *,
-        label: str | None = None,
-        names: Sequence[str] | Mapping[int, str] | None = None,
-        hogs: Mapping[int, tuple[str, str]] | None = None,
-    ) -> SimulatedChip:
-        label = label or unique_label()
-        chip = self.board.add_gpio_chip(num_lines, label=label, names=names, hogs=hogs)
-        return SimulatedChip(chip, label, num_lines, names_map(names))
+    def _make_chip(
+        self, num_lines: int, label: str, names: dict[int, str], hogs: dict[int, tuple[str, str]]
+    ) -> LineControl:
+        chip: LineControl = self.board.add_gpio_chip(num_lines, label=label, names=names, hogs=hogs)
+        return chip
 
     def add_i2c_registers(self, addresses: Sequence[int]) -> I2cRegisters:
         stub = self.board.add_i2c_stub(list(addresses))

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.kernel
 
 def test_kernel_run_of_a_user_suite(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "kernel or leak_is_closed", "-rA")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "kernel or leak_is_closed", "-rA")
     result.assert_outcomes(passed=5, errors=1)
     result.stdout.fnmatch_lines(
         ["*ERROR at teardown of test_a_leak_fails_at_teardown?kernel?*", "after the test: 1 linuxhw handle(s) left*"]

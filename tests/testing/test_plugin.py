@@ -1,4 +1,7 @@
-"""The pytest plugin (linuxhw.testing) as a user's test suite sees it, run with pytester on the mock board."""
+"""The pytest plugin (linuxhw.testing) as a user's test suite sees it, run with pytester on the mock board.
+
+Each session runs in a subprocess: an in-process one would drop the linuxhw modules it imported
+first, and later tests would then see two copies of their classes."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from tests.testing.user_tests import USER_TESTS
 
 def test_mock_run_of_a_user_suite(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "mock or leak_is_closed", "-rA")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "mock or leak_is_closed", "-rA")
     result.assert_outcomes(passed=5, errors=1)
     result.stdout.fnmatch_lines(
         [
@@ -26,7 +29,7 @@ def test_kernel_runs_skip_with_the_reason_where_the_kernel_lacks_simulators(
 ) -> None:
     monkeypatch.delenv("LINUXHW_TEST_TIER", raising=False)
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "kernel and not leak", "-rs")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "kernel and not leak", "-rs")
     result.assert_outcomes(skipped=3)
     result.stdout.fnmatch_lines(["*SKIPPED*this kernel has no gpio-sim*linuxhw vm -- pytest*"])
 
@@ -37,7 +40,7 @@ def test_kernel_tier_turns_a_missing_simulator_into_a_failure(
 ) -> None:
     monkeypatch.setenv("LINUXHW_TEST_TIER", "kernel")
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "test_gpio_edge_and_output and kernel")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-k", "test_gpio_edge_and_output and kernel")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*LINUXHW_TEST_TIER=kernel, but this kernel has no gpio-sim*"])
 
@@ -50,7 +53,7 @@ def test_unmarked_tests_follow_the_ini_option(pytester: pytest.Pytester) -> None
             print("backend", linuxhw_hardware.name)
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider", "--collect-only", "-q")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--collect-only", "-q")
     result.stdout.fnmatch_lines(["*test_which?mock?", "*test_which?kernel?"])
 
 
@@ -64,7 +67,7 @@ def test_a_wrong_backend_name_is_a_usage_error_naming_the_marker(pytester: pytes
             pass
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*linuxhw_backends('mock', 'real'): backends must be some of ('mock', 'kernel')"])
 
@@ -92,7 +95,7 @@ def test_mock_hardware_is_fresh_selected_and_takes_models(pytester: pytest.Pytes
             assert linuxhw_mock.board.devices() == []
         """
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
 
 
