@@ -5,6 +5,8 @@ first, and later tests would then see two copies of their classes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from linuxhw.sim.gpiosim import CONFIGFS_DIR
@@ -106,3 +108,11 @@ def test_the_plugin_restores_the_previous_backend(linuxhw_mock: object) -> None:
 
     assert isinstance(linuxhw_mock, MockHardware)
     assert linuxhw.get_backend() is linuxhw_mock.board
+
+
+def test_the_readme_example_test_passes_on_the_mock(pytester: pytest.Pytester) -> None:
+    readme = (Path(__file__).resolve().parent.parent.parent / "README.md").read_text()
+    (block,) = [b for b in readme.split("```python\n") if b.startswith("import pytest\n")]
+    pytester.makepyfile(test_readme_example=block.split("```", 1)[0])
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(passed=1, skipped=0 if CONFIGFS_DIR.is_dir() else 1)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from envsense.sensor import Sensor
 from linuxhw import gpio
 from linuxhw.gpio import Direction, Edge, LineSettings
-
-from envsense.sensor import Sensor
 
 
 class InterruptReader:

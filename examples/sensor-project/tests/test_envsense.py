@@ -1,7 +1,6 @@
 """envsense's tests: each runs on linuxhw's mock board and, under `linuxhw vm`, on the kernel's simulators."""
 
 import pytest
-
 from envsense import InterruptReader, Sensor, SensorError
 from envsense.sensor import CHIP_ID, CTRL, TEMP, WHO_AM_I
 
