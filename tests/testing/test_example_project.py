@@ -48,6 +48,7 @@ def test_example_suite_passes_from_the_sdist_in_a_fresh_venv(tmp_path: Path) -> 
         "pip",
         "install",
         "-q",
+        "--no-cache-dir",  # the guest sees ~/.cache read-only
         "--no-index",
         "--find-links",
         WHEELHOUSE,
