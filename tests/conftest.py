@@ -2,6 +2,8 @@
 
 ``LINUXHW_TEST_TIER=kernel`` (set by scripts/vmtest inside the guest) adds the "real"
 backend, which drives the kernel's own simulators; tests marked ``kernel`` run only there.
+A kernel may lack optional features (Debian's 6.1 has no DMA-BUF heaps and no udmabuf):
+the tests that need one call :func:`require_kernel_devices` and skip, naming it.
 """
 
 from __future__ import annotations
@@ -92,6 +94,31 @@ def sim(backend_name: str) -> Iterator[GpioSimulator]:
         simulator.close()
     if simulator.board is not None:
         assert simulator.board.open_files() == 0, "a test leaked a mock fd"
+
+
+DMA_HEAP_SYSTEM = "/dev/dma_heap/system"
+UDMABUF = "/dev/udmabuf"
+
+
+def require_kernel_devices(*paths: str) -> None:
+    """Skip the calling test unless this kernel has these optional devices (probed by check_kernel_tier)."""
+    from linuxhw.sim import check_kernel_tier
+
+    absent = {check.name: check.hint for check in check_kernel_tier().absent}
+    needs = [absent[path] for path in paths if path in absent]
+    if needs:
+        pytest.skip(f"{'; '.join(needs)} (not in this kernel {os.uname().release})")
+
+
+def kernel_version() -> tuple[int, int]:
+    """The running kernel's (major, minor): only for behaviour that nothing but the call under test could probe."""
+    major, minor = os.uname().release.split(".")[:2]
+    return int(major), int(minor)
+
+
+# spidev lets user space set SPI_3WIRE_HIZ and SPI_MOSI_IDLE_LOW since 6.4 (they joined its SPI_MODE_MASK with
+# the MOSI idle bits); 6.1's spidev refuses them with EINVAL.
+SPIDEV_SETS_MOSI_IDLE_LOW = kernel_version() >= (6, 4)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -2,6 +2,8 @@
 
 The kernel tier (``scripts/vmtest``) runs the tests against the kernel's own
 simulators; when one is missing the tests must fail with this report, not skip.
+Optional features (the DMA-BUF devices, which e.g. Debian's 6.1 kernel lacks)
+are reported too, but only the tests that need them skip when they are absent.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ __all__ = ["Check", "EnvironmentReport", "check_kernel_tier"]
 
 @dataclass(frozen=True)
 class Check:
-    """One requirement: whether it is met, what was seen, and how to meet it."""
+    """One requirement: whether it is met, what was seen, and how to meet it (optional ones may be absent)."""
 
     name: str
     ok: bool
     detail: str
     hint: str = ""
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,24 @@ class EnvironmentReport:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        """Every required check is met (optional features may be absent)."""
+        return not self.missing
 
     @property
     def missing(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if not c.ok)
+        """Required checks that are not met."""
+        return tuple(c for c in self.checks if c.required and not c.ok)
+
+    @property
+    def absent(self) -> tuple[Check, ...]:
+        """Optional features this kernel does not offer."""
+        return tuple(c for c in self.checks if not c.required and not c.ok)
 
     def __str__(self) -> str:
         lines = []
         for c in self.checks:
-            lines.append(f"[{'ok' if c.ok else 'MISSING'}] {c.name}: {c.detail}")
+            state = "ok" if c.ok else "MISSING" if c.required else "absent (optional)"
+            lines.append(f"[{state}] {c.name}: {c.detail}")
             if not c.ok and c.hint:
                 lines.append(f"    hint: {c.hint}")
         return "\n".join(lines)
@@ -60,12 +71,12 @@ def _directory(name: str, path: Path, hint: str) -> Check:
     return Check(name, found, f"{path} {'exists' if found else 'is missing'}", hint)
 
 
-def _char_device(path: Path, hint: str) -> Check:
+def _char_device(path: Path, hint: str, *, required: bool) -> Check:
     try:
         is_chr = stat.S_ISCHR(path.stat().st_mode)
     except OSError as exc:
-        return Check(str(path), False, exc.strerror or str(exc), hint)
-    return Check(str(path), is_chr, "character device" if is_chr else "not a character device", hint)
+        return Check(str(path), False, exc.strerror or str(exc), hint, required)
+    return Check(str(path), is_chr, "character device" if is_chr else "not a character device", hint, required)
 
 
 def _i2c_stub() -> Check:
@@ -79,7 +90,8 @@ def _i2c_stub() -> Check:
 
 
 def check_kernel_tier() -> EnvironmentReport:
-    """Check configfs, gpio-sim, i2c-dev, i2c-stub, ``/dev/dma_heap/system`` and ``/dev/udmabuf``."""
+    """Check configfs, gpio-sim, i2c-dev, i2c-stub (required) and the optional ``/dev/dma_heap/system``
+    and ``/dev/udmabuf``."""
     configfs = gpiosim.CONFIGFS_DIR.parent
     mounted = os.path.ismount(configfs)
     return EnvironmentReport(
@@ -97,7 +109,7 @@ def check_kernel_tier() -> EnvironmentReport:
             ),
             _directory("i2c-dev", Path("/sys/class/i2c-dev"), "modprobe i2c-dev"),
             _i2c_stub(),
-            _char_device(Path("/dev/dma_heap/system"), "needs CONFIG_DMABUF_HEAPS_SYSTEM=y"),
-            _char_device(Path("/dev/udmabuf"), "needs CONFIG_UDMABUF (modprobe udmabuf)"),
+            _char_device(Path("/dev/dma_heap/system"), "needs CONFIG_DMABUF_HEAPS_SYSTEM=y", required=False),
+            _char_device(Path("/dev/udmabuf"), "needs CONFIG_UDMABUF (modprobe udmabuf)", required=False),
         )
     )

@@ -1,43 +1,27 @@
-"""Fetch gpiozero's sdist (the installed version) into the project cache and run its
-``tests/test_real_pins.py``, unmodified, against the linuxhw pin factory."""
+"""Run gpiozero's own ``tests/test_real_pins.py``, unmodified from the sdist of the installed gpiozero
+(fetched by scripts/peer-tools), against the linuxhw pin factory."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import tarfile
 import xml.etree.ElementTree as ET
-from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CACHE = Path(os.environ.get("LINUXHW_CACHE") or Path.home() / ".cache" / "linuxhw") / "peers"
 RUN_TIMEOUT = 900  # seconds for the whole suite: the kernel tier runs under emulation
 
 
 def gpiozero_sdist() -> Path:
-    """The unpacked sdist of the installed gpiozero, downloaded once with pip."""
-    release = version("gpiozero")
-    unpacked = CACHE / f"gpiozero-{release}"
-    if (unpacked / "tests" / "test_real_pins.py").exists():
-        return unpacked
-    CACHE.mkdir(parents=True, exist_ok=True)
-    fetch = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", f"gpiozero=={release}",
-         "-d", str(CACHE)],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    archives = sorted(CACHE.glob(f"gpiozero-{release}*.tar.gz"))
-    if not archives:
-        pytest.fail(f"could not download gpiozero {release}'s sdist into {CACHE}:\n{fetch.stderr[-2000:]}")
-    with tarfile.open(archives[-1]) as archive:
-        top = archive.getnames()[0].split("/")[0]
-        archive.extractall(CACHE, filter="data") if sys.version_info >= (3, 12) else archive.extractall(CACHE)
-    (CACHE / top).rename(unpacked) if top != unpacked.name else None
-    return unpacked
+    """The unpacked sdist of the installed gpiozero, fetched once by scripts/peer-tools into the cache."""
+    done = subprocess.run([sys.executable, str(REPO / "scripts" / "peer-tools"), "--gpiozero-suite"],
+                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(f"scripts/peer-tools could not fetch gpiozero's test suite:\n{done.stderr[-2000:]}")
+    return Path(done.stdout.strip())
 
 
 def run_real_pins(tier: str, work: Path) -> dict[str, str]:

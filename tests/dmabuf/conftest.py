@@ -1,7 +1,7 @@
 """The DMA-BUF conformance suite's fixture: a backend with heaps and udmabuf, checked for fd leaks.
 
 mock: a fresh board with a "system" heap, a 4 MiB CMA-like heap ("linux,cma") and /dev/udmabuf.
-real (VM tier): the running kernel's /dev/dma_heap/system and /dev/udmabuf.
+real (VM tier): the running kernel's /dev/dma_heap/system and /dev/udmabuf (skipped on a kernel without them).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import linuxhw
 from linuxhw import mock
 from linuxhw._kernel.real import RealBackend
 from linuxhw._uapi import ffi, lib
+from tests.conftest import DMA_HEAP_SYSTEM, UDMABUF, require_kernel_devices
 
 CMA_POOL = 4 << 20
 
@@ -58,6 +59,7 @@ def dma(backend_name: str) -> Iterator[DmaEnv]:
         board.enable_udmabuf()
         backend: linuxhw.Backend = board
     else:
+        require_kernel_devices(DMA_HEAP_SYSTEM, UDMABUF)
         board = None
         backend = RealBackend()
     before = _open_fds()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from linuxhw import dmabuf, i2c
+from tests.conftest import DMA_HEAP_SYSTEM, require_kernel_devices
 from tests.i2c.conftest import I2cWorld
 
 
 def test_i2c_messages_use_dma_buffers_in_place(world: I2cWorld, sim_bus: i2c.Bus) -> None:
     if world.board is not None:
         world.board.add_dma_heap("system")
+    else:
+        require_kernel_devices(DMA_HEAP_SYSTEM)
     with dmabuf.Heap("system") as heap, heap.allocate(4096) as buf:
         view = buf.map()
         with buf.cpu_access(write=True):

@@ -1,5 +1,6 @@
 """Kernel-only DMA-BUF checks: what the real kernel shows outside the Backend seam (/proc, raw mmap,
-sync_file fds), against /dev/dma_heap/system and /dev/udmabuf in the VM tier."""
+sync_file fds), against /dev/dma_heap/system and /dev/udmabuf in the VM tier (skipped on a kernel
+without them; test_dmabuf_absent.py checks the library's answer there)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 import linuxhw
 from linuxhw import UnsupportedError, dmabuf, mock
 from linuxhw._kernel.real import RealBackend, parse_fdinfo
+from tests.conftest import DMA_HEAP_SYSTEM, UDMABUF, require_kernel_devices
 
 pytestmark = pytest.mark.kernel
 PAGE = mmap.PAGESIZE
@@ -22,6 +24,7 @@ PAGE = mmap.PAGESIZE
 
 @pytest.fixture(autouse=True)
 def real() -> Iterator[None]:
+    require_kernel_devices(DMA_HEAP_SYSTEM, UDMABUF)
     with linuxhw.use_backend(RealBackend()):
         yield
 

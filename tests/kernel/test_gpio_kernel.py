@@ -12,7 +12,7 @@ import pytest
 import linuxhw
 from linuxhw import DeviceBusyError, gpio
 from linuxhw.sim import check_kernel_tier
-from tests.conftest import GpioSimulator
+from tests.conftest import DMA_HEAP_SYSTEM, UDMABUF, GpioSimulator, require_kernel_devices
 from tests.waiting import child_process, read_line
 
 pytestmark = pytest.mark.kernel
@@ -51,6 +51,7 @@ def test_line_held_by_another_process_is_busy(kernel_sim: GpioSimulator) -> None
 
 
 def test_dma_heap_and_udmabuf_are_reachable() -> None:
+    require_kernel_devices(DMA_HEAP_SYSTEM, UDMABUF)
     report = check_kernel_tier()
     names = {check.name for check in report.checks if check.ok}
     assert any("dma_heap/system" in name for name in names), report

@@ -36,6 +36,8 @@ try:
 except ImportError:  # pragma: no cover - the [test] extra installs it
     spidev = None
 
+from tests.conftest import SPIDEV_SETS_MOSI_IDLE_LOW
+
 pytestmark = pytest.mark.kernel
 
 MODULE = "lhw-spi-sim"
@@ -71,7 +73,8 @@ SPI_MOSI_IDLE_LOW = 1 << 17
 SPI_MOSI_IDLE_HIGH = 1 << 18
 SPI_MODE_USER_MASK = (1 << 19) - 1
 # spidev's SPI_MODE_MASK: what SPI_IOC_WR_MODE32 accepts (not CS_WORD, not MOSI_IDLE_HIGH)
-SPIDEV_MODE_MASK = SPI_MODE_USER_MASK & ~(SPI_CS_WORD | SPI_MOSI_IDLE_HIGH)
+SPIDEV_BEFORE_6_4 = 0 if SPIDEV_SETS_MOSI_IDLE_LOW else SPI_3WIRE_HIZ | SPI_MOSI_IDLE_LOW  # not in 6.1's mask
+SPIDEV_MODE_MASK = SPI_MODE_USER_MASK & ~(SPI_CS_WORD | SPI_MOSI_IDLE_HIGH | SPIDEV_BEFORE_6_4)
 
 # <linux/spi/spidev.h>
 _IOC_WRITE, _IOC_READ = 1, 2
@@ -665,14 +668,32 @@ def test_log_line_format(flash: Any) -> None:
     ]
 
 
+def octal_width_kept(fd: int) -> bool:
+    """Whether an 8-wire transfer reaches the controller as such. 6.12 does; Debian's 6.1.0-56 keeps
+    spi_transfer's tx/rx_nbits in 3 bits, so 8 arrives as 0 (one wire), and its octal modes do not cover
+    dual and quad ("spi: Fix OCTAL mode support" changed both; stable updates may bring it, hence a probe)."""
+    set_u32(fd, SPI_IOC_WR_MODE32, SPI_RX_OCTAL)
+    try:
+        log_clear()
+        message(fd, Xfer(length=1, rx_nbits=8))
+        return transfer_lines()[-1]["rx_nbits"] == "8"
+    finally:
+        set_u32(fd, SPI_IOC_WR_MODE32, 0)
+        log_clear()
+
+
 def test_log_nbits_and_mode(flash: Any) -> None:
     fd = flash.fileno()
-    set_u32(fd, SPI_IOC_WR_MODE32, SPI_TX_QUAD | SPI_RX_OCTAL | SPI_CPHA)
-    message(fd, Xfer([0x9F], tx_nbits=4, rx=False), Xfer(length=3, rx_nbits=8), Xfer([0], tx_nbits=2, rx_nbits=2))
+    rx_mode, rx_nbits = (SPI_RX_OCTAL, 8) if octal_width_kept(fd) else (SPI_RX_QUAD, 4)
+    mode = SPI_TX_QUAD | rx_mode | SPI_CPHA
+    set_u32(fd, SPI_IOC_WR_MODE32, mode)
+    message(
+        fd, Xfer([0x9F], tx_nbits=4, rx=False), Xfer(length=3, rx_nbits=rx_nbits), Xfer([0], tx_nbits=2, rx_nbits=2)
+    )
     assert [(t["mode"], t["tx_nbits"], t["rx_nbits"]) for t in transfer_lines()] == [
-        (hex(SPI_TX_QUAD | SPI_RX_OCTAL | SPI_CPHA), "4", "0"),
-        (hex(SPI_TX_QUAD | SPI_RX_OCTAL | SPI_CPHA), "0", "8"),
-        (hex(SPI_TX_QUAD | SPI_RX_OCTAL | SPI_CPHA), "2", "2"),
+        (hex(mode), "4", "0"),
+        (hex(mode), "0", str(rx_nbits)),
+        (hex(mode), "2", "2"),
     ]
 
 
@@ -775,6 +796,11 @@ def test_every_spidev_mode_bit_is_supported(flash: Any, bit: int) -> None:
         (1 << 31, "a kernel-only bit (SPI_NO_TX)"),
         (SPI_CS_WORD, "not in spidev's SPI_MODE_MASK"),
         (SPI_MOSI_IDLE_HIGH, "not in spidev's SPI_MODE_MASK"),
+        *[
+            (bit, "not in spidev's SPI_MODE_MASK before 6.4")
+            for bit in (SPI_3WIRE_HIZ, SPI_MOSI_IDLE_LOW)
+            if bit & SPIDEV_BEFORE_6_4
+        ],
         (SPI_TX_DUAL | SPI_TX_QUAD, "two tx widths"),
         (SPI_RX_DUAL | SPI_RX_QUAD, "two rx widths"),
         (SPI_3WIRE | SPI_TX_DUAL, "3-wire with dual"),
@@ -821,15 +847,21 @@ def test_transfer_bits_per_word(flash: Any) -> None:
 
 def test_transfer_nbits_must_match_the_mode(flash: Any) -> None:
     fd = flash.fileno()
-    for xfer in (Xfer([0], tx_nbits=2), Xfer([0], rx_nbits=4), Xfer([0], tx_nbits=3), Xfer([0], rx_nbits=8)):
+    octal = octal_width_kept(fd)
+    rx_octal, tx_octal = ([Xfer([0], rx_nbits=8)], [Xfer([0], tx_nbits=8)]) if octal else ([], [])
+    for xfer in (Xfer([0], tx_nbits=2), Xfer([0], rx_nbits=4), Xfer([0], tx_nbits=3), *rx_octal):
         with raises_errno(errno.EINVAL):
             message(fd, xfer)
     set_u32(fd, SPI_IOC_WR_MODE32, SPI_TX_QUAD | SPI_RX_DUAL)
     message(fd, Xfer([0], tx_nbits=2, rx_nbits=2), Xfer([0], tx_nbits=4, rx_nbits=1))  # quad covers dual
-    for xfer in (Xfer([0], rx_nbits=4), Xfer([0], tx_nbits=8), Xfer([0], tx_nbits=3)):
+    for xfer in (Xfer([0], rx_nbits=4), *tx_octal, Xfer([0], tx_nbits=3)):
         with raises_errno(errno.EINVAL):
             message(fd, xfer)
     message(fd, Xfer([0], rx=False, tx_nbits=1), Xfer(length=1, tx_nbits=3))  # ignored without a tx buffer
+    if not octal:  # 8 does not fit the kernel's 3-bit field: it arrives as 0, which means one wire
+        log_clear()
+        message(fd, Xfer([0], tx_nbits=8, rx_nbits=8))
+        assert [(t["tx_nbits"], t["rx_nbits"]) for t in transfer_lines()] == [("1", "1")]
 
 
 # --- spidev limits ---------------------------------------------------------------------------

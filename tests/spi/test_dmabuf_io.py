@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from linuxhw import dmabuf, spi
 from linuxhw.spi import Message, Transfer
+from tests.conftest import DMA_HEAP_SYSTEM, require_kernel_devices
 from tests.spi.conftest import SpiWorld
 
 
 def test_spi_transfers_straight_from_and_into_dma_buffers(world: SpiWorld, loopback: spi.Device) -> None:
     if world.board is not None:
         world.board.add_dma_heap("system")
+    else:
+        require_kernel_devices(DMA_HEAP_SYSTEM)
     with dmabuf.Heap("system") as heap, heap.allocate(4096) as source, heap.allocate(4096) as sink:
         with source.cpu_access(write=True) as view:
             view[:256] = bytes(range(256))

@@ -27,6 +27,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <linux/version.h>
 
 #define SIM_NAME "linuxhw i2c simulator"
 #define SIM_DUMMY_ADDR 0x3c
@@ -340,7 +341,11 @@ static u32 sim_func(struct i2c_adapter *adap)
 }
 
 static const struct i2c_algorithm sim_algo = {
-	.xfer = sim_xfer,	/* called master_xfer before 6.8; both share a union */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+	.xfer = sim_xfer,	/* a union with master_xfer since 6.10 */
+#else
+	.master_xfer = sim_xfer,
+#endif
 	.functionality = sim_func,
 	/* No smbus_xfer: i2c-core emulates SMBus with I2C messages. */
 };

@@ -97,6 +97,7 @@
 #include <linux/slab.h>
 #include <linux/spi/spi.h>
 #include <linux/string.h>
+#include <linux/version.h>
 
 #define SIM_NAME "lhw-spi-sim"
 #define SIM_NUM_CS 2
@@ -108,12 +109,20 @@
 #define SIM_FLASH_MAX_HZ 25000000
 #define SIM_NO_CS (-1)
 
+/* Newer user mode bits: the simulator accepts every bit that its kernel knows (e.g. 6.1 has neither). */
+#if defined(SPI_MOSI_IDLE_HIGH)
+#define SIM_MOSI_IDLE_BITS (SPI_MOSI_IDLE_LOW | SPI_MOSI_IDLE_HIGH)
+#elif defined(SPI_MOSI_IDLE_LOW)
+#define SIM_MOSI_IDLE_BITS SPI_MOSI_IDLE_LOW
+#else
+#define SIM_MOSI_IDLE_BITS 0
+#endif
 #define SIM_MODE_BITS (SPI_CPHA | SPI_CPOL | SPI_CS_HIGH | SPI_LSB_FIRST | \
 		       SPI_3WIRE | SPI_LOOP | SPI_NO_CS | SPI_READY | \
 		       SPI_TX_DUAL | SPI_TX_QUAD | SPI_TX_OCTAL | \
 		       SPI_RX_DUAL | SPI_RX_QUAD | SPI_RX_OCTAL | \
 		       SPI_CS_WORD | SPI_3WIRE_HIZ | SPI_RX_CPHA_FLIP | \
-		       SPI_MOSI_IDLE_LOW | SPI_MOSI_IDLE_HIGH)
+		       SIM_MOSI_IDLE_BITS)
 static_assert(SIM_MODE_BITS == SPI_MODE_USER_MASK, "a user mode bit is missing");
 
 #define FLASH_SIZE SZ_64K
@@ -484,21 +493,31 @@ static void sim_set_cs(struct spi_device *spi, bool level)
 static int sim_add_device(unsigned int cs, u32 max_speed_hz, const char *modalias)
 {
 	struct spi_device *spi;
-	unsigned int idx;
 	int ret;
 
 	spi = spi_alloc_device(sim.ctlr);
 	if (!spi)
 		return -ENOMEM;
-	for (idx = 0; idx < SPI_CS_CNT_MAX; idx++)
-		spi_set_chipselect(spi, idx, 0xff);	/* unused (SPI_INVALID_CS) */
+#ifdef SPI_CS_CNT_MAX	/* a device with several chip selects (6.9); before, just one */
+	{
+		unsigned int idx;
+
+		for (idx = 0; idx < SPI_CS_CNT_MAX; idx++)
+			spi_set_chipselect(spi, idx, 0xff);	/* unused (SPI_INVALID_CS) */
+		spi->cs_index_mask = BIT(0);
+	}
+#endif
 	spi_set_chipselect(spi, 0, cs);
-	spi->cs_index_mask = BIT(0);
 	spi->max_speed_hz = max_speed_hz;
 	spi->mode = SPI_MODE_0;
 	spi->bits_per_word = 8;
 	strscpy(spi->modalias, modalias, sizeof(spi->modalias));
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+	/* struct device's own override: newer kernels, and Debian's 6.12.y has it backported */
 	ret = device_set_driver_override(&spi->dev, "spidev");
+#else
+	ret = driver_set_override(&spi->dev, &spi->driver_override, "spidev", strlen("spidev"));
+#endif
 	if (!ret)
 		ret = spi_add_device(spi);
 	if (ret) {
