@@ -5,5 +5,5 @@ from setuptools import Extension, setup
 
 setup(
     cffi_modules=["linuxhw/_build_uapi.py:ffibuilder"],
-    ext_modules=[Extension("linuxhw._fastpath", ["cdefs/fastpath.c"], extra_compile_args=["-Wall", "-Wextra"])],
+    ext_modules=[Extension("linuxhw._fastpath", ["linuxhw/_fastpath.c"], extra_compile_args=["-Wall", "-Wextra"])],
 )

@@ -43,11 +43,10 @@ def test_ratios_targets_and_chart(tmp_path: Path) -> None:
         Row("GPIO", "get 1 line", "linuxhw", "linuxhw", [2.0, 2.2, 2.4]),
         Row("GPIO", "get 1 line", "gpiod", "peer", [4.0, 4.0, 4.0]),
         Row("GPIO", "get 1 line", "C floor", "floor", [1.0, 1.0, 1.0]),
+        Row("GPIO", "get 1 line", "Python floor", "variant", [2.0, 2.0, 2.0]),
         Row("SPI", "full duplex 4 KiB", "linuxhw", "linuxhw", [10.0]),
         Row("SPI", "full duplex 4 KiB", "spidev xfer2", "peer", [100.0]),
         Row("SPI", "full duplex 4 KiB", "spidev xfer3", "peer", [90.0]),
-        Row("SPI", "write 4 KiB", "linuxhw", "linuxhw", [50.0, 52.0, 54.0]),
-        Row("SPI", "write 4 KiB", "spidev writebytes2", "peer", [49.0, 50.0, 51.0]),
         Row("SPI", "write 4 B", "linuxhw", "linuxhw", [9.0, 9.1, 9.2]),
         Row("SPI", "write 4 B", "spidev writebytes2", "peer", [8.0, 8.1, 8.2]),
         Row("DMA heap", "buffer 4 KiB", "linuxhw", "linuxhw", [30.0]),
@@ -57,15 +56,36 @@ def test_ratios_targets_and_chart(tmp_path: Path) -> None:
     found = {(r.op, r.versus): r.ratio for r in report.ratios(rows)}
     assert found[("get 1 line", "gpiod")] == pytest.approx(0.55)
     assert found[("get 1 line", "C floor")] == pytest.approx(2.2)
-    targets = {t.name: t for t in report.targets(rows)}
-    assert not targets["GPIO get 1 line: linuxhw/C floor"].met
-    assert targets["GPIO get 1 line: linuxhw/gpiod"].met
-    assert targets["SPI full duplex 4 KiB: spidev xfer2/linuxhw"].value == pytest.approx(10.0)
-    assert targets["SPI full duplex 4 KiB: linuxhw/fastest spidev"].value == pytest.approx(10.0 / 90.0)
-    assert targets["SPI write 4 KiB: linuxhw/fastest spidev"].verdict == "tie"  # 1.04, inside the spread
-    assert targets["SPI write 4 B: linuxhw/fastest spidev"].verdict == "MISS"  # every sample slower
-    assert targets["GPIO get 1 line: linuxhw/C floor"].verdict == "MISS"
-    meta = {"date": "today", "machine": "test", "quick": False, "repeats": 3, "target_ms": 1}
+    targets = {t.name.split(" (worst")[0]: t for t in report.targets(rows)}
+    assert targets["GPIO get 1 line: linuxhw ÷ C floor"].verdict == "MISS"  # 2.2 > 2.0
+    assert targets["GPIO get 1 line: linuxhw ÷ Python floor"].value == pytest.approx(1.1)
+    assert targets["GPIO get 1 line: linuxhw ÷ Python floor"].verdict == "HIT"
+    assert targets["SPI full duplex 4 KiB: spidev xfer2 ÷ linuxhw"].value == pytest.approx(10.0)
+    assert targets["DMA heap buffer 4 KiB: linuxhw ÷ C floor"].verdict == "HIT"  # exactly 1.5
+    every = targets["every other operation ÷ every peer"]
+    assert every.verdict == "MISS" and "write 4 B" in every.name  # 9.1 / 8.1: slower than writebytes2
+    assert [(r.op, r.impl) for r in rows if r.scattered] == [
+        ("get 1 line", "linuxhw"),
+        ("write 4 B", "linuxhw"),
+        ("write 4 B", "spidev writebytes2"),
+    ]  # 18%, 2.2%, 2.5%
+    meta = {"date": "today", "machine": "test", "quick": False, "repeats": 3, "target_ms": 1, "clock": "instructions"}
     assert report.chart(tmp_path / "bench.png", rows, meta) == ""
     assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
-    assert "n/a: no such call" in report.table(rows, meta)
+    text = report.table(rows, meta)
+    assert "n/a: no such call" in text and "1000 guest instructions" in text and "! spread 18.2%" in text
+
+
+def test_compare(tmp_path: Path) -> None:
+    def run(name: str, linuxhw: float) -> Path:
+        rows = [Row("GPIO", "get 1 line", "linuxhw", "linuxhw", [linuxhw]),
+                Row("GPIO", "get 1 line", "C floor", "floor", [1.0])]  # fmt: skip
+        meta = {"date": name, "machine": "test", "quick": False, "repeats": 1, "target_ms": 1, "clock": "instructions"}
+        report.write_json(tmp_path / f"{name}.json", rows, meta)
+        return tmp_path / f"{name}.json"
+
+    cmd = [sys.executable, str(REPO / "scripts" / "bench"), "--compare", str(run("old", 2.5)), str(run("new", 2.0))]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True).stdout
+    assert [line.split() for line in out.splitlines() if "linuxhw  " in line] == [["linuxhw", "2.5", "→", "2", "µs/op",
+                                                                                   "-20.0%"]]  # fmt: skip
+    assert "GPIO get 1 line: linuxhw ÷ C floor" in out and "2.50 MISS →    2.00 HIT" in out

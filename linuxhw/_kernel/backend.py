@@ -103,9 +103,26 @@ class Backend(abc.ABC):
             ret = self.ioctl(fd, lib.DMA_BUF_IOCTL_SYNC, sync)
         self._check(ret)
 
-    def spi_writer(self, fd: int, bufsiz: int, device: object) -> Callable[..., None] | None:
-        """A C stand-in for ``device.write`` on this backend's fds, or None to keep the Python one
-        (the mock: its fds are not the kernel's spidev files)."""
+    def spi_calls(
+        self, fd: int, bufsiz: int, message_max: int, device: object
+    ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
+        """C stand-ins for ``device.write`` and ``device.transfer`` on this backend's fds, or None to
+        keep the Python ones (the mock: its fds are not the kernel's spidev files)."""
+        return None
+
+    def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> Any:
+        """The C state with which LineRequest.get_value/set_value make their ioctl with no Python
+        frame on this backend's fds, or None for the Python methods (the mock)."""
+        return None
+
+    def gpio_edge_reads(self, fd: int, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+        """The C state with which LineRequest.read_edge_events makes its read() with no Python frame
+        on this backend's fds, or None for the Python method (the mock)."""
+        return None
+
+    def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
+        """The C state with which Device.read_byte_data/read_word_data make their ioctl with no
+        Python frame on this backend's fds, or None for the Python methods (the mock)."""
         return None
 
     @staticmethod

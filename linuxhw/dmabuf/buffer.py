@@ -117,9 +117,12 @@ class Buffer(Handle):
                 self._backend.close(fd)
 
     @classmethod
-    def _fresh(cls, backend: Backend, fd: int, path: str, exporter: str, name: str | None) -> Buffer:
-        """A Buffer for a dma-buf fd just created, named if ``name`` is given (closed if that fails)."""
-        buf = cls(backend, fd, path, exporter)
+    def _fresh(
+        cls, backend: Backend, fd: int, path: str, exporter: str, name: str | None, size: int | None = None
+    ) -> Buffer:
+        """A Buffer for a dma-buf fd just created, named if ``name`` is given (closed if that fails);
+        ``size`` when the caller knows it (else it is read back from the fd)."""
+        buf = cls(backend, fd, path, exporter, size=size)
         if name is not None:
             try:
                 buf.set_name(name)

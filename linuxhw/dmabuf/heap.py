@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import mmap
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from linuxhw.errors import DeviceError, device_error
 __all__ = ["CMA_HEAP_NAMES", "FALLBACK_ERRNOS", "Heap", "HeapInfo", "allocate", "find_heap", "heaps"]
 
 HEAP_DIR = "/dev/dma_heap"
+_PAGE = mmap.PAGESIZE
 _FD_FLAGS = os.O_RDWR | os.O_CLOEXEC  # the buffer's fd: read-write (mappable for writing), close-on-exec
 # The CMA heap is named after its reserved-memory region: "linux,cma" (device tree default) or
 # "reserved" (cma= on the command line), "default-pool", and since 6.17 "default_cma_region".
@@ -103,6 +105,7 @@ class Heap(Handle):
         self.name = os.path.basename(path)
         self.kind = heap_kind(self.name)
         self._alloc = backend.dma_heap_alloc
+        self._page_rounded = self.kind in ("system", "cma")
 
     def __repr__(self) -> str:
         return f"<Heap {self.name} {'closed' if self.closed else self.kind}>"
@@ -121,7 +124,12 @@ class Heap(Handle):
             fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
         except OSError as exc:
             self._raise_alloc_error(exc.errno or errno.EIO, size)
-        return Buffer._fresh(self._backend, fd, self.path, self.name, name)
+        # The dma-heap core rounds every length up to whole pages (PAGE_ALIGN) and the system and CMA
+        # heaps export exactly that: no need to ask the fd (lseek) what the size is.
+        known = (size + _PAGE - 1) & -_PAGE if self._page_rounded else None
+        if name is None:
+            return Buffer(self._backend, fd, self.path, self.name, size=known)
+        return Buffer._fresh(self._backend, fd, self.path, self.name, name, known)
 
     def _raise_alloc_error(self, err: int, size: int) -> NoReturn:
         hint = ""

@@ -13,12 +13,12 @@ from linuxhw._uapi import ffi
 from linuxhw.gpio.enums import EdgeType
 from linuxhw.gpio.info import EdgeEvent
 
-__all__ = ["RECORD", "decode_edge_events"]
+__all__ = ["EDGE_TYPES", "RECORD", "decode_edge_events"]
 
 RECORD = "struct gpio_v2_line_event"
 _RECORD_SIZE = ffi.sizeof(RECORD)
 # EdgeType by kernel event id (the index); None where the kernel defines no id.
-_TYPES = tuple(
+EDGE_TYPES = tuple(
     next((edge_type for edge_type in EdgeType if edge_type.value == i), None)
     for i in range(max(edge_type.value for edge_type in EdgeType) + 1)
 )
@@ -26,4 +26,4 @@ _TYPES = tuple(
 
 def decode_edge_events(buffer: Any, count: int) -> list[EdgeEvent]:
     """The first ``count`` records of ``buffer`` (a cdata array of gpio_v2_line_event) as EdgeEvents."""
-    return _fastpath.edge_events(ffi.buffer(buffer, count * _RECORD_SIZE), count, EdgeEvent, _TYPES)
+    return _fastpath.edge_events(ffi.buffer(buffer, count * _RECORD_SIZE), count, EdgeEvent, EDGE_TYPES)

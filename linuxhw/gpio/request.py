@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, Union
 
+from linuxhw import _fastpath
 from linuxhw._events import EventReader, EventStream
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend
 from linuxhw._uapi import ffi, lib
 from linuxhw.errors import EventsLostError, EventsLostWarning
 from linuxhw.gpio._config import fill_line_config
-from linuxhw.gpio._edge_events import RECORD, decode_edge_events
+from linuxhw.gpio._edge_events import EDGE_TYPES, RECORD, decode_edge_events
 from linuxhw.gpio.enums import Direction
 from linuxhw.gpio.info import EdgeEvent
 from linuxhw.gpio.settings import LineSettings
@@ -26,6 +27,8 @@ ON_LOST_CHOICES = ("count", "warn", "raise")
 MAX_KERNEL_EVENT_BUFFER = 64 * 16  # GPIO_V2_LINES_MAX * 16: the kernel clamps larger sizes to this
 _SEQNO = itemgetter(EdgeEvent._fields.index("seqno"))
 CONFIG_CACHE_SIZE = 8  # encoded configurations kept per request for reconfigure()
+_OUTPUT = Direction.OUTPUT  # a module global: an enum member through its class costs an attribute lookup
+_SET_CONFIG = lib.GPIO_V2_LINE_SET_CONFIG_IOCTL
 
 
 class LineRequest(Handle):
@@ -34,6 +37,8 @@ class LineRequest(Handle):
     Values are logical (active-low aware) 0/1. ``lost_events`` counts edge events the
     kernel dropped because its buffer overflowed (found from gaps in ``seqno``).
     """
+
+    __slots__ = ("_c_events", "_c_values")  # the C methods' state (see the end of this module)
 
     def __init__(
         self,
@@ -61,6 +66,8 @@ class LineRequest(Handle):
         self._output_mask = self._mask_of(Direction.OUTPUT)
         self._get_values = backend.gpio_get_values
         self._set_values = backend.gpio_set_values
+        # get_value/set_value in C (see the end of this module), or None: the Python methods.
+        self._c_values = backend.gpio_values(fd, self._index, self._output_mask)
         # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
         self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
@@ -70,10 +77,18 @@ class LineRequest(Handle):
         self._events: EventReader[EdgeEvent] = EventReader(
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
+        # read_edge_events in C (see the end of this module), or None: the Python method.
+        self._c_events = backend.gpio_edge_reads(fd, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"fd={self._fd}"
         return f"<LineRequest {self.chip_path} offsets={list(self.offsets)} {state}>"
+
+    def close(self) -> None:
+        for state in (self._c_values, self._c_events):
+            if state is not None:
+                state.close()  # before the fd goes: never a call on a number reused by another file
+        super().close()
 
     def _mask_of(self, direction: Direction) -> int:
         return sum(1 << i for i, s in enumerate(self._settings) if s.direction is direction)
@@ -193,24 +208,30 @@ class LineRequest(Handle):
         current values unless ``output_values`` says otherwise (the kernel itself
         replaces the whole configuration; this does the bookkeeping for you).
         """
-        new_settings = list(self._settings)
+        new_settings = self._settings.copy()
         for key, settings in config.items():
-            keys = key if isinstance(key, tuple) else (key,)
-            for line in keys:
-                new_settings[self._idx(line)] = LineSettings() if settings is None else settings
-        explicit = {self._idx(line): value for line, value in (output_values or {}).items()}
-        values = [s.output_value or 0 for s in new_settings]
-        kept = [
-            i
-            for i in range(len(self.offsets))
-            if self._output_mask >> i & 1 and new_settings[i].direction is Direction.OUTPUT and i not in explicit
-        ]
+            chosen = LineSettings() if settings is None else settings
+            for line in key if isinstance(key, tuple) else (key,):
+                new_settings[self._idx(line)] = chosen
+        explicit = {self._idx(line): value for line, value in output_values.items()} if output_values else {}
+        # One pass: each line's value, the new outputs, and the outputs that stay outputs with the
+        # value they have now (read back below) unless output_values names them.
+        values = []
+        outputs = kept = 0
+        was_output = self._output_mask
+        for i, line_settings in enumerate(new_settings):
+            values.append(line_settings.output_value or 0)
+            if line_settings.direction is _OUTPUT:
+                outputs |= 1 << i
+                if was_output >> i & 1 and i not in explicit:
+                    kept |= 1 << i
         if kept:
-            current = self.get_bits(sum(1 << i for i in kept))
-            for i in kept:
-                values[i] = (current >> i) & 1
+            current = self.get_bits(kept)
+            for i in range(len(values)):
+                if kept >> i & 1:
+                    values[i] = (current >> i) & 1
         for idx, value in explicit.items():
-            if new_settings[idx].direction is not Direction.OUTPUT:
+            if new_settings[idx].direction is not _OUTPUT:
                 raise ValueError(f"output_values names line {self.offsets[idx]}, which is not an output")
             if value not in (0, 1):
                 raise ValueError(f"output value for line {self.offsets[idx]} must be 0 or 1, not {value!r}")
@@ -227,12 +248,14 @@ class LineRequest(Handle):
             self._configs[key] = (tuple(new_settings), config_struct)
         else:
             config_struct = cached[1]
-        ret = self._ioctl(self._kernel_fd(), lib.GPIO_V2_LINE_SET_CONFIG_IOCTL, config_struct)
+        ret = self._ioctl(self._kernel_fd(), _SET_CONFIG, config_struct)
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
         self._settings = new_settings
-        self._output_mask = self._mask_of(Direction.OUTPUT)
+        self._output_mask = outputs
         self._set_cells.clear()  # outputs may have become inputs
+        if self._c_values is not None:
+            self._c_values.outputs = outputs
 
     # -- edge events --------------------------------------------------------------------------------
 
@@ -283,3 +306,13 @@ class LineRequest(Handle):
     def release(self) -> None:
         """Release the lines (same as close())."""
         self.close()
+
+
+# The common get_value/set_value call in C, as plain methods of the class: one ioctl with no
+# Python frame on the kernel backend; every other call runs the Python methods above.
+LineRequest.get_value, LineRequest.set_value = _fastpath.c_methods(  # type: ignore[method-assign]
+    LineRequest, "gpio", LineRequest.get_value, LineRequest.set_value
+)
+LineRequest.read_edge_events, _ = _fastpath.c_methods(  # type: ignore[method-assign]
+    LineRequest, "edge", LineRequest.read_edge_events, None
+)

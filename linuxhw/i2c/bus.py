@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from linuxhw import _fastpath
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._kernel.real import natural_key
@@ -78,6 +78,9 @@ class Bus(Handle):
         path = _resolve_bus_path(backend, bus)
         fd = open_device(backend, path, os.O_RDWR, "i2c-dev")
         super().__init__(backend, fd, path, f"I2C bus {path}")
+        # The lock held for one select + transaction (never taken twice), and the key of the device
+        # the fd is pointed at (.selected): one C object, which Device's C reads use as well.
+        self._lock = _fastpath.I2cChannel(fd)
         self._worker = FifoWorker(path)
         self.name = backend.device_attribute(path, "name") or ""
         funcs = ffi.new("unsigned long *")
@@ -88,8 +91,6 @@ class Bus(Handle):
             raise device_error(-ret, path, "get adapter functionality", hint)
         self.functionality = Functionality(funcs[0])
         self._funcs = int(funcs[0])  # plain int: a bit test on the hot path, not an enum lookup
-        self._lock = threading.Lock()  # held for one select + transaction; never taken twice
-        self._selected: SelectKey | None = None
         self._ioctl = backend.ioctl
         self._smbus_call = backend.smbus
         self._smbus_value_call = backend.smbus_value
@@ -114,6 +115,7 @@ class Bus(Handle):
     def close(self) -> None:
         """Finish queued asynchronous work, then close the adapter."""
         self._worker.shutdown()
+        self._lock.close()  # before the fd goes: no C read may use a number reused by another file
         super().close()
 
     # -- errors and capability checks ----------------------------------------------------------------
@@ -151,21 +153,21 @@ class Bus(Handle):
 
     def _select(self, key: SelectKey) -> None:
         """Point the fd at a device (I2C_TENBIT, I2C_SLAVE[_FORCE], I2C_PEC), only when it changes."""
-        if key == self._selected:
-            self._selected = key  # identical object next time: the hot path tests identity only
+        if key == self._lock.selected:
+            self._lock.selected = key  # identical object next time: the hot path tests identity only
             return
         address, ten_bit, force, pec = key
-        old = self._selected
+        old = self._lock.selected
         fd = self._kernel_fd()
         if old is None or old[1] != ten_bit:
             ret = self._ioctl(fd, lib.I2C_TENBIT, ffi.cast("void *", int(ten_bit)))
             if ret < 0:
-                self._selected = None
+                self._lock.selected = None
                 self._raise_i2c(-ret, "set 10-bit addressing")
         request = lib.I2C_SLAVE_FORCE if force else lib.I2C_SLAVE
         ret = self._ioctl(fd, request, ffi.cast("void *", address))
         if ret < 0:
-            self._selected = None
+            self._lock.selected = None
             if -ret == errno.EBUSY:
                 self._raise_kernel_error(
                     -ret,
@@ -176,9 +178,9 @@ class Bus(Handle):
         if old is None or old[3] != pec:
             ret = self._ioctl(fd, lib.I2C_PEC, ffi.cast("void *", int(pec)))
             if ret < 0:
-                self._selected = None
+                self._lock.selected = None
                 self._raise_i2c(-ret, "set PEC")
-        self._selected = key
+        self._lock.selected = key
 
     # -- SMBus and plain I/O (used by Device) --------------------------------------------------------
 
@@ -187,7 +189,7 @@ class Bus(Handle):
         the union (valid until the next call). The caller holds the lock."""
         if not self._funcs & needed:
             self.require(Functionality(needed), operation)
-        if self._selected is not key:
+        if self._lock.selected is not key:
             self._select(key)
         data = self._smbus_data
         ret = self._smbus_call(self._fd, read_write, command, size, data)
@@ -203,7 +205,7 @@ class Bus(Handle):
         if not self._funcs & needed:
             self.require(Functionality(needed), operation)
         with self._lock:
-            if self._selected is not key:
+            if self._lock.selected is not key:
                 self._select(key)
             try:
                 return self._smbus_value_call(self._fd, read_write, command, size, value)

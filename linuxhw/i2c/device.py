@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, NoReturn, Union
 
+from linuxhw import _fastpath
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.bus import Bus, SelectKey
 from linuxhw.i2c.functionality import Functionality as F
@@ -75,6 +76,8 @@ class Device:
     ``ten_bit`` for 10-bit addresses.
     """
 
+    __slots__ = ("__dict__", "__weakref__", "_c_reads")  # _c_reads: the C methods' state (end of this module)
+
     def __init__(self, bus: Bus, address: int, *, ten_bit: bool = False, force: bool = False,
                  pec: bool = False) -> None:  # fmt: skip
         limit = 0x3FF if ten_bit else 0x7F
@@ -90,6 +93,9 @@ class Device:
         self.force = force
         self.pec = pec
         self._key: SelectKey = (address, ten_bit, force, pec)
+        # read_byte_data/read_word_data in C (see the end of this module), or None: the Python methods.
+        can = (1 if bus._funcs & _SMBUS_READ_BYTE_DATA else 0) | (2 if bus._funcs & _SMBUS_READ_WORD_DATA else 0)
+        self._c_reads = bus._backend.smbus_reads(bus._lock, self._key, bus._raise_i2c, address, can)
 
     def __repr__(self) -> str:
         return f"<Device {self.address:#04x} on {self.bus.path}>"
@@ -104,18 +110,18 @@ class Device:
             buffer: Any = bytearray(size)
         else:
             buffer = size
-        target = ffi.from_buffer("__u8[]", buffer, require_writable=True)
-        with self.bus._lock:
+        # Exported for the call only, released before an error leaves (see linuxhw._buffers).
+        with ffi.from_buffer("__u8[]", buffer, require_writable=True) as target, self.bus._lock:
             count = self.bus._plain(self._key, target, len(target), write=False)
-        return bytes(ffi.buffer(target, count))
+            return bytes(ffi.buffer(target, count))
 
     def write(self, data: Buffer) -> None:
         """Write ``data`` as one I2C message with write(2)."""
-        source = ffi.from_buffer("__u8[]", data)
-        if len(source) > MAX_LENGTH:
-            raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
-        with self.bus._lock:
-            self.bus._plain(self._key, source, len(source), write=True)
+        with ffi.from_buffer("__u8[]", data) as source:  # for the call only (see read())
+            if len(source) > MAX_LENGTH:
+                raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
+            with self.bus._lock:
+                self.bus._plain(self._key, source, len(source), write=True)
 
     def write_then_read(self, data: Buffer, size: int | Buffer) -> bytes:
         """Write, then read with a repeated START (no STOP in between) — one I2C_RDWR transfer."""
@@ -347,3 +353,11 @@ class Device:
     block_process_call_async = _twin(block_process_call)
     read_i2c_block_data_async = _twin(read_i2c_block_data)
     write_i2c_block_data_async = _twin(write_i2c_block_data)
+
+
+# The common read_byte_data/read_word_data call in C, as plain methods of the class: one ioctl
+# under the bus's lock with no Python frame on the kernel backend; every other call runs the
+# Python methods above.
+Device.read_byte_data, Device.read_word_data = _fastpath.c_methods(  # type: ignore[method-assign]
+    Device, "smbus", Device.read_byte_data, Device.read_word_data
+)

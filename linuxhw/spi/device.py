@@ -63,7 +63,7 @@ class Device(Handle):
         super().__init__(backend, fd, path, f"SPI device {path}")
         self._queue = MessageQueue(path, self._hold, self._raise_closed)
         self._busy = False  # anything queued or running: the one thing a synchronous call checks first
-        self._writer: Any = None
+        self._c_calls: tuple[Any, ...] = ()  # write() and transfer() in C, while nothing is queued
         self._ioctl = backend.ioctl
         self._read_bytes = backend.read_bytes
         self._write_bytes = backend.write_bytes
@@ -102,8 +102,8 @@ class Device(Handle):
         self._queue.close(self._release)
 
     def _release(self) -> None:
-        if self._writer is not None:
-            self._writer.close()  # before the fd goes: it must never write to a number reused by another file
+        for call in self._c_calls:
+            call.close()  # before the fd goes: never a call on a number reused by another file
         super().close()
 
     def _hold(self, busy: bool) -> None:
@@ -111,14 +111,16 @@ class Device(Handle):
         is a C call with no Python frame (as py-spidev's writebytes2), which hands everything else
         to write() below; while busy, every write() goes there to wait its turn."""
         self._busy = busy
-        if self._writer is not None:
-            self._writer.close()  # a reference kept elsewhere now defers to write() below, for good
-            self._writer = None
-            del self.write
+        if self._c_calls:
+            for call in self._c_calls:
+                call.close()  # a reference kept elsewhere now defers to the methods below, for good
+            self._c_calls = ()
+            del self.write, self.transfer
         if not busy and not self._queue.closing and self._fd >= 0:
-            self._writer = self._backend.spi_writer(self._fd, self._bufsiz, self)
-            if self._writer is not None:
-                self.write = self._writer  # type: ignore[method-assign]
+            made = self._backend.spi_calls(self._fd, self._bufsiz, self._message_max, self)
+            if made is not None:
+                self._c_calls = made
+                self.write, self.transfer = made  # type: ignore[method-assign, assignment]
 
     def _in_turn(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` now if nothing is queued, else after what is (for the slower calls)."""
@@ -268,14 +270,14 @@ class Device(Handle):
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
                 return self._spi_exchange(self._fd, what)
             except OSError as exc:
-                self._raise_kernel_error(exc.errno or errno.EIO, "SPI transfer", self._hint(exc.errno or 0))
+                self._transfer_failed(exc.errno or errno.EIO)
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             self._run(what if what.__class__ is Message else _message(what))
             return None
-        tx = ffi.from_buffer("__u8[]", what)
-        rx = bytearray(len(tx))
-        self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
+        with ffi.from_buffer("__u8[]", what) as tx:  # the caller's bytes: released before an error leaves
+            rx = bytearray(len(tx))
+            self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
         return bytes(rx)
 
     def _chunks(self, length: int, split: bool) -> range:
@@ -322,9 +324,13 @@ class Device(Handle):
             except OSError as exc:
                 self._write_failed(exc.errno or errno.EIO)
             return
-        tx = ffi.from_buffer("__u8[]", data)
-        for offset in self._chunks(len(tx), split):
-            self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
+        with ffi.from_buffer("__u8[]", data) as tx:  # the caller's bytes: released before an error leaves
+            for offset in self._chunks(len(tx), split):
+                self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))
+
+    def _transfer_failed(self, err: int) -> NoReturn:
+        """Raise the error for a one-transfer transfer() the kernel refused (also called from C)."""
+        self._raise_kernel_error(err, "SPI transfer", self._hint(err))
 
     def _write_failed(self, err: int) -> NoReturn:
         """Raise the error for a write() the kernel refused (also called by the C writer)."""

@@ -21,6 +21,9 @@ from typing import BinaryIO
 from linuxhw.vm._host import EXIT_GUEST_LOST, EXIT_GUEST_SETUP, EXIT_TIMEOUT, Failure, log
 
 GUEST_RUN = Path(__file__).resolve().parent / "guest-run"
+# QEMU's instruction clock: the guest's clocks advance 1 ns per guest instruction (user and kernel),
+# whatever the host's load; an idle guest jumps ahead (sleep=off). For benchmarks, not the tests.
+ICOUNT_OPTS = "-icount shift=0,align=off,sleep=off"
 CURRENT_TEST = "current-test"  # in the run dir: the node id of the test the guest's pytest is running
 
 
@@ -33,6 +36,7 @@ class BootOptions:
     memory: str = "1G"
     append: list[str] = dataclasses.field(default_factory=list)
     boot_console: bool = False
+    icount: bool = False
 
 
 def guest_env(ko_dir: Path, run_dir: Path, workdir: Path, command: list[str], extra: dict[str, str]) -> str:
@@ -129,6 +133,8 @@ def boot(
     ]
     for option in options.append:
         vng += ["--append", option]
+    if options.icount:
+        vng += ["--qemu-opts", ICOUNT_OPTS]
     if options.boot_console:
         vng.append("--verbose")
     vng += ["--exec", f"bash {shlex.quote(str(GUEST_RUN))} {shlex.quote(str(env_file))}"]  # no exec bit needed

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from linuxhw.vm._host import EXIT_GUEST_LOST, EXIT_GUEST_SETUP, EXIT_HOST_SETUP, EXIT_TIMEOUT
-from linuxhw.vm.boot import BootOptions
+from linuxhw.vm.boot import ICOUNT_OPTS, BootOptions
 from linuxhw.vm.install import DEFAULT_KERNEL, KERNELS, version_key
 from linuxhw.vm.run import VmRun, execute
 
@@ -60,13 +60,19 @@ def add_vm_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="add ARG to the guest kernel's command line, e.g. spidev.bufsiz=65536 (repeatable)",
     )
+    parser.add_argument(
+        "--icount",
+        action="store_true",
+        help=f"clock the guest by instructions (QEMU {ICOUNT_OPTS}): 1 guest µs = 1000 instructions, "
+        "reproducible whatever the host's load; for benchmarks (tests keep real time)",
+    )
     parser.add_argument("--prepare-only", action="store_true", help="install and build, do not boot")
 
 
 def boot_options(args: argparse.Namespace) -> BootOptions:
     if args.cpus < 1:
         raise SystemExit(f"--cpus must be at least 1, not {args.cpus}")
-    return BootOptions(args.timeout, args.cpus, args.memory, list(args.append), args.boot_console)
+    return BootOptions(args.timeout, args.cpus, args.memory, list(args.append), args.boot_console, args.icount)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

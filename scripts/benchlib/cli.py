@@ -7,9 +7,15 @@ Where it runs:
   --backend real            measure here, on this kernel's devices (gpio-sim, i2c-stub, ...)
   --backend mock            measure linuxhw alone on the mock board (Python overhead; no peers)
 
+Clock (--clock): "instructions" (the default with --backend auto) boots the guest with QEMU's
+instruction clock, 1 µs = 1000 guest instructions, user + kernel: reproducible whatever the
+host's load, a proxy for CPU work, not for a board's wall time. "wall" keeps real time (the
+default with --backend real or mock, which run where they are).
+
 Output: a table on stdout, and <out>/bench.json with <out>/bench.png next to it
 (bench-quick.* for --quick). Exit status 1 when a benchmark raised (or, with --strict, when one
 could not run for want of a package or device); targets never fail a run.
+scripts/bench --compare OLD.json NEW.json prints each figure's change from one run to another.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from . import dma, gpio, i2c, report, spi
-from .core import Floors, Runner, Settings
+from .core import CLOCKS, Floors, Runner, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 SUITES = {"gpio": gpio.run, "i2c": i2c.run, "spi": spi.run, "dma": dma.run}
@@ -43,16 +49,27 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--backend", choices=("auto", "real", "mock"), default="auto")
     parser.add_argument("--only", default=",".join(SUITES), help=f"comma-separated subset of {','.join(SUITES)}")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results", help="directory for the JSON and PNG")
-    parser.add_argument("--target-ms", type=float, help="length of one timed loop (default 15 quick, 200 full)")
-    parser.add_argument("--repeats", type=int, help="timed loops per figure (default 3 quick, 7 full)")
+    parser.add_argument("--clock", choices=tuple(CLOCKS), help="what the guest's clocks count (see above)")
+    parser.add_argument(
+        "--target-ms",
+        type=float,
+        help="length of one timed loop (default: instructions 10 quick, 40 full; wall 15, 200)",
+    )
+    parser.add_argument("--repeats", type=int, help="timed loops per figure (default 3; wall-clock full runs 7)")
     parser.add_argument("--strict", action="store_true", help="also fail when a benchmark was skipped")
     parser.add_argument("--no-chart", action="store_true", help="skip the PNG")
     parser.add_argument("--summary", type=Path, metavar="JSON", help="print a Markdown summary of a run's JSON, exit")
+    parser.add_argument("--compare", type=Path, nargs=2, metavar=("OLD", "NEW"),
+                        help="print each figure's change from one run's JSON to another's, exit")  # fmt: skip
     parser.add_argument("--timeout", type=float, default=1800, help="VM timeout in seconds (--backend auto)")
     args = parser.parse_args(argv)
     unknown = set(args.only.split(",")) - set(SUITES)
     if unknown:
         parser.error(f"--only: unknown {', '.join(sorted(unknown))}; choose from {', '.join(SUITES)}")
+    if args.clock is None:
+        args.clock = "instructions" if args.backend == "auto" else "wall"
+    elif args.clock == "instructions" and args.backend == "mock":
+        parser.error("--clock instructions: the mock backend runs on this machine's own clock; use --clock wall")
     return args
 
 
@@ -77,6 +94,10 @@ def versions() -> dict[str, str]:
     return found
 
 
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def machine(backend: str) -> str:
     described = os.environ.get("LINUXHW_BENCH_MACHINE")
     if described:
@@ -89,19 +110,23 @@ def in_vm(args: argparse.Namespace, argv: list[str]) -> int:
     """Build the C floors here (the guest sees the cache read-only), run this script in the VM with
     its results in the shared repository, then move them to --out."""
     Floors().build_all()
-    host = f"QEMU TCG guest (scripts/vmtest, kernel 6.12) on {os.cpu_count()}-CPU host: {cpu_model()}"
+    host = f"QEMU TCG guest (scripts/vmtest, kernel 6.12, 1 vCPU) on {os.cpu_count()}-CPU host: {cpu_model()}"
     staging = REPO / "bench-results" / f".vm-{os.getpid()}"
-    guest_args = ["--backend", "real", "--out", str(staging), "--only", args.only]
+    guest_args = ["--backend", "real", "--clock", args.clock, "--out", str(staging), "--only", args.only]
     guest_args += ["--quick"] if args.quick else []
     guest_args += ["--target-ms", str(args.target_ms)] if args.target_ms else []
     guest_args += ["--repeats", str(args.repeats)] if args.repeats else []
     guest_args += ["--strict"] if args.strict else []
     guest_args += ["--no-chart"]  # drawn here: matplotlib's first import builds a font cache for minutes under TCG
-    command = f"LINUXHW_BENCH_MACHINE={shlex.quote(host)} " + shlex.join(
-        [sys.executable, str(REPO / "scripts" / "bench"), *guest_args]
-    )
+    # The guest's own clock runs ahead on the instruction clock: the date is the host's. A fixed
+    # hash seed: dict and set layouts, and so the instructions Python spends on them, stay the same
+    # from run to run.
+    command = (
+        f"LINUXHW_BENCH_MACHINE={shlex.quote(host)} LINUXHW_BENCH_DATE={shlex.quote(utc_now())} PYTHONHASHSEED=0 "
+    ) + shlex.join([sys.executable, str(REPO / "scripts" / "bench"), *guest_args])
     cmd = [sys.executable, str(REPO / "scripts" / "vmtest"), "--timeout", str(args.timeout),
            "--append", f"spidev.bufsiz={SPIDEV_BUFSIZ}", "--guest-cmd", command]  # fmt: skip
+    cmd[2:2] = ["--icount"] if args.clock == "instructions" else []
     print(f"bench: {shlex.join(cmd)}", file=sys.stderr, flush=True)
     try:
         status = subprocess.run(cmd, check=False).returncode
@@ -132,12 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.summary:
         print(report.markdown(report.read_json(args.summary)[0]))
         return 0
+    if args.compare:
+        print(report.compare(*args.compare))
+        return 0
     backend = args.backend
     if backend == "auto":
         if os.environ.get("LINUXHW_TEST_TIER") != "kernel":
             return in_vm(args, argv)
         backend = "real"
-    settings = Settings.make(args.quick, args.target_ms, args.repeats)
+    settings = Settings.make(args.quick, args.target_ms, args.repeats, args.clock)
     started = time.monotonic()
     floors = None
     if backend == "real":
@@ -154,9 +182,10 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc(file=sys.stderr)
             runner.fail(name.upper(), "setup", "-", "linuxhw", f"{type(exc).__name__}: {exc}")
     meta: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": os.environ.get("LINUXHW_BENCH_DATE") or utc_now(),
         "machine": machine(backend),
         "backend": backend,
+        "clock": settings.clock,
         "quick": settings.quick,
         "repeats": settings.repeats,
         "target_ms": round(settings.target_s * 1000, 3),

@@ -50,12 +50,13 @@ def one_bus(runner: Runner, group: str, bus: i2c.Bus, smbus2: Any, smbus2_missin
         BLOCK: "dev.read_i2c_block_data(R, 32)",
         RDWR: "bus.transfer(out, back)",
     }
+    raw_sizes = {BYTE: lib.I2C_SMBUS_BYTE_DATA, WORD: lib.I2C_SMBUS_WORD_DATA}
     for op in ops:
         runner.python(group, op, LINUXHW, "linuxhw", ours[op], ns)
-        if op == BYTE:  # linuxhw has selected ADDRESS on the bus's fd by now
+        if op in raw_sizes:  # linuxhw has selected ADDRESS on the bus's fd by now
             raw = {"smbus": _fastpath.smbus_value, "fd": bus.fileno(), "READ": lib.I2C_SMBUS_READ,
-                   "B": BYTE_REGISTER, "SIZE": lib.I2C_SMBUS_BYTE_DATA}  # fmt: skip
-            runner.raw(group, op, "smbus(fd, READ, B, SIZE, 0)", raw)
+                   "REG": BYTE_REGISTER if op == BYTE else REGISTER, "SIZE": raw_sizes[op]}  # fmt: skip
+            runner.raw(group, op, "smbus(fd, READ, REG, SIZE, 0)", raw)
 
     if smbus2 is not None:
         with smbus2.SMBus(bus.number) as peer:

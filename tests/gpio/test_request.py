@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linuxhw import ClosedError, DeviceBusyError, UnsupportedError, gpio
+from linuxhw import ClosedError, DeviceBusyError, UnsupportedError, _fastpath, gpio
 from linuxhw.gpio import Bias, Direction, Drive, Edge, LineSettings
 from tests.conftest import GpioSimulator
 
@@ -213,3 +213,33 @@ def test_hte_clock_without_kernel_support_is_unsupported(sim: GpioSimulator) -> 
     chip = sim.add_chip(2)
     with pytest.raises(UnsupportedError, match="CONFIG_HTE"):
         gpio.request_lines(sim.path(chip), {0: IN.replace(edge=Edge.BOTH, event_clock=gpio.Clock.HTE)})
+
+
+def test_get_and_set_value_are_c_calls_on_the_kernel_that_defer_everything_else(sim: GpioSimulator) -> None:
+    chip = sim.add_chip(4)
+    req = gpio.request_lines(sim.path(chip), {(0, 2): OUT, 1: IN})
+    get, put = req.get_value, req.set_value
+    assert isinstance(req._c_values, _fastpath.GpioValues) == (sim.board is None)  # the kernel backend
+    put(0, 1)
+    put(2, True)
+    assert (get(0), get(1), get(2)) == (1, 0, 1)
+    put(line=0, value=0)  # keywords: the Python methods
+    assert req.get_value(line=0) == 0
+    put(2, 0)
+    assert get(2) == 0
+    with pytest.raises(ValueError, match="0 or 1"):
+        put(0, 2)
+    with pytest.raises(ValueError, match="not an output"):
+        put(1, 1)
+    with pytest.raises(ValueError, match="line 3 is not in this request"):
+        get(3)
+    req.reconfigure({1: OUT, 0: IN})  # the outputs change: so do the calls
+    req.set_value(1, 1)
+    assert req.get_value(1) == 1
+    with pytest.raises(ValueError, match="not an output"):
+        req.set_value(0, 1)
+    req.close()
+    with pytest.raises(ClosedError):
+        get(0)
+    with pytest.raises(ClosedError):
+        put(2, 1)

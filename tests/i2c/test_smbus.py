@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from linuxhw import DeviceError, i2c
+from linuxhw import ClosedError, DeviceError, NoAckError, _fastpath, i2c
+from tests.i2c.conftest import I2cWorld
 from tests.waiting import DEADLINE
 
 
@@ -132,3 +133,27 @@ def test_cancel_before_start_removes_the_call(sim_bus: i2c.Bus) -> None:
     release.set()
     running.result(DEADLINE)
     assert chip.read_byte_data(0x71) == 0x42
+
+
+def test_byte_and_word_reads_are_c_calls_on_the_kernel_that_defer_everything_else(
+    world: I2cWorld, sim_bus: i2c.Bus
+) -> None:
+    chip = sim_bus.device(0x1C)
+    read = chip.read_byte_data
+    assert isinstance(chip._c_reads, _fastpath.SmbusReads) == (world.board is None)  # the kernel backend
+    assert read(0x0F) == read(0x0F) == 0x6A  # the first selects the address (the Python path)
+    chip.write_word_data(0x50, 0x3412)
+    assert chip.read_word_data(0x50) == chip.read_word_data(0x50) == 0x3412
+    assert sim_bus.device(0x1C).read_byte_data(0x0F) == 0x6A  # another device object selected...
+    assert read(0x0F) == 0x6A  # ...so this one selects again
+    assert chip.read_byte_data(register=0x0F) == 0x6A  # keywords: the Python method
+    for bad in (256, -1, True, 1.0):
+        with pytest.raises(ValueError, match="register must be a byte"):
+            read(bad)  # type: ignore[arg-type]
+    absent = sim_bus.device(0x3D)
+    for _ in range(2):  # the Python path, then (address selected) the C one: the same error
+        with pytest.raises(NoAckError, match=r"SMBus read byte at 0x3d failed: .*no device acknowledged address 0x3d"):
+            absent.read_byte_data(0)
+    sim_bus.close()
+    with pytest.raises(ClosedError):
+        read(0x0F)

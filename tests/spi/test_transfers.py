@@ -76,6 +76,21 @@ def test_write_is_a_c_call_on_the_kernel_that_defers_everything_else(world: SpiW
             write(b"ab")
 
 
+def test_transfer_of_bytes_is_a_c_call_on_the_kernel_that_defers_everything_else(world: SpiWorld) -> None:
+    device = spi.Device(world.loopback_path)
+    transfer = device.transfer
+    assert isinstance(transfer, _fastpath.SpiWriter) == (world.board is None)  # the kernel backend
+    world.clear_wire()
+    assert transfer(b"ab") == b"ab"
+    assert transfer(bytearray(b"cd")) == b"cd"
+    assert transfer(memoryview(b"ef")) == b"ef"  # not bytes: the Python path
+    assert transfer(Transfer(b"gh")) is None  # a Transfer: the Python path
+    assert [w.length for w in world.wire()] == [2, 2, 2, 2]
+    device.close()
+    with pytest.raises(ClosedError):
+        transfer(b"ab")
+
+
 def test_caller_data_is_never_modified_and_rx_can_be_in_place(loopback: spi.Device) -> None:
     tx = bytearray(b"\x01\x02\x03")
     rx = bytearray(3)

@@ -35,6 +35,38 @@ def test_messages_and_transfers_in_reference_cycles_are_collected() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (0, "collected\n", "")
 
 
+FAILED_CALLS = """
+import gc
+import linuxhw
+from linuxhw import i2c, spi
+
+linuxhw.set_backend("mock")
+bus = i2c.Bus("linuxhw i2c simulator")
+flash = spi.Device((0, 1))
+kept = []
+for call in (lambda v: bus.device(0x3d).write(v), lambda v: bus.device(0x3d).read(v),
+             lambda v: flash.transfer(v), lambda v: flash.write(v)):
+    view = memoryview(bytearray(4096 * 2))[1:]  # nobody answers at 0x3d; spidev refuses > bufsiz
+    try:
+        call(view)
+    except Exception as exc:
+        kept.append(exc)  # the traceback holds the failed call's frame, its arguments and locals
+    del view
+kept.append(kept)  # and a cycle holds the tracebacks
+del kept
+gc.collect()
+bus.close()
+flash.close()
+print("collected")
+"""
+
+
+def test_failed_calls_release_the_callers_view() -> None:
+    done = subprocess.run([sys.executable, "-X", "dev", "-c", FAILED_CALLS], capture_output=True, text=True,
+                          timeout=DEADLINE, check=False)  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (0, "collected\n", "")
+
+
 def test_a_view_is_pinned_through_the_bytes_it_views() -> None:
     data = bytearray(b"........")
     view = memoryview(data)[2:6]

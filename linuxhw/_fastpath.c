@@ -1,0 +1,1384 @@
+/* linuxhw._fastpath: the few per-operation calls where the cost of the call itself decides the
+ * speed (one GPIO value, a read()'s worth of edge events, one SMBus byte or word, one short SPI
+ * exchange, a dma-buf's allocation, sync and mapping). Plain CPython entry points (METH_FASTCALL, no
+ * cffi argument conversion) on structs from the kernel's own headers, the GIL released around
+ * each ioctl. Everything else goes through linuxhw._uapi; failures raise OSError with errno, which
+ * the callers turn into the library's errors. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include <errno.h>
+#include <stddef.h>
+#include <unistd.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/dma-buf.h>
+#include <linux/dma-heap.h>
+#include <linux/gpio.h>
+#include <linux/i2c.h>
+#include <linux/i2c-dev.h>
+#include <linux/spi/spidev.h>
+
+static int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t expected)
+{
+    if (nargs == expected)
+        return 0;
+    PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, expected, nargs);
+    return -1;
+}
+
+static int arg_fd(PyObject *obj, int *fd)
+{
+    long value = PyLong_AsLong(obj);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (value < INT_MIN || value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "fd out of range");
+        return -1;
+    }
+    *fd = (int)value;
+    return 0;
+}
+
+static int arg_u64(PyObject *obj, __u64 *out)
+{
+    unsigned long long value = PyLong_AsUnsignedLongLong(obj);
+    if (value == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+    *out = (__u64)value;
+    return 0;
+}
+
+/* One ioctl with the GIL released: its result, or -errno. */
+static int ioctl_once(int fd, unsigned long request, void *arg)
+{
+    int ret;
+    Py_BEGIN_ALLOW_THREADS
+    ret = ioctl(fd, request, arg);
+    if (ret < 0)
+        ret = -errno;
+    Py_END_ALLOW_THREADS
+    return ret;
+}
+
+/* The same, restarted on EINTR unless a signal handler raised: for the GPIO value and dma-buf
+ * calls, which have no partial effect to lose (a bus transfer may have, and is not restarted). */
+static int ioctl_nogil(int fd, unsigned long request, void *arg)
+{
+    int ret;
+    do {
+        ret = ioctl_once(fd, request, arg);
+    } while (ret == -EINTR && !PyErr_CheckSignals());
+    return ret;
+}
+
+/* NULL with OSError(err) set, or with the exception a signal handler raised. */
+static PyObject *failed(int err)
+{
+    if (PyErr_Occurred())
+        return NULL;
+    errno = err;
+    return PyErr_SetFromErrno(PyExc_OSError);
+}
+
+PyDoc_STRVAR(gpio_get_values_doc,
+"gpio_get_values(fd, mask) -> bits\n\n"
+"GPIO_V2_LINE_GET_VALUES_IOCTL on a line request: the values of the lines in mask, as a bitmap.");
+
+static PyObject *gpio_get_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct gpio_v2_line_values values = {0};
+    int fd, ret;
+    (void)module;
+    if (arg_count("gpio_get_values", nargs, 2) || arg_fd(args[0], &fd) || arg_u64(args[1], &values.mask))
+        return NULL;
+    ret = ioctl_nogil(fd, GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    if (ret < 0)
+        return failed(-ret);
+    return PyLong_FromUnsignedLongLong(values.bits);
+}
+
+PyDoc_STRVAR(gpio_set_values_doc,
+"gpio_set_values(fd, mask, bits) -> None\n\n"
+"GPIO_V2_LINE_SET_VALUES_IOCTL on a line request: drive the lines in mask to bits.");
+
+static PyObject *gpio_set_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct gpio_v2_line_values values = {0};
+    int fd, ret;
+    (void)module;
+    if (arg_count("gpio_set_values", nargs, 3) || arg_fd(args[0], &fd) || arg_u64(args[1], &values.mask)
+        || arg_u64(args[2], &values.bits))
+        return NULL;
+    ret = ioctl_nogil(fd, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
+    if (ret < 0)
+        return failed(-ret);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(edge_events_doc,
+"edge_events(records, count, cls, types) -> list\n\n"
+"The first count struct gpio_v2_line_event records of the buffer records as instances of cls, a\n"
+"tuple subclass of (type, timestamp_ns, line_offset, seqno, line_seqno); types[id] is the type\n"
+"for a kernel event id (ValueError for an id it lacks).");
+
+static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpio_v2_line_event *record)
+{
+    PyObject *event, *type = NULL, *fields[4];
+    int i;
+    if ((Py_ssize_t)record->id < PyTuple_GET_SIZE(types))
+        type = PyTuple_GET_ITEM(types, record->id);
+    if (type == NULL || type == Py_None) {
+        PyErr_Format(PyExc_ValueError, "%u is not a valid EdgeType (an edge event id this library does not know)",
+                     record->id);
+        return NULL;
+    }
+    fields[0] = PyLong_FromUnsignedLongLong(record->timestamp_ns);
+    fields[1] = PyLong_FromUnsignedLong(record->offset);
+    fields[2] = PyLong_FromUnsignedLong(record->seqno);
+    fields[3] = PyLong_FromUnsignedLong(record->line_seqno);
+    event = fields[0] && fields[1] && fields[2] && fields[3] ? cls->tp_alloc(cls, 5) : NULL;
+    if (event == NULL) {
+        for (i = 0; i < 4; i++)
+            Py_XDECREF(fields[i]);
+        return NULL;
+    }
+    Py_INCREF(type);
+    PyTuple_SET_ITEM(event, 0, type);
+    for (i = 0; i < 4; i++)
+        PyTuple_SET_ITEM(event, i + 1, fields[i]);
+    if (PyObject_IS_GC(event))
+        PyObject_GC_UnTrack(event); /* ints and an enum member: no cycle to find (as the GC untracks such tuples) */
+    return event;
+}
+
+static PyObject *edge_events(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer records;
+    PyObject *list = NULL, *types;
+    PyTypeObject *cls;
+    Py_ssize_t count, i;
+    (void)module;
+    if (arg_count("edge_events", nargs, 4))
+        return NULL;
+    count = PyLong_AsSsize_t(args[1]);
+    if (count == -1 && PyErr_Occurred())
+        return NULL;
+    if (!PyType_Check(args[2]) || !PyType_IsSubtype((PyTypeObject *)args[2], &PyTuple_Type) || !PyTuple_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "edge_events() needs a tuple subclass and a tuple of types");
+        return NULL;
+    }
+    cls = (PyTypeObject *)args[2];
+    types = args[3];
+    if (PyObject_GetBuffer(args[0], &records, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (count < 0 || (size_t)records.len < (size_t)count * sizeof(struct gpio_v2_line_event)) {
+        PyErr_SetString(PyExc_ValueError, "count is more records than the buffer holds");
+        goto done;
+    }
+    list = PyList_New(count);
+    for (i = 0; list != NULL && i < count; i++) {
+        PyObject *event = edge_event(cls, types, (const struct gpio_v2_line_event *)records.buf + i);
+        if (event == NULL)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, i, event);
+    }
+done:
+    PyBuffer_Release(&records);
+    return list;
+}
+
+PyDoc_STRVAR(smbus_value_doc,
+"smbus_value(fd, read_write, command, size, value) -> int\n\n"
+"One I2C_SMBUS ioctl of a size that carries a byte or a word (QUICK, BYTE, BYTE_DATA, WORD_DATA,\n"
+"PROC_CALL): value goes out in the data union, and what comes back in it is returned (0 when\n"
+"nothing does). Not restarted on EINTR: the transaction may have reached the bus.");
+
+static PyObject *smbus_value(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    union i2c_smbus_data data;
+    struct i2c_smbus_ioctl_data request = {.data = &data};
+    long read_write, command, size, value;
+    int fd, ret;
+    (void)module;
+    if (arg_count("smbus_value", nargs, 5) || arg_fd(args[0], &fd))
+        return NULL;
+    read_write = PyLong_AsLong(args[1]);
+    command = PyLong_AsLong(args[2]);
+    size = PyLong_AsLong(args[3]);
+    value = PyLong_AsLong(args[4]);
+    if (PyErr_Occurred())
+        return NULL;
+    memset(&data, 0, sizeof(data));
+    if (size == I2C_SMBUS_WORD_DATA || size == I2C_SMBUS_PROC_CALL)
+        data.word = (__u16)value;
+    else
+        data.byte = (__u8)value;
+    request.read_write = (__u8)read_write;
+    request.command = (__u8)command;
+    request.size = (__u32)size;
+    ret = ioctl_once(fd, I2C_SMBUS, &request);
+    if (ret < 0)
+        return failed(-ret);
+    if (size == I2C_SMBUS_PROC_CALL || (read_write == I2C_SMBUS_READ && size == I2C_SMBUS_WORD_DATA))
+        return PyLong_FromLong(data.word);
+    if (read_write == I2C_SMBUS_READ && (size == I2C_SMBUS_BYTE || size == I2C_SMBUS_BYTE_DATA))
+        return PyLong_FromLong(data.byte);
+    return PyLong_FromLong(0);
+}
+
+PyDoc_STRVAR(spi_exchange_doc,
+"spi_exchange(fd, data) -> bytes\n\n"
+"SPI_IOC_MESSAGE(1) with one full-duplex transfer at the device's settings: data (any\n"
+"C-contiguous buffer, not copied) goes out and the bytes clocked in come back, received\n"
+"straight into the new bytes object. Not restarted on EINTR: the transfer may have started.");
+
+/* One full-duplex transfer of tx's bytes, received straight into the new bytes returned; NULL
+ * with *err = errno when the kernel refused it, or with *err = 0 and an exception set. */
+static PyObject *exchange(int fd, const Py_buffer *tx, int *err)
+{
+    struct spi_ioc_transfer transfer;
+    PyObject *rx;
+    int ret;
+    *err = 0;
+    if ((unsigned long long)tx->len > UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "an SPI transfer moves at most 2**32 - 1 bytes");
+        return NULL;
+    }
+    rx = PyBytes_FromStringAndSize(NULL, tx->len);
+    if (rx == NULL)
+        return NULL;
+    memset(&transfer, 0, sizeof(transfer));
+    transfer.tx_buf = (__u64)(uintptr_t)tx->buf;
+    transfer.rx_buf = (__u64)(uintptr_t)PyBytes_AS_STRING(rx);
+    transfer.len = (__u32)tx->len;
+    ret = ioctl_once(fd, SPI_IOC_MESSAGE(1), &transfer);
+    if (ret < 0) {
+        Py_DECREF(rx);
+        *err = -ret;
+        return NULL;
+    }
+    return rx;
+}
+
+static PyObject *spi_exchange(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_buffer tx;
+    PyObject *rx;
+    int fd, err;
+    (void)module;
+    if (arg_count("spi_exchange", nargs, 2) || arg_fd(args[0], &fd))
+        return NULL;
+    if (PyObject_GetBuffer(args[1], &tx, PyBUF_C_CONTIGUOUS) < 0)
+        return NULL;
+    rx = exchange(fd, &tx, &err);
+    PyBuffer_Release(&tx);
+    return rx != NULL || !err ? rx : failed(err);
+}
+
+PyDoc_STRVAR(dma_heap_alloc_doc,
+"dma_heap_alloc(heap_fd, length, fd_flags, heap_flags) -> fd\n\n"
+"DMA_HEAP_IOCTL_ALLOC: a new dma-buf of at least length bytes from the heap.");
+
+static PyObject *dma_heap_alloc(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct dma_heap_allocation_data data = {0};
+    __u64 fd_flags;
+    int fd, ret;
+    (void)module;
+    if (arg_count("dma_heap_alloc", nargs, 4) || arg_fd(args[0], &fd) || arg_u64(args[1], &data.len)
+        || arg_u64(args[2], &fd_flags) || arg_u64(args[3], &data.heap_flags))
+        return NULL;
+    data.fd_flags = (__u32)fd_flags;
+    ret = ioctl_nogil(fd, DMA_HEAP_IOCTL_ALLOC, &data);
+    if (ret < 0)
+        return failed(-ret);
+    return PyLong_FromLong((long)data.fd);
+}
+
+PyDoc_STRVAR(dma_buf_sync_doc,
+"dma_buf_sync(fd, flags) -> None\n\n"
+"DMA_BUF_IOCTL_SYNC, restarted while the kernel says EINTR or EAGAIN (as its documentation asks).");
+
+static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    struct dma_buf_sync sync = {0};
+    int fd, ret;
+    (void)module;
+    if (arg_count("dma_buf_sync", nargs, 2) || arg_fd(args[0], &fd) || arg_u64(args[1], &sync.flags))
+        return NULL;
+    do {
+        ret = ioctl_nogil(fd, DMA_BUF_IOCTL_SYNC, &sync);
+    } while (ret == -EAGAIN);
+    if (ret < 0)
+        return failed(-ret);
+    Py_RETURN_NONE;
+}
+
+#ifndef Py_TPFLAGS_HAVE_VECTORCALL
+#define Py_TPFLAGS_HAVE_VECTORCALL _Py_TPFLAGS_HAVE_VECTORCALL /* 3.9's name */
+#endif
+
+/* spi.Device.write (or, duplex, transfer) for the kernel backend, as a C callable stored on the
+ * instance: a call with one bytes or bytearray argument of 1..limit bytes is spidev's write(2)
+ * straight from it (as py-spidev's writebytes2), or one full-duplex transfer whose bytes come back,
+ * with no Python frame; any other call goes to the class's own Python method, and a failure to its
+ * _write_failed() or _transfer_failed(), which hold the rules and the error messages. */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    int duplex;
+    Py_ssize_t limit;
+    PyObject *device; /* a weak reference: the device owns this writer */
+    PyObject *python; /* the class's own write() or transfer() */
+    vectorcallfunc vectorcall;
+} SpiWriter;
+
+/* A new reference to the object of a weak reference, or NULL (with no exception set) once it is gone. */
+static PyObject *weak_target(PyObject *ref)
+{
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *target;
+    return PyWeakref_GetRef(ref, &target) > 0 ? target : NULL;
+#else
+    PyObject *target = PyWeakref_GetObject(ref);
+    if (target == Py_None)
+        return NULL;
+    Py_INCREF(target);
+    return target;
+#endif
+}
+
+static PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames);
+
+/* The device's own Python method, for a call the writer does not make itself. */
+static PyObject *spi_python(SpiWriter *self, const char *name, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    PyObject *device = weak_target(self->device), *result;
+    if (device == NULL) {
+        PyErr_Format(PyExc_ReferenceError, "the device of this %s() is gone", name);
+        return NULL;
+    }
+    result = call_python(self->python, device, args, PyVectorcall_NARGS(nargsf), kwnames);
+    Py_DECREF(device);
+    return result;
+}
+
+static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    SpiWriter *self = (SpiWriter *)obj;
+    const char *name = self->duplex ? "transfer" : "write";
+    PyObject *rx = NULL;
+    Py_buffer data;
+    ssize_t ret = 0;
+    int err;
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || self->fd < 0
+        || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
+        return spi_python(self, name, args, nargsf, kwnames);
+    if (PyObject_GetBuffer(args[0], &data, PyBUF_SIMPLE) < 0) /* pins a bytearray while the GIL is free */
+        return NULL;
+    if (data.len < 1 || data.len > self->limit) {
+        PyBuffer_Release(&data);
+        return spi_python(self, name, args, nargsf, kwnames);
+    }
+    if (self->duplex) {
+        rx = exchange(self->fd, &data, &err);
+    } else {
+        Py_BEGIN_ALLOW_THREADS
+        ret = write(self->fd, data.buf, (size_t)data.len);
+        err = ret < 0 ? errno : 0;
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&data);
+    if (self->duplex && rx != NULL)
+        return rx;
+    if (!self->duplex && ret >= 0)
+        Py_RETURN_NONE;
+    if (!err)
+        return NULL;
+    {
+        PyObject *device = weak_target(self->device), *result;
+        if (device == NULL) {
+            errno = err;
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        /* raises the library's error */
+        result = PyObject_CallMethod(device, self->duplex ? "_transfer_failed" : "_write_failed", "i", err);
+        Py_DECREF(device);
+        return result;
+    }
+}
+
+static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    SpiWriter *self;
+    PyObject *device, *python;
+    int fd, duplex;
+    Py_ssize_t limit;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex, python) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "inOpO:SpiWriter", &fd, &limit, &device, &duplex, &python))
+        return NULL;
+    self = (SpiWriter *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->device = PyWeakref_NewRef(device, NULL);
+    if (self->device == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    Py_INCREF(python);
+    self->python = python;
+    self->fd = fd;
+    self->duplex = duplex;
+    self->limit = limit;
+    self->vectorcall = spi_writer_call;
+    return (PyObject *)self;
+}
+
+static void spi_writer_dealloc(PyObject *obj)
+{
+    Py_XDECREF(((SpiWriter *)obj)->device);
+    Py_XDECREF(((SpiWriter *)obj)->python);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *spi_writer_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((SpiWriter *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef spi_writer_methods[] = {
+    {"close", spi_writer_close, METH_NOARGS, "Forget the fd: later calls take the device's Python path."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject SpiWriterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.SpiWriter",
+    .tp_basicsize = sizeof(SpiWriter),
+    .tp_dealloc = spi_writer_dealloc,
+    .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "SpiWriter(fd, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
+              "python is the class's own method.",
+    .tp_methods = spi_writer_methods,
+    .tp_new = spi_writer_new,
+};
+
+/* Methods of Python classes written in C: plain method descriptors of the class (so a call is
+ * CPython's fast method call, with no bound method made), which find the C state of the object in
+ * one of its attributes and make the common call with no Python frame. Every other call (keywords,
+ * bad arguments, a closed object, the mock backend's objects, which have no C state) goes to the
+ * class's own Python implementation, which holds the rules and the error messages. */
+
+/* function(self, *args, **kwnames) for a call made with the vectorcall convention. */
+static PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                             PyObject *kwnames)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0), i;
+    PyObject *small[8], **stack = total + 1 <= 8 ? small : PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *));
+    PyObject *result;
+    if (stack == NULL)
+        return PyErr_NoMemory();
+    stack[0] = self;
+    for (i = 0; i < total; i++)
+        stack[i + 1] = args[i];
+    result = PyObject_Vectorcall(function, stack, (size_t)(nargs + 1), kwnames);
+    if (stack != small)
+        PyMem_Free(stack);
+    return result;
+}
+
+/* The C state of an object (a new reference) from the __slots__ member at offset, or NULL when it
+ * has none of that type. The method descriptor has checked that self is an instance of the class
+ * whose slot that is. */
+static PyObject *c_state(PyObject *self, Py_ssize_t offset, PyTypeObject *type)
+{
+    PyObject *state = offset > 0 ? *(PyObject **)((char *)self + offset) : NULL;
+    if (state == NULL || Py_TYPE(state) != type)
+        return NULL;
+    Py_INCREF(state);
+    return state;
+}
+
+/* The offset of the __slots__ member name of cls; -1 with an exception set when it has none. */
+static Py_ssize_t slot_offset(PyObject *cls, PyObject *name)
+{
+    PyObject *descr = PyObject_GetAttr(cls, name);
+    Py_ssize_t offset = -1;
+    if (descr == NULL)
+        return -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type) && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX)
+        offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    else
+        PyErr_Format(PyExc_TypeError, "%R needs %R in its __slots__ for its C methods", cls, name);
+    Py_DECREF(descr);
+    return offset;
+}
+
+/* A kernel line request's C state (LineRequest._c_values): its fd, its {line: index} dict and its
+ * output lines. */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    __u64 outputs; /* by bit of the line's index */
+    PyObject *index;
+} GpioValues;
+
+static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    GpioValues *self;
+    PyObject *index;
+    unsigned long long outputs;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "GpioValues(fd, outputs, index) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "iKO!:GpioValues", &fd, &outputs, &PyDict_Type, &index))
+        return NULL;
+    self = (GpioValues *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(index);
+    self->index = index;
+    self->fd = fd;
+    self->outputs = (__u64)outputs;
+    return (PyObject *)self;
+}
+
+static void gpio_values_dealloc(PyObject *obj)
+{
+    Py_XDECREF(((GpioValues *)obj)->index);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *gpio_values_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((GpioValues *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef gpio_values_methods[] = {
+    {"close", gpio_values_close, METH_NOARGS, "Forget the fd: later calls take the Python methods."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef gpio_values_members[] = {
+    {"outputs", T_ULONGLONG, offsetof(GpioValues, outputs), 0, "The output lines, by bit of their index."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject GpioValuesType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.GpioValues",
+    .tp_basicsize = sizeof(GpioValues),
+    .tp_dealloc = gpio_values_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "GpioValues(fd, outputs, index): a kernel line request's state for get_value/set_value in C.",
+    .tp_methods = gpio_values_methods,
+    .tp_members = gpio_values_members,
+    .tp_new = gpio_values_new,
+};
+
+static PyObject *gpio_python[2];    /* LineRequest.get_value and set_value in Python */
+static PyObject *gpio_state_name;   /* "_c_values" */
+static Py_ssize_t gpio_state_offset;
+
+/* The index of line in the request (0..63), or -1 with no exception set when it is not a key. */
+static int gpio_line_index(GpioValues *state, PyObject *line)
+{
+    PyObject *found = PyDict_GetItemWithError(state->index, line);
+    long idx;
+    if (found == NULL) {
+        PyErr_Clear(); /* an unhashable line: the Python method says what is wrong with it */
+        return -1;
+    }
+    idx = PyLong_AsLong(found);
+    if (idx < 0 || idx > 63) {
+        PyErr_Clear();
+        return -1;
+    }
+    return (int)idx;
+}
+
+/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl, which has no effect to lose
+ * by being made again in the Python method when it fails. */
+static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int setter)
+{
+    struct gpio_v2_line_values values = {0};
+    GpioValues *state = NULL;
+    PyObject *result = NULL;
+    long value = 0;
+    int idx, ret;
+    if (kwnames != NULL || nargs != 1 + setter)
+        goto python;
+    state = (GpioValues *)c_state(request, gpio_state_offset, &GpioValuesType);
+    if (state == NULL || state->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+        goto python;
+    values.mask = (__u64)1 << idx;
+    if (setter) {
+        if (!(state->outputs & values.mask) || !PyLong_Check(args[1]))
+            goto python;
+        value = PyLong_AsLong(args[1]);
+        if (value != 0 && value != 1) {
+            PyErr_Clear();
+            goto python;
+        }
+        values.bits = value ? values.mask : 0;
+    }
+    ret = ioctl_nogil(state->fd, setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    if (ret < 0 && !PyErr_Occurred())
+        goto python;
+    if (ret >= 0)
+        result = setter ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong((long)((values.bits >> idx) & 1));
+    Py_DECREF(state);
+    return result;
+python:
+    Py_XDECREF(state);
+    return call_python(gpio_python[setter], request, args, nargs, kwnames);
+}
+
+static PyObject *gpio_get_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return gpio_value(request, args, nargs, kwnames, 0);
+}
+
+static PyObject *gpio_set_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return gpio_value(request, args, nargs, kwnames, 1);
+}
+
+/* An I2C bus's lock, and the address its fd points at (the key its Python code selected last):
+ * ``with channel:`` around one select + transaction, in Python and in the C reads below alike. */
+typedef struct {
+    PyObject_HEAD
+    PyThread_type_lock lock;
+    int fd;             /* the bus's fd, -1 once it closes */
+    PyObject *selected; /* the selected key, or NULL for none */
+} I2cChannel;
+
+/* Take the lock, waiting with the GIL released (signal handlers run meanwhile, as threading.Lock's
+ * do): 0, or -1 with the exception a handler raised. */
+static int channel_acquire(I2cChannel *self)
+{
+    PyLockStatus status = PyThread_acquire_lock_timed(self->lock, 0, 0);
+    while (status != PY_LOCK_ACQUIRED) {
+        Py_BEGIN_ALLOW_THREADS
+        status = PyThread_acquire_lock_timed(self->lock, -1, 1);
+        Py_END_ALLOW_THREADS
+        if (status == PY_LOCK_INTR && Py_MakePendingCalls() < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static PyObject *channel_enter(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    if (channel_acquire((I2cChannel *)obj) < 0)
+        return NULL;
+    Py_INCREF(obj);
+    return obj;
+}
+
+static PyObject *channel_exit(PyObject *obj, PyObject *args)
+{
+    (void)args;
+    PyThread_release_lock(((I2cChannel *)obj)->lock);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *channel_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((I2cChannel *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyObject *channel_get_selected(PyObject *obj, void *closure)
+{
+    PyObject *selected = ((I2cChannel *)obj)->selected;
+    (void)closure;
+    if (selected == NULL)
+        Py_RETURN_NONE;
+    Py_INCREF(selected);
+    return selected;
+}
+
+static int channel_set_selected(PyObject *obj, PyObject *value, void *closure)
+{
+    I2cChannel *self = (I2cChannel *)obj;
+    (void)closure;
+    if (value == Py_None)
+        value = NULL;
+    Py_XINCREF(value);
+    Py_XSETREF(self->selected, value);
+    return 0;
+}
+
+static PyObject *channel_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    I2cChannel *self;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "I2cChannel(fd) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "i:I2cChannel", &fd))
+        return NULL;
+    self = (I2cChannel *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->lock = PyThread_allocate_lock();
+    if (self->lock == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->fd = fd;
+    return (PyObject *)self;
+}
+
+static void channel_dealloc(PyObject *obj)
+{
+    I2cChannel *self = (I2cChannel *)obj;
+    if (self->lock != NULL)
+        PyThread_free_lock(self->lock);
+    Py_XDECREF(self->selected);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyMethodDef channel_methods[] = {
+    {"__enter__", channel_enter, METH_NOARGS, "Take the lock (waiting for it)."},
+    {"__exit__", channel_exit, METH_VARARGS, "Release the lock."},
+    {"close", channel_close, METH_NOARGS, "Forget the fd: the C reads take the Python path from now on."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef channel_getset[] = {
+    {"selected", channel_get_selected, channel_set_selected, "The key the fd is pointed at, or None.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject I2cChannelType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.I2cChannel",
+    .tp_basicsize = sizeof(I2cChannel),
+    .tp_dealloc = channel_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "I2cChannel(fd): an I2C bus's lock and the address its fd is pointed at.",
+    .tp_methods = channel_methods,
+    .tp_getset = channel_getset,
+    .tp_new = channel_new,
+};
+
+/* A kernel-backend device's C state (Device._c_reads): its bus's channel, its select key, the bus's
+ * error for a failed transaction (fail(errno, operation, address)), and which reads the adapter
+ * can do (bit 0: byte data, bit 1: word data; checked once, when the device is made). */
+typedef struct {
+    PyObject_HEAD
+    I2cChannel *channel;
+    PyObject *key;
+    PyObject *fail;
+    PyObject *address;
+    int can;
+} SmbusReads;
+
+static PyObject *smbus_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    SmbusReads *self;
+    PyObject *channel, *key, *fail, *address;
+    int can;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "SmbusReads(channel, key, fail, address, can) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O!OOO!i:SmbusReads", &I2cChannelType, &channel, &key, &fail, &PyLong_Type, &address,
+                          &can))
+        return NULL;
+    self = (SmbusReads *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(channel);
+    self->channel = (I2cChannel *)channel;
+    Py_INCREF(key);
+    self->key = key;
+    Py_INCREF(fail);
+    self->fail = fail;
+    Py_INCREF(address);
+    self->address = address;
+    self->can = can;
+    return (PyObject *)self;
+}
+
+static void smbus_reads_dealloc(PyObject *obj)
+{
+    SmbusReads *self = (SmbusReads *)obj;
+    Py_XDECREF(self->channel);
+    Py_XDECREF(self->key);
+    Py_XDECREF(self->fail);
+    Py_XDECREF(self->address);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyTypeObject SmbusReadsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.SmbusReads",
+    .tp_basicsize = sizeof(SmbusReads),
+    .tp_dealloc = smbus_reads_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "SmbusReads(channel, key, fail, address, can): a device's state for its SMBus reads in C.",
+    .tp_new = smbus_reads_new,
+};
+
+static PyObject *smbus_python[2];   /* Device.read_byte_data and read_word_data in Python */
+static PyObject *smbus_operation[2]; /* "SMBus read byte", "SMBus read word" */
+static PyObject *smbus_state_name;  /* "_c_reads" */
+static Py_ssize_t smbus_state_offset;
+
+/* read_byte_data(register) or (word) read_word_data(register) while the bus's fd points at the
+ * device: one I2C_SMBUS ioctl under the bus's lock. Not made again on failure: the transaction
+ * may have reached the bus. */
+static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int word)
+{
+    union i2c_smbus_data data;
+    struct i2c_smbus_ioctl_data request = {
+        .read_write = I2C_SMBUS_READ, .size = word ? I2C_SMBUS_WORD_DATA : I2C_SMBUS_BYTE_DATA, .data = &data};
+    SmbusReads *state = NULL;
+    I2cChannel *channel;
+    PyObject *err, *failure;
+    long reg;
+    int ret;
+    if (kwnames != NULL || nargs != 1 || !PyLong_CheckExact(args[0]))
+        goto python;
+    reg = PyLong_AsLong(args[0]);
+    if (reg < 0 || reg > 0xFF) {
+        PyErr_Clear();
+        goto python;
+    }
+    state = (SmbusReads *)c_state(device, smbus_state_offset, &SmbusReadsType);
+    if (state == NULL || !(state->can & (1 << word)))
+        goto python;
+    channel = state->channel;
+    request.command = (__u8)reg;
+    if (channel_acquire(channel) < 0) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    if (channel->fd < 0 || channel->selected != state->key) { /* the Python method selects the device */
+        PyThread_release_lock(channel->lock);
+        goto python;
+    }
+    ret = ioctl_once(channel->fd, I2C_SMBUS, &request);
+    PyThread_release_lock(channel->lock);
+    if (ret >= 0) {
+        Py_DECREF(state);
+        return PyLong_FromLong(word ? (long)data.word : (long)data.byte);
+    }
+    err = PyErr_Occurred() ? NULL : PyLong_FromLong(-ret);
+    failure = err ? PyObject_CallFunctionObjArgs(state->fail, err, smbus_operation[word], state->address, NULL) : NULL;
+    Py_XDECREF(err);
+    Py_XDECREF(failure); /* fail() raises the bus's error */
+    Py_DECREF(state);
+    return NULL;
+python:
+    Py_XDECREF(state);
+    return call_python(smbus_python[word], device, args, nargs, kwnames);
+}
+
+static PyObject *smbus_read_byte_data(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return smbus_read(device, args, nargs, kwnames, 0);
+}
+
+static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return smbus_read(device, args, nargs, kwnames, 1);
+}
+
+/* A kernel line request's C state for read_edge_events (LineRequest._c_events): its fd, a buffer of
+ * capacity records, its reader's queue of events already read (the Python path serves those), and
+ * what the records become (edge_events()'s cls and types). */
+typedef struct {
+    PyObject_HEAD
+    int fd;
+    Py_ssize_t capacity;
+    struct gpio_v2_line_event *records;
+    PyObject *pending;
+    PyObject *cls;
+    PyObject *types;
+} EdgeReads;
+
+static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    EdgeReads *self;
+    PyObject *pending, *cls, *types;
+    Py_ssize_t capacity;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "EdgeReads(fd, capacity, pending, cls, types) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "inOO!O!:EdgeReads", &fd, &capacity, &pending, &PyType_Type, &cls, &PyTuple_Type,
+                          &types))
+        return NULL;
+    if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
+        return NULL;
+    }
+    self = (EdgeReads *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->records = PyMem_Calloc((size_t)capacity, sizeof(struct gpio_v2_line_event));
+    if (self->records == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    self->fd = fd;
+    self->capacity = capacity;
+    Py_INCREF(pending);
+    self->pending = pending;
+    Py_INCREF(cls);
+    self->cls = cls;
+    Py_INCREF(types);
+    self->types = types;
+    return (PyObject *)self;
+}
+
+static void edge_reads_dealloc(PyObject *obj)
+{
+    EdgeReads *self = (EdgeReads *)obj;
+    PyMem_Free(self->records);
+    Py_XDECREF(self->pending);
+    Py_XDECREF(self->cls);
+    Py_XDECREF(self->types);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *edge_reads_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    ((EdgeReads *)obj)->fd = -1;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef edge_reads_methods[] = {
+    {"close", edge_reads_close, METH_NOARGS, "Forget the fd: later calls take the Python method."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject EdgeReadsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.EdgeReads",
+    .tp_basicsize = sizeof(EdgeReads),
+    .tp_dealloc = edge_reads_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "EdgeReads(fd, capacity, pending, cls, types): a kernel line request's state for "
+              "read_edge_events in C.",
+    .tp_methods = edge_reads_methods,
+    .tp_new = edge_reads_new,
+};
+
+static PyObject *edge_python[2];  /* LineRequest.read_edge_events in Python (the second is unused) */
+static PyObject *edge_state_name; /* "_c_events" */
+static Py_ssize_t edge_state_offset;
+static PyObject *edge_counter_names[3]; /* "_events_read", "_max_seqno", "lost_events" */
+static PyObject *edge_check_name; /* "_check_sequence" */
+
+/* The request's int attribute name as an unsigned 64-bit value; -1 with an exception set. */
+static int request_u64(PyObject *request, PyObject *name, unsigned long long *out)
+{
+    PyObject *value = PyObject_GetAttr(request, name);
+    if (value == NULL)
+        return -1;
+    *out = PyLong_AsUnsignedLongLong(value);
+    Py_DECREF(value);
+    return *out == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
+}
+
+static int request_set_u64(PyObject *request, PyObject *name, unsigned long long value)
+{
+    PyObject *number = PyLong_FromUnsignedLongLong(value);
+    int ret = number ? PyObject_SetAttr(request, name, number) : -1;
+    Py_XDECREF(number);
+    return ret;
+}
+
+/* The events of this batch counted as LineRequest._check_sequence counts them: when none was lost,
+ * here (the request's counters updated); else by _check_sequence itself, which warns or raises. 0,
+ * or -1 with an exception set. */
+static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, unsigned long long batch_max)
+{
+    unsigned long long events_read, max_seqno, lost;
+    PyObject *checked;
+    if (request_u64(request, edge_counter_names[0], &events_read) < 0
+        || request_u64(request, edge_counter_names[1], &max_seqno) < 0
+        || request_u64(request, edge_counter_names[2], &lost) < 0)
+        return -1;
+    events_read += (unsigned long long)count;
+    if (batch_max > max_seqno)
+        max_seqno = batch_max;
+    if (max_seqno > events_read + lost) {
+        checked = PyObject_CallMethodOneArg(request, edge_check_name, events);
+        Py_XDECREF(checked);
+        return checked ? 0 : -1;
+    }
+    return request_set_u64(request, edge_counter_names[0], events_read) < 0
+                   || request_set_u64(request, edge_counter_names[1], max_seqno) < 0
+               ? -1
+               : 0;
+}
+
+/* read_edge_events(max_events=None, timeout=None) when nothing is queued from an earlier read: one
+ * non-blocking read() and its records as events, no Python frame. When nothing is there to read
+ * (the wait, with its timeout), or read() fails, the Python method reads again and does the rest. */
+static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    EdgeReads *state = NULL;
+    PyObject *events;
+    unsigned long long batch_max = 0;
+    Py_ssize_t limit, count, i, queued;
+    ssize_t got;
+    if (kwnames != NULL || nargs > 2)
+        goto python;
+    state = (EdgeReads *)c_state(request, edge_state_offset, &EdgeReadsType);
+    if (state == NULL || state->fd < 0)
+        goto python;
+    queued = PyObject_Size(state->pending);
+    if (queued != 0) {
+        PyErr_Clear();
+        goto python;
+    }
+    limit = state->capacity;
+    if (nargs >= 1 && args[0] != Py_None) {
+        if (!PyLong_CheckExact(args[0]))
+            goto python;
+        limit = PyLong_AsSsize_t(args[0]);
+        if (limit < 1) {
+            PyErr_Clear();
+            goto python;
+        }
+        if (limit > state->capacity)
+            limit = state->capacity;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    got = read(state->fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
+    Py_END_ALLOW_THREADS
+    if (got <= 0)
+        goto python;
+    count = got / (ssize_t)sizeof(struct gpio_v2_line_event);
+    events = PyList_New(count);
+    for (i = 0; events != NULL && i < count; i++) {
+        PyObject *event = edge_event((PyTypeObject *)state->cls, state->types, state->records + i);
+        if (event == NULL) {
+            Py_CLEAR(events);
+            break;
+        }
+        PyList_SET_ITEM(events, i, event);
+        if (state->records[i].seqno > batch_max)
+            batch_max = state->records[i].seqno;
+    }
+    if (events != NULL && edge_sequence(request, events, count, batch_max) < 0)
+        Py_CLEAR(events);
+    Py_DECREF(state);
+    return events;
+python:
+    Py_XDECREF(state);
+    return call_python(edge_python[0], request, args, nargs, kwnames);
+}
+
+static PyMethodDef gpio_method_defs[] = {
+    {"get_value", (PyCFunction)(void (*)(void))gpio_get_value, METH_FASTCALL | METH_KEYWORDS,
+     "get_value($self, line)\n--\n\nThe logical value of one line (0 or 1)."},
+    {"set_value", (PyCFunction)(void (*)(void))gpio_set_value, METH_FASTCALL | METH_KEYWORDS,
+     "set_value($self, line, value)\n--\n\nDrive one output line to a logical value (0 or 1)."},
+};
+
+static PyMethodDef edge_method_defs[] = {
+    {"read_edge_events", (PyCFunction)(void (*)(void))gpio_read_edge_events, METH_FASTCALL | METH_KEYWORDS,
+     "read_edge_events($self, max_events=None, timeout=None)\n--\n\nEvents in kernel order, as many as one read() "
+     "returns (up to ``max_events``).\n\nBlocks until at least one arrives; with ``timeout``, returns [] when it "
+     "passes."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMethodDef smbus_method_defs[] = {
+    {"read_byte_data", (PyCFunction)(void (*)(void))smbus_read_byte_data, METH_FASTCALL | METH_KEYWORDS,
+     "read_byte_data($self, register)\n--\n\nSMBus read byte data: one byte from ``register``."},
+    {"read_word_data", (PyCFunction)(void (*)(void))smbus_read_word_data, METH_FASTCALL | METH_KEYWORDS,
+     "read_word_data($self, register)\n--\n\nSMBus read word data (little-endian on the wire, as SMBus defines)."},
+};
+
+PyDoc_STRVAR(c_methods_doc,
+"c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
+"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"edge\": its read_edge_events\n"
+"(python_2 and method_2 None); \"smbus\": read_byte_data, read_word_data of Device) as method\n"
+"descriptors of cls, falling back to the Python functions given. cls keeps the C state in a\n"
+"__slots__ member: _c_values, _c_events or _c_reads.");
+
+static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    PyMethodDef *defs;
+    PyObject **python, *first, *second, *result;
+    Py_ssize_t offset;
+    const char *group;
+    (void)module;
+    if (arg_count("c_methods", nargs, 4))
+        return NULL;
+    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2])
+        || !(PyCallable_Check(args[3]) || args[3] == Py_None)) {
+        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and one or two functions");
+        return NULL;
+    }
+    group = PyUnicode_AsUTF8(args[1]);
+    if (group == NULL)
+        return NULL;
+    if (!strcmp(group, "gpio")) {
+        defs = gpio_method_defs;
+        python = gpio_python;
+        offset = slot_offset(args[0], gpio_state_name);
+        gpio_state_offset = offset;
+    } else if (!strcmp(group, "smbus")) {
+        defs = smbus_method_defs;
+        python = smbus_python;
+        offset = slot_offset(args[0], smbus_state_name);
+        smbus_state_offset = offset;
+    } else if (!strcmp(group, "edge")) {
+        defs = edge_method_defs;
+        python = edge_python;
+        offset = slot_offset(args[0], edge_state_name);
+        edge_state_offset = offset;
+    } else {
+        PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
+        return NULL;
+    }
+    if (offset < 0)
+        return NULL;
+    first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
+    second = first && defs[1].ml_name ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
+    if (first != NULL && !defs[1].ml_name) {
+        Py_INCREF(Py_None);
+        second = Py_None;
+    }
+    result = second ? PyTuple_Pack(2, first, second) : NULL;
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+    if (result != NULL) {
+        Py_INCREF(args[2]);
+        Py_XSETREF(python[0], args[2]);
+        Py_INCREF(args[3]);
+        Py_XSETREF(python[1], args[3]);
+    }
+    return result;
+}
+
+/* The owner of one mapping: exports it through the buffer protocol, unmaps it when the last
+ * export (memoryview, numpy array, ...) and the owner itself are gone, then calls on_unmap. */
+typedef struct {
+    PyObject_HEAD
+    void *addr;
+    Py_ssize_t length;
+    int readonly;
+    PyObject *on_unmap;
+} Mapping;
+
+static int mapping_getbuffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    Mapping *self = (Mapping *)obj;
+    return PyBuffer_FillInfo(view, obj, self->addr, self->length, self->readonly, flags);
+}
+
+static void mapping_dealloc(PyObject *obj)
+{
+    Mapping *self = (Mapping *)obj;
+    PyObject *on_unmap = self->on_unmap;
+    munmap(self->addr, (size_t)self->length);
+    if (on_unmap != NULL) {
+        PyObject *type, *value, *traceback, *result;
+        PyErr_Fetch(&type, &value, &traceback); /* dealloc may run while an exception propagates */
+        result = PyObject_CallNoArgs(on_unmap);
+        if (result == NULL)
+            PyErr_WriteUnraisable(on_unmap);
+        Py_XDECREF(result);
+        Py_DECREF(on_unmap);
+        PyErr_Restore(type, value, traceback);
+    }
+    PyObject_Free(obj);
+}
+
+static PyBufferProcs mapping_as_buffer = {mapping_getbuffer, NULL};
+
+static PyTypeObject MappingType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.Mapping",
+    .tp_basicsize = sizeof(Mapping),
+    .tp_dealloc = mapping_dealloc,
+    .tp_as_buffer = &mapping_as_buffer,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "One mmap()ed range, unmapped when the last view of it is gone.",
+};
+
+PyDoc_STRVAR(mapping_view_doc,
+"mapping_view(addr, length, writable, on_unmap=None) -> memoryview\n\n"
+"Take ownership of length mapped bytes at addr (from mmap): a memoryview of them (read-only\n"
+"unless writable). munmap() runs, then on_unmap(), when the last view of it, slice or array\n"
+"made from it is gone, never while one is alive.");
+
+/* A memoryview owning the mapping at addr (unmapped with the last view, then on_unmap()). */
+static PyObject *owned_view(void *addr, Py_ssize_t length, int writable, PyObject *on_unmap)
+{
+    PyObject *view;
+    Mapping *mapping = PyObject_New(Mapping, &MappingType);
+    if (mapping == NULL) {
+        munmap(addr, (size_t)length);
+        return NULL;
+    }
+    mapping->addr = addr;
+    mapping->length = length;
+    mapping->readonly = !writable;
+    Py_XINCREF(on_unmap);
+    mapping->on_unmap = on_unmap;
+    view = PyMemoryView_FromObject((PyObject *)mapping);
+    Py_DECREF(mapping); /* the view holds it now (or, on failure, this unmaps) */
+    return view;
+}
+
+static int arg_length(PyObject *obj, Py_ssize_t *length)
+{
+    *length = PyLong_AsSsize_t(obj);
+    if (*length == -1 && PyErr_Occurred())
+        return -1;
+    if (*length <= 0) {
+        PyErr_SetString(PyExc_ValueError, "length must be > 0");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *mapping_view(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    void *addr;
+    Py_ssize_t length;
+    int writable;
+    (void)module;
+    if (nargs != 3 && nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "mapping_view() takes 3 or 4 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    addr = PyLong_AsVoidPtr(args[0]);
+    if ((addr == NULL && PyErr_Occurred()) || arg_length(args[1], &length))
+        return NULL;
+    writable = PyObject_IsTrue(args[2]);
+    if (writable < 0)
+        return NULL;
+    return owned_view(addr, length, writable, nargs == 4 && args[3] != Py_None ? args[3] : NULL);
+}
+
+PyDoc_STRVAR(map_shared_doc,
+"map_shared(fd, length, offset, writable) -> memoryview\n\n"
+"mmap(MAP_SHARED) of length bytes of fd from offset, as mapping_view() returns it.");
+
+static PyObject *map_shared(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t length;
+    long long offset;
+    void *addr;
+    int fd, writable, err = 0;
+    (void)module;
+    if (arg_count("map_shared", nargs, 4) || arg_fd(args[0], &fd))
+        return NULL;
+    length = PyLong_AsSsize_t(args[1]); /* 0 and past-the-end lengths are mmap's to refuse (EINVAL) */
+    if (length == -1 && PyErr_Occurred())
+        return NULL;
+    if (length < 0) {
+        PyErr_SetString(PyExc_ValueError, "length must be >= 0");
+        return NULL;
+    }
+    offset = PyLong_AsLongLong(args[2]);
+    if (offset == -1 && PyErr_Occurred())
+        return NULL;
+    writable = PyObject_IsTrue(args[3]);
+    if (writable < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    addr = mmap(NULL, (size_t)length, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, (off_t)offset);
+    if (addr == MAP_FAILED)
+        err = errno;
+    Py_END_ALLOW_THREADS
+    if (addr == MAP_FAILED)
+        return failed(err);
+    return owned_view(addr, length, writable, NULL);
+}
+
+static PyMethodDef fastpath_methods[] = {
+    {"gpio_get_values", (PyCFunction)(void (*)(void))gpio_get_values, METH_FASTCALL, gpio_get_values_doc},
+    {"gpio_set_values", (PyCFunction)(void (*)(void))gpio_set_values, METH_FASTCALL, gpio_set_values_doc},
+    {"edge_events", (PyCFunction)(void (*)(void))edge_events, METH_FASTCALL, edge_events_doc},
+    {"smbus_value", (PyCFunction)(void (*)(void))smbus_value, METH_FASTCALL, smbus_value_doc},
+    {"spi_exchange", (PyCFunction)(void (*)(void))spi_exchange, METH_FASTCALL, spi_exchange_doc},
+    {"dma_heap_alloc", (PyCFunction)(void (*)(void))dma_heap_alloc, METH_FASTCALL, dma_heap_alloc_doc},
+    {"dma_buf_sync", (PyCFunction)(void (*)(void))dma_buf_sync, METH_FASTCALL, dma_buf_sync_doc},
+    {"mapping_view", (PyCFunction)(void (*)(void))mapping_view, METH_FASTCALL, mapping_view_doc},
+    {"map_shared", (PyCFunction)(void (*)(void))map_shared, METH_FASTCALL, map_shared_doc},
+    {"c_methods", (PyCFunction)(void (*)(void))c_methods, METH_FASTCALL, c_methods_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef fastpath_module = {
+    PyModuleDef_HEAD_INIT, "linuxhw._fastpath",
+    "Per-operation GPIO, SMBus, SPI and dma-buf calls in C (see linuxhw/_fastpath.c).", -1,
+    fastpath_methods, NULL, NULL, NULL, NULL,
+};
+
+static int add_type(PyObject *module, const char *name, PyTypeObject *type)
+{
+    Py_INCREF(type);
+    if (PyModule_AddObject(module, name, (PyObject *)type) < 0) {
+        Py_DECREF(type);
+        return -1;
+    }
+    return 0;
+}
+
+PyMODINIT_FUNC PyInit__fastpath(void)
+{
+    PyObject *module;
+    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
+        || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0 || PyType_Ready(&EdgeReadsType) < 0)
+        return NULL;
+    edge_state_name = PyUnicode_InternFromString("_c_events");
+    edge_check_name = PyUnicode_InternFromString("_check_sequence");
+    edge_counter_names[0] = PyUnicode_InternFromString("_events_read");
+    edge_counter_names[1] = PyUnicode_InternFromString("_max_seqno");
+    edge_counter_names[2] = PyUnicode_InternFromString("lost_events");
+    if (!edge_state_name || !edge_check_name || !edge_counter_names[0] || !edge_counter_names[1]
+        || !edge_counter_names[2])
+        return NULL;
+    gpio_state_name = PyUnicode_InternFromString("_c_values");
+    smbus_state_name = PyUnicode_InternFromString("_c_reads");
+    smbus_operation[0] = PyUnicode_InternFromString("SMBus read byte");
+    smbus_operation[1] = PyUnicode_InternFromString("SMBus read word");
+    if (!gpio_state_name || !smbus_state_name || !smbus_operation[0] || !smbus_operation[1])
+        return NULL;
+    module = PyModule_Create(&fastpath_module);
+    if (module == NULL)
+        return NULL;
+    if (add_type(module, "SpiWriter", &SpiWriterType) < 0 || add_type(module, "GpioValues", &GpioValuesType) < 0
+        || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0
+        || add_type(module, "EdgeReads", &EdgeReadsType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}
