@@ -40,7 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (probe_cmd, gpio_cmd, i2c_cmd, spi_cmd, dma_cmd):
         module.register(commands, json_option)
+    vm = commands.add_parser(
+        "vm", add_help=False, help="run a command in a VM with the kernel's GPIO/I2C/SPI simulators: vm -- pytest"
+    )  # main() hands `linuxhw vm ...` to linuxhw.vm before parsing; after global options it only says how
+    vm.set_defaults(run=lambda args: vm_usage())
     return parser
+
+
+def vm_usage() -> int:
+    from linuxhw.vm.cli import main as vm_main
+
+    return vm_main([])  # a usage error naming the right form: linuxhw vm -- COMMAND
 
 
 def _silence_stdout() -> None:
@@ -84,6 +94,11 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
 
     ``backend`` replaces the one --backend names (tests pass a prepared mock board).
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["vm"]:  # its own options, and a command after -- that argparse must not touch
+        from linuxhw.vm.cli import main as vm_main
+
+        return vm_main(argv[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

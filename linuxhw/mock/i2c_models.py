@@ -3,7 +3,7 @@
 A target sees the bus the way a real chip does: after its address is ACKed it
 receives the bytes of a write message, supplies the bytes of a read message, and
 is told when the master sends STOP. The same models are built into the project's
-kernel I2C simulator module (tests/kmod/i2c-sim), so tests agree on both.
+kernel I2C simulator module (linuxhw/vm/kmod/i2c-sim), so tests agree on both.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Mock SPI controllers behind spidev: spidev's ioctls and checks, the SPI core's validation, chip
 select handling, and a record of every transfer that reached the wire.
 
-Like the kernel's SPI simulator module (tests/kmod/spi-sim), a transfer's ``delay_us`` is spent
+Like the kernel's SPI simulator module (linuxhw/vm/kmod/spi-sim), a transfer's ``delay_us`` is spent
 after it and its ``word_delay_us`` once per word boundary, all at once after the data: the ioctl
 sleeps that long, holding the mock board meanwhile (as the controller is held). The 10 us the
 controller waits with chip select released on ``cs_change`` is not spent.

@@ -3,7 +3,7 @@
 A target sees chip select and the bytes on the wire: ``select()`` when CS asserts,
 ``exchange(tx)`` for each transfer (return the bytes it drives back), ``deselect()``
 when CS releases. The loopback and the serial flash are also built into the project's
-kernel SPI controller simulator (tests/kmod/spi-sim), so tests agree on both.
+kernel SPI controller simulator (linuxhw/vm/kmod/spi-sim), so tests agree on both.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The project's I2C simulator module (tests/kmod/i2c-sim) seen from user space.
+"""The project's I2C simulator module (linuxhw/vm/kmod/i2c-sim) seen from user space.
 
 The module registers one adapter, "linuxhw i2c simulator", whose algorithm has
 master_xfer and no smbus_xfer: I2C_RDWR reaches it directly and i2c-core

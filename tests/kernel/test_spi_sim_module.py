@@ -1,4 +1,4 @@
-"""The project's SPI simulator module (tests/kmod/spi-sim) seen from user space through spidev.
+"""The project's SPI simulator module (linuxhw/vm/kmod/spi-sim) seen from user space through spidev.
 
 The module registers one software SPI controller whose parent is the platform device
 ``lhw-spi-sim`` (/sys/devices/platform/lhw-spi-sim/spi_master/spiB, B dynamic) with two

@@ -1,5 +1,5 @@
 """SPI fixtures: a loopback on chip select 0 and a serial flash on chip select 1, on the mock or on
-the project's kernel SPI controller simulator (tests/kmod/spi-sim)."""
+the project's kernel SPI controller simulator (linuxhw/vm/kmod/spi-sim)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,93 @@
+"""The pytest plugin (entry point ``pytest11``: ``linuxhw``): fixtures that give each test simulated hardware.
+
+``linuxhw_mock`` and ``linuxhw_kernel`` give one kind each; ``linuxhw_hardware`` runs the test once per
+backend named by ``@pytest.mark.linuxhw_backends("mock", "kernel")`` (unmarked: the ``linuxhw_backends``
+ini option, default ``mock``).  A kernel without the simulators skips the kernel runs with the reason,
+unless ``LINUXHW_TEST_TIER=kernel`` (set inside ``linuxhw vm``): there a missing simulator fails.
+After a passing test, a handle left open fails it at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from typing import Any, NoReturn, TypeVar
+
+import pytest
+
+from linuxhw.testing.hardware import Hardware
+from linuxhw.testing.kernel import KernelHardware
+from linuxhw.testing.mock import MockHardware
+
+BACKENDS = ("mock", "kernel")
+_passed = pytest.StashKey[bool]()
+H = TypeVar("H", bound=Hardware)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "linuxhw_backends",
+        "backends (mock, kernel) that tests using linuxhw_hardware run on unless marked linuxhw_backends",
+        type="args",
+        default=["mock"],
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "linuxhw_backends(*names): run the test's linuxhw_hardware on each backend named: mock, kernel"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "linuxhw_hardware" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("linuxhw_backends")
+    names = list(marker.args) if marker else list(metafunc.config.getini("linuxhw_backends"))
+    wrong = [n for n in names if n not in BACKENDS]
+    if wrong or not names:
+        where = f"@pytest.mark.linuxhw_backends{tuple(names)}" if marker else f"ini option linuxhw_backends = {names}"
+        pytest.fail(f"{metafunc.definition.nodeid}: {where}: backends must be some of {BACKENDS}", pytrace=False)
+    metafunc.parametrize("linuxhw_hardware", names, indirect=True, ids=names)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, Any, None]:
+    """Remember whether the test's call passed: only then is a handle left open its fault."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_passed] = report.passed
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("LINUXHW_TEST_TIER") == "kernel":
+        pytest.fail(f"LINUXHW_TEST_TIER=kernel, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _use(request: pytest.FixtureRequest, hardware: H) -> Iterator[H]:
+    with hardware:
+        yield hardware
+        leaks = hardware.leaks() if request.node.stash.get(_passed, False) else None
+        if leaks:
+            pytest.fail(f"after the test: {leaks}", pytrace=False)
+
+
+@pytest.fixture
+def linuxhw_mock(request: pytest.FixtureRequest) -> Iterator[MockHardware]:
+    """A fresh mock board for this test, selected as linuxhw's backend; no fd may be left open."""
+    yield from _use(request, MockHardware())
+
+
+@pytest.fixture
+def linuxhw_kernel(request: pytest.FixtureRequest) -> Iterator[KernelHardware]:
+    """The running kernel's simulators for this test (skipped where missing), real backend selected."""
+    yield from _use(request, KernelHardware(_unavailable))
+
+
+@pytest.fixture
+def linuxhw_hardware(request: pytest.FixtureRequest) -> Iterator[Hardware]:
+    """Mock or kernel hardware, per ``@pytest.mark.linuxhw_backends``; the same shape either way."""
+    name = getattr(request, "param", "mock")
+    yield from _use(request, MockHardware() if name == "mock" else KernelHardware(_unavailable))
