@@ -37,7 +37,7 @@ def loopback_node() -> str:
     for device in glob.glob("/sys/bus/spi/devices/spi*.0"):
         if SIM_DRIVER in os.path.realpath(device):
             return f"/dev/spidev{os.path.basename(device)[3:]}"
-    raise RuntimeError(f"no spidev node on chip select 0 of the {SIM_DRIVER} controller (tests/kmod/spi-sim)")
+    raise RuntimeError(f"no spidev node on chip select 0 of the {SIM_DRIVER} controller (linuxhw/vm/kmod/spi-sim)")
 
 
 def bufsiz() -> int:
