@@ -29,10 +29,15 @@ print("collected")
 """
 
 
-def test_messages_and_transfers_in_reference_cycles_are_collected() -> None:
-    done = subprocess.run([sys.executable, "-X", "dev", "-c", CYCLES], capture_output=True, text=True,
+def assert_collects(script: str) -> None:
+    """``script`` runs to its end in a child (a crash in gc.collect() would take this process along)."""
+    done = subprocess.run([sys.executable, "-X", "dev", "-c", script], capture_output=True, text=True,
                           timeout=DEADLINE, check=False)  # fmt: skip
     assert (done.returncode, done.stdout, done.stderr) == (0, "collected\n", "")
+
+
+def test_messages_and_transfers_in_reference_cycles_are_collected() -> None:
+    assert_collects(CYCLES)
 
 
 FAILED_CALLS = """
@@ -62,9 +67,7 @@ print("collected")
 
 
 def test_failed_calls_release_the_callers_view() -> None:
-    done = subprocess.run([sys.executable, "-X", "dev", "-c", FAILED_CALLS], capture_output=True, text=True,
-                          timeout=DEADLINE, check=False)  # fmt: skip
-    assert (done.returncode, done.stdout, done.stderr) == (0, "collected\n", "")
+    assert_collects(FAILED_CALLS)
 
 
 def test_a_view_is_pinned_through_the_bytes_it_views() -> None:
