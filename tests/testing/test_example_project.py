@@ -32,6 +32,8 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
 
 @pytest.mark.timeout(1500)  # an sdist build and two installs; under emulation the C compile takes minutes
 def test_example_suite_passes_from_the_sdist_in_a_fresh_venv(tmp_path: Path) -> None:
+    if not (REPO / "setup.py").is_file() or not EXAMPLE.is_dir():
+        pytest.skip("needs linuxhw's source tree and examples/ (scripts/platforms runs the suite on an sdist install)")
     if TIER != "kernel":
         run(sys.executable, "-m", "pip", "download", "-q", "--dest", WHEELHOUSE, *REQUIREMENTS)
     elif not WHEELHOUSE.is_dir():
