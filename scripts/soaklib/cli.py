@@ -152,6 +152,9 @@ def meta(args: argparse.Namespace, hw: Hardware, duration: float, interval: floa
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "backend": hw.name,
+        "where": "in the VM tier (QEMU TCG guest)"
+        if os.environ.get("LINUXHW_TEST_TIER") == "kernel"
+        else "on this machine",
         "kernel": platform.release(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

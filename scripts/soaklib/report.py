@@ -10,8 +10,8 @@ LABELS = {"fds": "fds", "rss_kib": "RSS KiB", "threads": "threads"}
 def text(result: dict[str, Any]) -> str:
     meta, answers, verdict = result["meta"], result["answers"], result["verdict"]
     lines = [
-        f"soak: {meta['seconds']} s, {meta['rounds']} rounds on the {meta['backend']} backend (kernel "
-        f"{meta['kernel']}, Python {meta['python']}, {meta['cpus']} CPUs), seed {meta['seed']}, a sample every "
+        f"soak: {meta['seconds']} s, {meta['rounds']} rounds on the {meta['backend']} backend {meta['where']} "
+        f"(kernel {meta['kernel']}, Python {meta['python']}, {meta['cpus']} CPUs), seed {meta['seed']}, a sample every "
         f"{meta['sample_seconds']} s",
         "",
         f"{'subsystem':<10} {'operations':>10} {'checked':>10} {'errors':>7}",
