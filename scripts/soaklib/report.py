@@ -11,8 +11,8 @@ def text(result: dict[str, Any]) -> str:
     meta, answers, verdict = result["meta"], result["answers"], result["verdict"]
     lines = [
         f"soak: {meta['seconds']} s, {meta['rounds']} rounds on the {meta['backend']} backend {meta['where']} "
-        f"(kernel {meta['kernel']}, Python {meta['python']}, {meta['cpus']} CPUs), seed {meta['seed']}, a sample every "
-        f"{meta['sample_seconds']} s",
+        f"(kernel {meta['kernel']}, Python {meta['python']}, {meta['cpus']} CPUs), seed {meta['seed']}, "
+        f"commit {meta['commit'] or '?'}, a sample every {meta['sample_seconds']} s",
         "",
         f"{'subsystem':<10} {'operations':>10} {'checked':>10} {'errors':>7}",
     ]
