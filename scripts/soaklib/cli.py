@@ -163,7 +163,7 @@ def meta(args: argparse.Namespace, hw: Hardware, duration: float, interval: floa
         "rounds": rounds,
         "sample_seconds": round(interval, 3),
         "seed": args.seed,
-        "commit": commit(),
+        "commit": args.commit,
     }
 
 
@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         backend = "real"
     duration = args.minutes * 60
     interval = args.sample_seconds or min(MAX_SAMPLE_SECONDS, duration / SAMPLES_WANTED)
+    args.commit = commit()  # before the run: the code that ran, whatever changes in the tree meanwhile
     with MockHardware() if backend == "mock" else KernelHardware() as hw:
         result = asyncio.run(soak(hw, args, duration, interval))
     print(text(result))
