@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -95,28 +96,26 @@ def in_vm(args: argparse.Namespace) -> int:
     return status
 
 
-def workloads(hw: Hardware, rng: random.Random, skipped: dict[str, str]) -> list[Workload]:
-    """Every subsystem's traffic, opened on ``hw``; DMA-BUF sources the kernel lacks go to ``skipped``."""
-    opened: list[Workload] = []
-    try:
-        opened += [GpioTraffic(rng, hw), StubTraffic(rng, hw), SimTraffic(rng, hw), SpiTraffic(rng, hw)]
-        for kind in ("heap", "udmabuf"):
-            try:
-                opened.append(DmaTraffic(rng, hw, kind))
-            except Unavailable as exc:
-                skipped["dma-heap" if kind == "heap" else "udmabuf"] = str(exc)
-    except BaseException:
-        for workload in opened:
-            workload.close()
-        raise
+def workloads(
+    hw: Hardware, rng: random.Random, handles: contextlib.ExitStack, skipped: dict[str, str]
+) -> list[Workload]:
+    """Every subsystem's traffic, opened on ``hw`` (handles into ``handles``); DMA-BUF sources the kernel lacks go
+    to ``skipped``."""
+    opened: list[Workload] = [GpioTraffic(rng, handles, hw), StubTraffic(rng, handles, hw),
+                              SimTraffic(rng, handles, hw), SpiTraffic(rng, handles, hw)]  # fmt: skip
+    for kind in ("heap", "udmabuf"):
+        try:
+            opened.append(DmaTraffic(rng, handles, hw, kind))
+        except Unavailable as exc:
+            skipped["dma-heap" if kind == "heap" else "udmabuf"] = str(exc)
     return opened
 
 
 async def soak(hw: Hardware, args: argparse.Namespace, duration: float, interval: float) -> dict[str, Any]:
     rng = random.Random(args.seed)
     skipped: dict[str, str] = {}
-    traffic = workloads(hw, rng, skipped)
-    try:
+    with contextlib.ExitStack() as handles:
+        traffic = workloads(hw, rng, handles, skipped)
         started = time.monotonic()
         samples = [resources.take(started, 0, 0)]
         rounds = 0
@@ -130,9 +129,6 @@ async def soak(hw: Hardware, args: argparse.Namespace, duration: float, interval
                 next_sample += interval
         samples.append(resources.take(started, rounds, sum(w.tally.operations for w in traffic)))
         seconds = time.monotonic() - started
-    finally:
-        for workload in traffic:
-            workload.close()
     verdict = resources.judge(samples, duration)
     tallies = {w.name: w.tally.as_json() for w in traffic}
     answers = {key: sum(t[key] for t in tallies.values()) for key in ("operations", "checked", "errors")}

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 import random
 import traceback
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 DEADLINE = 30.0
 """Seconds a single wait (an edge event, an info event, a queued SPI message) may take before it is an error."""
+T = TypeVar("T")
 KEPT_ERRORS = 20  # per subsystem: the first ones are kept in full, the rest only counted
 
 
@@ -41,13 +44,19 @@ class Tally:
 
 class Workload(abc.ABC):
     """One subsystem's traffic: ``round()`` makes a batch of operations through ``op()``, which counts each
-    one and records its failure instead of stopping the soak; ``close()`` releases every handle."""
+    one and records its failure instead of stopping the soak.  Its handles go to ``hold()``: they close with
+    the soak's ``handles``, also when a later one fails to open."""
 
     name: str
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack) -> None:
         self.rng = rng
         self.tally = Tally(self.name)
+        self._handles = handles
+
+    def hold(self, handle: AbstractContextManager[T]) -> T:
+        """``handle`` entered, to be closed when the soak ends."""
+        return self._handles.enter_context(handle)
 
     def op(self, call: Callable[[], object]) -> None:
         """Run one checked operation: ``call`` raises on a wrong answer, returns when it checked it."""
@@ -78,7 +87,3 @@ class Workload(abc.ABC):
     @abc.abstractmethod
     async def round(self) -> None:
         """One batch of mixed operations, every answer checked."""
-
-    @abc.abstractmethod
-    def close(self) -> None:
-        """Release every handle this workload holds."""

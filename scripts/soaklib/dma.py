@@ -4,6 +4,7 @@ from and into them."""
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import random
 from typing import Union
@@ -38,16 +39,13 @@ def open_source(kind: str, hw: Hardware) -> Source:
 
 
 class DmaTraffic(Workload):
-    def __init__(self, rng: random.Random, hw: Hardware, kind: str) -> None:
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack, hw: Hardware, kind: str) -> None:
         self.name = "dma-heap" if kind == "heap" else "udmabuf"
-        super().__init__(rng)
+        super().__init__(rng, handles)
         self.source = open_source(kind, hw)
-        self.spi = spi.Device(hw.spi_sim()[0])
-        self.bus = i2c.Bus(hw.i2c_sim())
-
-    def close(self) -> None:
-        for handle in (self.bus, self.spi, self.source):
-            handle.close()
+        self.hold(self.source)
+        self.spi = self.hold(spi.Device(hw.spi_sim()[0]))
+        self.bus = self.hold(i2c.Bus(hw.i2c_sim()))
 
     async def round(self) -> None:
         for _ in range(3):

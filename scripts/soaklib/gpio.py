@@ -4,6 +4,7 @@ side), edges made by pulls and read sync and async, reconfigure, requests come a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from collections.abc import AsyncGenerator
 from typing import cast
@@ -26,22 +27,18 @@ EDGES = LineSettings(direction=Direction.INPUT, edge=Edge.BOTH)
 class GpioTraffic(Workload):
     name = "gpio"
 
-    def __init__(self, rng: random.Random, hw: Hardware) -> None:
-        super().__init__(rng)
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack, hw: Hardware) -> None:
+        super().__init__(rng, handles)
         self.sim = hw.add_gpio_chip(8, names=[f"SOAK{n}" for n in range(8)])
-        self.chip = gpio.Chip(self.sim.label)
-        self.watcher = gpio.Chip(self.sim.label)
-        self.outputs = self.chip.request_lines({OUTPUTS: OUT}, consumer="soak-out")
-        self.inputs = self.chip.request_lines({EDGE_LINES: EDGES}, consumer="soak-edges")
+        self.chip = self.hold(gpio.Chip(self.sim.label))
+        self.watcher = self.hold(gpio.Chip(self.sim.label))
+        self.outputs = self.hold(self.chip.request_lines({OUTPUTS: OUT}, consumer="soak-out"))
+        self.inputs = self.hold(self.chip.request_lines({EDGE_LINES: EDGES}, consumer="soak-edges"))
         self.watcher.watch_line_info(COMING_AND_GOING)
         self.watcher.watch_line_info(RECONFIGURED)
         self.levels = dict.fromkeys(EDGE_LINES, 0)
         self.seqno = 0
         self.rounds = 0
-
-    def close(self) -> None:
-        for handle in (self.inputs, self.outputs, self.watcher, self.chip):
-            handle.close()
 
     async def round(self) -> None:
         self.rounds += 1

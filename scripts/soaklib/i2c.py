@@ -3,6 +3,7 @@ call) on the project's simulator, sync and asyncio, each read checked against wh
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import random
 
@@ -25,13 +26,10 @@ EEPROM_PAGE = 8  # the 24c02: a write stays within one page
 class StubTraffic(Workload):
     name = "i2c-stub"
 
-    def __init__(self, rng: random.Random, hw: Hardware) -> None:
-        super().__init__(rng)
-        self.bus = i2c.Bus(hw.add_i2c_registers(STUB_ADDRESSES).path)
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack, hw: Hardware) -> None:
+        super().__init__(rng, handles)
+        self.bus = self.hold(i2c.Bus(hw.add_i2c_registers(STUB_ADDRESSES).path))
         self.devices = [self.bus.device(address) for address in STUB_ADDRESSES]
-
-    def close(self) -> None:
-        self.bus.close()
 
     async def round(self) -> None:
         for _ in range(4):
@@ -70,16 +68,13 @@ class StubTraffic(Workload):
 class SimTraffic(Workload):
     name = "i2c-sim"
 
-    def __init__(self, rng: random.Random, hw: Hardware) -> None:
-        super().__init__(rng)
-        self.bus = i2c.Bus(hw.i2c_sim())
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack, hw: Hardware) -> None:
+        super().__init__(rng, handles)
+        self.bus = self.hold(i2c.Bus(hw.i2c_sim()))
         self.chip = self.bus.device(SIM_CHIP)
         self.pec = self.bus.device(SIM_CHIP, pec=True)
         self.ten_bit = self.bus.device(SIM_TEN_BIT, ten_bit=True)
         self.eeprom = self.bus.device(SIM_EEPROM)
-
-    def close(self) -> None:
-        self.bus.close()
 
     async def round(self) -> None:
         for _ in range(3):

@@ -3,6 +3,7 @@ sync, queued with submit() (FIFO order and callbacks checked) and awaited; the f
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import random
 from concurrent.futures import Future
@@ -22,19 +23,15 @@ QUEUED = 4  # messages submitted at once
 class SpiTraffic(Workload):
     name = "spi"
 
-    def __init__(self, rng: random.Random, hw: Hardware) -> None:
-        super().__init__(rng)
+    def __init__(self, rng: random.Random, handles: contextlib.ExitStack, hw: Hardware) -> None:
+        super().__init__(rng, handles)
         loopback, flash = hw.spi_sim()
-        self.loopback = spi.Device(loopback)
-        self.flash = spi.Device(flash)
+        self.loopback = self.hold(spi.Device(loopback))
+        self.flash = self.hold(spi.Device(flash))
         # The mock logs what reached each wire, for tests to read and clear; the soak clears it after each round.
         self.wire_logs = (
             [cast(Any, d).bus.records for d in hw.board.devices("spidev")] if isinstance(hw, MockHardware) else []
         )
-
-    def close(self) -> None:
-        self.loopback.close()
-        self.flash.close()
 
     async def round(self) -> None:
         for _ in range(3):
