@@ -47,7 +47,7 @@ from .core import Workload
 from .dma import DmaTraffic, Unavailable
 from .gpio import GpioTraffic
 from .i2c import SimTraffic, StubTraffic
-from .report import text
+from .report import markdown, text
 from .spi import SpiTraffic
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,6 +66,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--sample-seconds", type=float, help=f"between samples (default: {SAMPLES_WANTED} per run, "
                         f"at most {MAX_SAMPLE_SECONDS:g} s apart)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1, help="of the random sizes, values and lines (default 1)")
+    parser.add_argument("--summary", type=Path, metavar="JSON", help="print a run's figures as Markdown, exit")
     args = parser.parse_args(argv)
     if not args.minutes > 0:
         parser.error(f"--minutes must be above 0, not {args.minutes}")
@@ -175,6 +176,9 @@ def commit() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.summary:
+        print(markdown(json.loads(args.summary.read_text())))
+        return 0
     backend = args.backend
     if backend == "auto":
         if os.environ.get("LINUXHW_TEST_TIER") != "kernel":

@@ -32,3 +32,28 @@ def text(result: dict[str, Any]) -> str:
         f"resources: {'FLAT' if verdict['flat'] else 'NOT FLAT'} ({verdict['why']})",
     ]
     return "\n".join(lines)
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as Markdown tables, for the README (``scripts/soak --summary JSON``)."""
+    meta, answers, verdict = result["meta"], result["answers"], result["verdict"]
+    lines = ["| subsystem | operations | answers checked | errors |", "| --- | ---: | ---: | ---: |"]
+    for name, tally in result["subsystems"].items():
+        lines.append(f"| {name} | {tally['operations']} | {tally['checked']} | {tally['errors']} |")
+    lines += [f"| {name} | skipped: {why} | | |" for name, why in result["skipped"].items()]
+    lines += [
+        f"| all | {answers['operations']} | {answers['checked']} | {answers['errors']} |",
+        "",
+        "| resource | start | end | max | growth: last quarter max minus first quarter max |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for key, figures in result["resources"]["figures"].items():
+        growth = verdict["growth"].get(key, "")
+        lines.append(f"| {LABELS[key]} | {figures['start']} | {figures['end']} | {figures['max']} | {growth:+} |")
+    lines += [
+        "",
+        f"{meta['seconds']} s, {meta['rounds']} rounds on the {meta['backend']} backend {meta['where']}, kernel "
+        f"{meta['kernel']}, commit `{meta['commit'] or '?'}`, {len(result['resources']['samples'])} samples: "
+        f"resources {'flat' if verdict['flat'] else 'NOT flat'} ({verdict['why']}).",
+    ]
+    return "\n".join(lines)
