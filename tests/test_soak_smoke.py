@@ -63,3 +63,12 @@ def test_the_criterion_ignores_the_warm_up_and_catches_growth() -> None:
     assert "rss_kib" in judge(samples([12] * 20, rss, [4] * 20), 20.0).why
     too_few = judge(samples([12] * 4, [20000] * 4, [4] * 4), 20.0)
     assert not too_few.flat and "samples after the warm-up" in too_few.why
+
+
+def test_the_readme_shows_the_figures_of_docs_soak_json() -> None:
+    if not (REPO / "docs" / "soak.json").is_file():
+        pytest.skip("no docs/ here (scripts/platforms copies the tests, not the docs)")
+    readme = (REPO / "README.md").read_text()
+    shown = readme.split("<!-- soak-summary: scripts/soak --summary docs/soak.json -->\n")[1].split("\n<!--")[0]
+    cmd = [sys.executable, str(REPO / "scripts" / "soak"), "--summary", str(REPO / "docs" / "soak.json")]
+    assert shown == subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=True).stdout.rstrip("\n")

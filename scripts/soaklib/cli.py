@@ -167,10 +167,13 @@ def meta(args: argparse.Namespace, hw: Hardware, duration: float, interval: floa
 def commit() -> str:
     """The repository's commit the soak ran from ("" outside a git checkout), "+" when the tree differs."""
     git = ["git", "-C", str(REPO)]
-    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
-    if head.returncode != 0:
+    try:
+        head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False)
+        if head.returncode != 0:
+            return ""
+        dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True, check=False).stdout
+    except OSError:  # no git here
         return ""
-    dirty = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True, check=False).stdout
     return head.stdout.strip() + ("+" if dirty.strip() else "")
 
 
