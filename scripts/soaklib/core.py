@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import inspect
 import random
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -85,5 +86,14 @@ class Workload(abc.ABC):
             self.tally.first_errors.append(f"{type(exc).__name__}: {exc} ({where.filename}:{where.lineno})")
 
     @abc.abstractmethod
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        """One round's operations: each checking call (a coroutine function for asyncio) and how often."""
+
     async def round(self) -> None:
         """One batch of mixed operations, every answer checked."""
+        for call, times in self.mix():
+            for _ in range(times):
+                if inspect.iscoroutinefunction(call):
+                    await self.op_async(call)
+                else:
+                    self.op(call)

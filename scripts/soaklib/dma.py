@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import mmap
 import random
+from collections.abc import Callable, Sequence
 from typing import Union
 
 from linuxhw import dmabuf, i2c, spi
@@ -47,11 +48,8 @@ class DmaTraffic(Workload):
         self.spi = self.hold(spi.Device(hw.spi_sim()[0]))
         self.bus = self.hold(i2c.Bus(hw.i2c_sim()))
 
-    async def round(self) -> None:
-        for _ in range(3):
-            self.op(self.life)
-        self.op(self.spi_from_buffers)
-        self.op(self.i2c_from_buffer)
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        return [(self.life, 3), (self.spi_from_buffers, 1), (self.i2c_from_buffer, 1)]
 
     def life(self) -> None:
         size = self.rng.randrange(1, MAX_PAGES * PAGE)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import cast
 
 from linuxhw import gpio
@@ -38,18 +38,11 @@ class GpioTraffic(Workload):
         self.watcher.watch_line_info(RECONFIGURED)
         self.levels = dict.fromkeys(EDGE_LINES, 0)
         self.seqno = 0
-        self.rounds = 0
+        self.requests = 0
 
-    async def round(self) -> None:
-        self.rounds += 1
-        for _ in range(4):
-            self.op(self.set_and_get)
-        for _ in range(4):
-            self.op(self.edge_sync)
-        await self.op_async(self.edge_awaited)
-        await self.op_async(self.edges_async_for)
-        self.op(self.reconfigure)
-        self.op(self.request_and_release)
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        return [(self.set_and_get, 4), (self.edge_sync, 4), (self.edge_awaited, 1), (self.edges_async_for, 1),
+                (self.reconfigure, 1), (self.request_and_release, 1)]  # fmt: skip
 
     def set_and_get(self) -> None:
         values = {offset: self.rng.randrange(2) for offset in OUTPUTS}
@@ -117,7 +110,8 @@ class GpioTraffic(Workload):
         expect(self.outputs.get_value(RECONFIGURED), value, "output value after reconfigure")
 
     def request_and_release(self) -> None:
-        consumer = f"soak-{self.rounds % 1000}"
+        self.requests += 1
+        consumer = f"soak-{self.requests % 1000}"
         with self.chip.request_lines({COMING_AND_GOING: OUT}, consumer=consumer):
             self._info_event(InfoChangeType.REQUESTED, COMING_AND_GOING, Direction.OUTPUT)
             expect(self.chip.line_info(COMING_AND_GOING).consumer, consumer, "consumer of a requested line")

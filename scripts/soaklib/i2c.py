@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import random
+from collections.abc import Callable, Sequence
 
 from linuxhw import i2c
 from linuxhw.errors import DeviceError
@@ -31,12 +32,8 @@ class StubTraffic(Workload):
         self.bus = self.hold(i2c.Bus(hw.add_i2c_registers(STUB_ADDRESSES).path))
         self.devices = [self.bus.device(address) for address in STUB_ADDRESSES]
 
-    async def round(self) -> None:
-        for _ in range(4):
-            self.op(self.byte_data)
-            self.op(self.word_data)
-        self.op(self.block_data)
-        await self.op_async(self.byte_data_async)
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        return [(self.byte_data, 4), (self.word_data, 4), (self.block_data, 1), (self.byte_data_async, 1)]
 
     def _byte(self) -> tuple[i2c.Device, int, int]:
         """A device, a byte register and a value to write there."""
@@ -76,12 +73,9 @@ class SimTraffic(Workload):
         self.ten_bit = self.bus.device(SIM_TEN_BIT, ten_bit=True)
         self.eeprom = self.bus.device(SIM_EEPROM)
 
-    async def round(self) -> None:
-        for _ in range(3):
-            self.op(self.registers_by_transfer)
-        self.op(self.eeprom_page)
-        self.op(self.smbus_answers)
-        await self.op_async(self.transfer_async)
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        return [(self.registers_by_transfer, 3), (self.eeprom_page, 1), (self.smbus_answers, 1),
+                (self.transfer_async, 1)]  # fmt: skip
 
     def _write_some(self) -> tuple[int, bytes]:
         register = self.rng.choice(SIM_REGISTERS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import random
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, cast
 
@@ -33,13 +34,11 @@ class SpiTraffic(Workload):
             [cast(Any, d).bus.records for d in hw.board.devices("spidev")] if isinstance(hw, MockHardware) else []
         )
 
+    def mix(self) -> Sequence[tuple[Callable[[], object], int]]:
+        return [(self.duplex, 3), (self.message, 1), (self.submitted, 1), (self.awaited, 1), (self.jedec_id, 1)]
+
     async def round(self) -> None:
-        for _ in range(3):
-            self.op(self.duplex)
-        self.op(self.message)
-        self.op(self.submitted)
-        await self.op_async(self.awaited)
-        self.op(self.jedec_id)
+        await super().round()
         for log in self.wire_logs:
             log.clear()
 
