@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import errno
 import os
-import select
 import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import NoReturn
 
+from linuxhw._events import wait_readable
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
@@ -64,10 +64,9 @@ class SyncFile(Handle):
         return self
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the fences signalled (True) or ``timeout`` seconds passed (False)."""
-        poller = select.poll()
-        poller.register(self._kernel_fd(), select.POLLIN)
-        return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+        """Block until the fences signalled (True) or ``timeout`` seconds passed (False); close()
+        from another thread wakes it with ClosedError."""
+        return wait_readable(self, timeout)
 
     @property
     def signaled(self) -> bool:

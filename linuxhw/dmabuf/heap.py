@@ -121,7 +121,8 @@ class Heap(Handle):
         if name is not None:
             encode_name(name)
         try:
-            fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
+            with self._gate as heap_fd:  # closed: -1, EBADF, then ClosedError
+                fd = self._alloc(heap_fd, size, _FD_FLAGS, 0)
         except OSError as exc:
             self._raise_alloc_error(exc.errno or errno.EIO, size)
         # The dma-heap core rounds every length up to whole pages (PAGE_ALIGN) and the system and CMA

@@ -67,7 +67,7 @@ class LineRequest(Handle):
         self._get_values = backend.gpio_get_values
         self._set_values = backend.gpio_set_values
         # get_value/set_value in C (see the end of this module), or None: the Python methods.
-        self._c_values = backend.gpio_values(fd, self._index, self._output_mask)
+        self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask)
         # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
         self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
@@ -78,7 +78,7 @@ class LineRequest(Handle):
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
         # read_edge_events in C (see the end of this module), or None: the Python method.
-        self._c_events = backend.gpio_edge_reads(fd, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
+        self._c_events = backend.gpio_edge_reads(self._gate, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"fd={self._fd}"
@@ -113,7 +113,8 @@ class LineRequest(Handle):
         except (KeyError, TypeError):
             idx = self._idx(line)  # raises ValueError naming the lines of this request
         try:
-            return (self._get_values(self._fd, 1 << idx) >> idx) & 1
+            with self._gate as fd:
+                return (self._get_values(fd, 1 << idx) >> idx) & 1
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "get line values")
 
@@ -124,7 +125,8 @@ class LineRequest(Handle):
         except (KeyError, TypeError):
             mask, bits = self._set_cell(line, value)
         try:
-            self._set_values(self._fd, mask, bits)
+            with self._gate as fd:
+                self._set_values(fd, mask, bits)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "set line values")
 
@@ -149,7 +151,8 @@ class LineRequest(Handle):
         elif not 0 < mask <= self._all_mask:
             raise ValueError(f"mask must select lines of this request (1..{self._all_mask:#x}), not {mask:#x}")
         try:
-            return self._get_values(self._fd, mask) & mask
+            with self._gate as fd:
+                return self._get_values(fd, mask) & mask
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "get line values")
 
@@ -163,7 +166,8 @@ class LineRequest(Handle):
                 f"mask must select output lines of this request (outputs: {self._output_mask:#x}), not {mask:#x}"
             )
         try:
-            self._set_values(self._fd, mask, bits & mask)
+            with self._gate as fd:
+                self._set_values(fd, mask, bits & mask)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "set line values")
 
@@ -248,7 +252,8 @@ class LineRequest(Handle):
             self._configs[key] = (tuple(new_settings), config_struct)
         else:
             config_struct = cached[1]
-        ret = self._ioctl(self._kernel_fd(), _SET_CONFIG, config_struct)
+        with self._gate as fd:
+            ret = self._ioctl(fd, _SET_CONFIG, config_struct)
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
         self._settings = new_settings

@@ -118,7 +118,7 @@ class Device(Handle):
             del self.write, self.transfer
         overridden = type(self).write is not Device.write or type(self).transfer is not Device.transfer
         if not busy and not self._queue.closing and self._fd >= 0 and not overridden:  # a subclass's own win
-            made = self._backend.spi_calls(self._fd, self._bufsiz, self._message_max, self)
+            made = self._backend.spi_calls(self._gate, self._bufsiz, self._message_max, self)
             if made is not None:
                 self._c_calls = made
                 self.write, self.transfer = made  # type: ignore[method-assign, assignment]
@@ -236,7 +236,8 @@ class Device(Handle):
     def _run(self, message: Message) -> int:
         if message.tx_counted > self._bufsiz or message.rx_counted > self._bufsiz:
             self._refuse_message(message)  # before any syscall
-        ret = self._ioctl(self._fd, message.request, message._c)  # closed: EBADF, then ClosedError
+        with self._gate as fd:  # closed: fd -1, EBADF, then ClosedError
+            ret = self._ioctl(fd, message.request, message._c)
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI message", self._hint(-ret))
         return int(ret)
@@ -249,7 +250,8 @@ class Device(Handle):
         single = ffi.new("struct spi_ioc_transfer *", {"len": length})
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
-        ret = self._ioctl(self._fd, self._single_request, single)  # closed: EBADF, then ClosedError
+        with self._gate as fd:  # closed: fd -1, EBADF, then ClosedError
+            ret = self._ioctl(fd, self._single_request, single)
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI transfer", self._hint(-ret))
 
@@ -269,7 +271,8 @@ class Device(Handle):
             return self._queue.call(Device.transfer, self, what)
         if what.__class__ in _BYTES and 0 < len(what) <= self._message_max:
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
-                return self._spi_exchange(self._fd, what)
+                with self._gate as fd:
+                    return self._spi_exchange(fd, what)
             except OSError as exc:
                 self._transfer_failed(exc.errno or errno.EIO)
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
@@ -305,7 +308,8 @@ class Device(Handle):
             return self._queue.call(Device.read, self, size, split=split)
         if 0 < size <= self._bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
             try:
-                return self._read_bytes(self._fd, size)
+                with self._gate as fd:
+                    return self._read_bytes(fd, size)
             except OSError as exc:
                 self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", self._hint(exc.errno or 0))
         out = bytearray(size)
@@ -321,7 +325,8 @@ class Device(Handle):
             return self._queue.call(Device.write, self, data, split=split)
         if data.__class__ in _BYTES and 0 < len(data) <= self._bufsiz:
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
-                self._write_bytes(self._fd, data)
+                with self._gate as fd:
+                    self._write_bytes(fd, data)
             except OSError as exc:
                 self._write_failed(exc.errno or errno.EIO)
             return
