@@ -54,22 +54,46 @@ def wait_readable(handle: Gated, timeout: float | None) -> bool:
     return ready
 
 
+# Futures awaiting readability, per (loop, fd): one reader callback per fd wakes them all, so tasks
+# sharing a handle (an ``async for`` and a wait_edge_event(), say) never replace each other's.
+_async_waiters: dict[tuple[int, int], set[asyncio.Future[None]]] = {}
+
+
+def _wake_all(waiters: set[asyncio.Future[None]]) -> None:
+    for future in waiters:
+        if not future.done():
+            future.set_result(None)
+
+
+def _watch(loop: asyncio.AbstractEventLoop, fd: int, future: asyncio.Future[None]) -> None:
+    waiters = _async_waiters.get((id(loop), fd))
+    if waiters is None:
+        waiters = _async_waiters[id(loop), fd] = set()
+        loop.add_reader(fd, _wake_all, waiters)
+    waiters.add(future)
+
+
+def _unwatch(loop: asyncio.AbstractEventLoop, fd: int, future: asyncio.Future[None]) -> None:
+    waiters = _async_waiters[id(loop), fd]
+    waiters.discard(future)
+    if not waiters:
+        del _async_waiters[id(loop), fd]
+        loop.remove_reader(fd)
+
+
 async def wait_readable_async(fd: int, wake: int, timeout: float | None) -> bool:
     """Await readability of ``fd`` or ``wake`` through the running loop's reader callbacks (no thread)."""
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
-
-    def on_readable() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, on_readable)
-    loop.add_reader(wake, on_readable)
+    _watch(loop, fd, ready)
     try:
-        done, _ = await asyncio.wait({ready}, timeout=timeout)
+        _watch(loop, wake, ready)
+        try:
+            done, _ = await asyncio.wait({ready}, timeout=timeout)
+        finally:
+            _unwatch(loop, wake, ready)
     finally:
-        loop.remove_reader(fd)
-        loop.remove_reader(wake)
+        _unwatch(loop, fd, ready)
         ready.cancel()
     return bool(done)
 
