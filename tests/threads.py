@@ -33,7 +33,7 @@ def run_together(workers: Mapping[str, Callable[[], object]], timeout: float = D
         try:
             start.wait(timeout)
             work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread below
+        except BaseException as exc:  # handed to the test thread below
             errors[name] = exc
 
     threads = [threading.Thread(target=run, args=item, name=item[0], daemon=True) for item in workers.items()]

@@ -92,7 +92,7 @@ def _blocked_then_closed(
         started.set()
         try:
             outcome.append(call())
-        except BaseException as exc:  # noqa: BLE001 - checked below
+        except BaseException as exc:  # checked below
             outcome.append(exc)
 
     thread = threading.Thread(target=run, name=what, daemon=True)
