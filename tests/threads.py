@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from tests.waiting import DEADLINE
 
@@ -79,3 +81,78 @@ def wait_blocked(thread_id: int, what: str, timeout: float = DEADLINE) -> str:
         # tier) and look again; this is the wait for the event itself, not a sleep for a guess.
         os.sched_yield()
     raise AssertionError(f"{what} was not blocked in {sorted(names.values())} within {timeout:g} s (last: {seen!r})")
+
+
+@contextmanager
+def handler(signum: int, action: Callable[[int, Any], object]) -> Iterator[None]:
+    """``action`` handles ``signum`` (in the main thread, as Python runs handlers) within the block."""
+    previous = signal.signal(signum, action)
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
+
+
+@contextmanager
+def helper(work: Callable[[], object], what: str) -> Iterator[None]:
+    """Run ``work`` in a thread beside the block (which blocks the main thread in the call under
+    test); after the block, fail with the helper's own failure or if it never finished."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # handed to the test thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run, name=what, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join(DEADLINE)
+    assert not thread.is_alive(), f"{what} never finished within {DEADLINE:g} s"
+    if errors:
+        raise AssertionError(f"{what} failed: {errors[0]!r}") from errors[0]
+
+
+def interrupt_when_blocked(signum: int, what: str, then: Callable[[], object] | None = None) -> Callable[[], None]:
+    """A helper's work: once the main thread is blocked in ``what``, send it ``signum``; with
+    ``then``, wait until the main thread is blocked again (the call went on after the handler
+    returned) and run ``then()`` (which should let the call finish)."""
+    main_tid = threading.get_native_id()  # called in the main thread, where the test runs
+    main = threading.main_thread().ident
+    assert main is not None and threading.current_thread() is threading.main_thread()
+
+    def work() -> None:
+        wait_blocked(main_tid, what)
+        signal.pthread_kill(main, signum)
+        if then is not None:
+            wait_signalled(main_tid, signum, what)
+            wait_blocked(main_tid, f"{what} after the handler returned")
+            then()
+
+    return work
+
+
+def wait_signalled(thread_id: int, signum: int, what: str, timeout: float = DEADLINE) -> None:
+    """Block until ``signum`` is no longer pending for the thread (the kernel delivered it)."""
+    deadline = time.monotonic() + timeout
+    bit = 1 << (signum - 1)
+    while time.monotonic() < deadline:
+        with open(f"/proc/self/task/{thread_id}/status") as status:
+            pending = next(int(line.split()[1], 16) for line in status if line.startswith("SigPnd:"))
+        if not pending & bit:
+            return
+        os.sched_yield()
+    raise AssertionError(f"signal {signum} was still pending for {what} after {timeout:g} s")
+
+
+@contextmanager
+def signal_when_blocked(
+    signum: int, action: Callable[[int, Any], object], what: str, then: Callable[[], object] | None = None
+) -> Iterator[None]:
+    """Within the block, ``action`` handles ``signum``, which a helper thread sends to the main thread
+    once the block has it blocked in ``what`` (see :func:`interrupt_when_blocked` for ``then``)."""
+    with handler(signum, action), helper(interrupt_when_blocked(signum, what, then), f"the signaller of {what}"):
+        yield

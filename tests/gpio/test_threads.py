@@ -79,7 +79,7 @@ def test_threads_share_one_request(sim: GpioSimulator) -> None:
 
 
 def _blocked_then_closed(
-    handle: Any, call: Callable[[], object], what: str, expected: type[BaseException] = ClosedError
+    handle: Any, call: Callable[[], object], what: str, expected: type[object] = ClosedError
 ) -> None:
     """Run ``call`` in a thread, wait until it is blocked in the kernel, close the handle from here:
     the call must end with ``expected`` (ClosedError), promptly."""

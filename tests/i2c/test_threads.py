@@ -1,0 +1,120 @@
+"""Threads sharing one I2C bus: 7-bit, 10-bit and PEC devices, SMBus, I2C_RDWR and queued work side by
+side, each answer checked (a transaction never goes to the address another thread selected); close()
+waits for the transaction in flight and later calls raise ClosedError."""
+
+from __future__ import annotations
+
+import errno
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from linuxhw import ClosedError, DeviceError, i2c
+from linuxhw.i2c import Message
+from tests.i2c.conftest import I2cWorld
+from tests.threads import no_fd_leak, run_together
+
+ROUNDS = 40  # per worker: modest, the kernel tier runs on one emulated CPU
+WHO_AM_I = 0x0F
+
+
+def test_threads_share_one_bus(world: I2cWorld) -> None:
+    with no_fd_leak(), world.sim_bus() as bus:
+
+        def registers(address: int, ten_bit: bool, first: int, who: int) -> Callable[[], None]:
+            device = bus.device(address, ten_bit=ten_bit)
+
+            def work() -> None:
+                for i in range(ROUNDS):
+                    register = first + i % 8
+                    device.write_byte_data(register, (i * 7 + address) & 0xFF)
+                    assert device.read_byte_data(register) == (i * 7 + address) & 0xFF, f"{address:#x} round {i}"
+                    assert device.read_byte_data(WHO_AM_I) == who
+                    device.write_word_data(register, 0xBEEF ^ i)
+                    assert device.read_word_data(register) == 0xBEEF ^ i
+
+            return work
+
+        def pec() -> None:
+            device = bus.device(0x1C, pec=True)  # the simulated chips send no PEC: every read fails alike
+            for _ in range(ROUNDS):
+                with pytest.raises(DeviceError) as info:
+                    device.read_byte_data(WHO_AM_I)
+                assert info.value.errno == errno.EBADMSG
+
+        def eeprom() -> None:
+            device = bus.device(0x50)
+            for i in range(ROUNDS):
+                page = bytes((i + k) & 0xFF for k in range(8))
+                device.write_i2c_block_data(0x80, page)
+                assert bus.write_then_read(0x50, b"\x80", 8) == page, f"round {i}"
+
+        def queued() -> None:
+            device = bus.device(0x1C)
+            futures = [bus.submit(device.read_byte_data, WHO_AM_I) for _ in range(ROUNDS)]
+            assert [future.result(30) for future in futures] == [0x6A] * ROUNDS
+
+        run_together(
+            {
+                "0x1c": registers(0x1C, False, 0x20, 0x6A),
+                "0x2a5 (10-bit)": registers(0x2A5, True, 0x40, 0xA5),
+                "pec": pec,
+                "eeprom": eeprom,
+                "queued": queued,
+            }
+        )
+
+
+def test_stub_bus_shared_by_threads(world: I2cWorld) -> None:
+    """i2c-stub (SMBus only): each thread its own chip and registers, all on one fd."""
+    with no_fd_leak(), world.stub_bus() as bus:
+
+        def chip(address: int) -> Callable[[], None]:
+            device = bus.device(address)
+
+            def work() -> None:
+                for i in range(ROUNDS):
+                    register = i % 16 + (0 if address == 0x1C else 0x80)
+                    device.write_byte_data(register, i)
+                    assert device.read_byte_data(register) == i
+                    device.write_word_data(register, 0x1234 + i)
+                    assert device.read_word_data(register) == 0x1234 + i
+
+            return work
+
+        run_together({"stub 0x1c": chip(0x1C), "stub 0x50": chip(0x50), "stub 0x1c again": chip(0x1C)})
+
+
+def test_close_while_other_threads_transfer(world: I2cWorld) -> None:
+    """A bus closed from one thread while others transfer: each call answers right or raises
+    ClosedError; nothing leaks and the fd is closed once."""
+    with no_fd_leak():
+        bus = world.sim_bus()
+        closed = threading.Event()
+
+        def work(address: int, ten_bit: bool, who: int, closer: bool) -> Callable[[], None]:
+            device = bus.device(address, ten_bit=ten_bit)
+
+            def run() -> None:
+                i = 0
+                while True:  # until close() is seen (run_together's deadline bounds it)
+                    try:
+                        assert device.read_byte_data(WHO_AM_I) == who
+                        reply = Message.read(address, 1, ten_bit=ten_bit)
+                        bus.transfer(Message.write(address, bytes([WHO_AM_I]), ten_bit=ten_bit), reply)
+                        assert bytes(reply.data) == bytes([who])
+                    except ClosedError:
+                        assert closed.is_set(), "ClosedError before close()"
+                        return
+                    i += 1
+                    if closer and i == ROUNDS:
+                        closed.set()
+                        bus.close()
+
+            return run
+
+        run_together({"closer": work(0x1C, False, 0x6A, True), "10-bit": work(0x2A5, True, 0xA5, False)})
+        assert bus.closed and bus._gate.fd == -1 and bus._gate.busy == 0
+        with pytest.raises(ClosedError):
+            i2c.Bus.device(bus, 0x1C).read_byte_data(WHO_AM_I)
