@@ -67,15 +67,15 @@ def test_threads_share_one_bus(world: I2cWorld) -> None:
 
 
 def test_stub_bus_shared_by_threads(world: I2cWorld) -> None:
-    """i2c-stub (SMBus only): each thread its own chip and registers, all on one fd."""
+    """i2c-stub (SMBus only): each thread its own registers (two of them on one chip), all on one fd."""
     with no_fd_leak(), world.stub_bus() as bus:
 
-        def chip(address: int) -> Callable[[], None]:
+        def chip(address: int, first: int) -> Callable[[], None]:
             device = bus.device(address)
 
             def work() -> None:
                 for i in range(ROUNDS):
-                    register = i % 16 + (0 if address == 0x1C else 0x80)
+                    register = first + i % 16
                     device.write_byte_data(register, i)
                     assert device.read_byte_data(register) == i
                     device.write_word_data(register, 0x1234 + i)
@@ -83,7 +83,7 @@ def test_stub_bus_shared_by_threads(world: I2cWorld) -> None:
 
             return work
 
-        run_together({"stub 0x1c": chip(0x1C), "stub 0x50": chip(0x50), "stub 0x1c again": chip(0x1C)})
+        run_together({"0x1c": chip(0x1C, 0x00), "0x50": chip(0x50, 0x80), "0x1c, other registers": chip(0x1C, 0x40)})
 
 
 def test_close_while_other_threads_transfer(world: I2cWorld) -> None:
