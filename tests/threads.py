@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from linuxhw import ClosedError
 from tests.waiting import DEADLINE
 
 # x86_64 and aarch64 numbers of the syscalls a blocked call of this library (or asyncio's loop) sits in.
@@ -156,3 +157,30 @@ def signal_when_blocked(
     once the block has it blocked in ``what`` (see :func:`interrupt_when_blocked` for ``then``)."""
     with handler(signum, action), helper(interrupt_when_blocked(signum, what, then), f"the signaller of {what}"):
         yield
+
+
+def close_amid_calls(handle: Any, calls: Mapping[str, Callable[[], object]], rounds: int = 40) -> None:
+    """Each call (which checks its own answer) made over and over in its own thread, until the first
+    thread closes the handle after ``rounds`` of them: every call answers right or raises ClosedError,
+    never before close(), and the fd is closed once all have left (none still counted in flight)."""
+    closed = threading.Event()
+    closer = next(iter(calls))
+
+    def worker(name: str, call: Callable[[], object]) -> Callable[[], None]:
+        def run() -> None:
+            done = 0
+            while True:  # until close() is seen (run_together's deadline bounds it)
+                try:
+                    call()
+                except ClosedError:
+                    assert closed.is_set(), "ClosedError before close()"
+                    return
+                done += 1
+                if name == closer and done == rounds:
+                    closed.set()
+                    handle.close()
+
+        return run
+
+    run_together({name: worker(name, call) for name, call in calls.items()})
+    assert handle.closed and handle._gate.fd == -1 and handle._gate.busy == 0

@@ -3,12 +3,11 @@ its own memory, zeroed when it comes); close() of the heap from one thread while
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
-from linuxhw import ClosedError, dmabuf
+from linuxhw import dmabuf
 from tests.dmabuf.conftest import DmaEnv
-from tests.threads import run_together
+from tests.threads import close_amid_calls, run_together
 
 ROUNDS = 30  # per worker: modest, the kernel tier runs on one emulated CPU
 PAGE = 4096
@@ -38,24 +37,8 @@ def test_threads_share_one_heap(dma: DmaEnv) -> None:
 
 def test_close_while_other_threads_allocate(dma: DmaEnv) -> None:
     heap = dmabuf.Heap("system")
-    closed = threading.Event()
 
-    def work(closer: bool) -> Callable[[], None]:
-        def run() -> None:
-            i = 0
-            while True:  # until close() is seen (run_together's deadline bounds it)
-                try:
-                    buf = heap.allocate(PAGE)
-                except ClosedError:
-                    assert closed.is_set(), "ClosedError before close()"
-                    return
-                buf.close()
-                i += 1
-                if closer and i == ROUNDS:
-                    closed.set()
-                    heap.close()
+    def allocate() -> None:
+        heap.allocate(PAGE).close()
 
-        return run
-
-    run_together({"closer": work(True), "other": work(False)})
-    assert heap.closed and heap._gate.fd == -1 and heap._gate.busy == 0
+    close_amid_calls(heap, {"closer": allocate, "other": allocate}, ROUNDS)

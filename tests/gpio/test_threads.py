@@ -13,7 +13,7 @@ import pytest
 from linuxhw import ClosedError, gpio
 from linuxhw.gpio import Direction, Edge, EdgeType, LineSettings
 from tests.conftest import GpioSimulator
-from tests.threads import no_fd_leak, run_together, wait_blocked
+from tests.threads import close_amid_calls, no_fd_leak, run_together, wait_blocked
 
 OUT = LineSettings(direction=Direction.OUTPUT)
 IN = LineSettings(direction=Direction.INPUT)
@@ -158,25 +158,14 @@ def test_close_while_calls_run_keeps_the_fd_until_they_left(sim: GpioSimulator) 
     chip = sim.add_chip(4)
     with no_fd_leak():
         req = gpio.request_lines(sim.path(chip), {(0, 1): OUT, (2, 3): IN})
-        closed = threading.Event()
 
-        def hammer(line: int) -> Callable[[], None]:
-            def work() -> None:
-                i = 0
-                while True:
-                    try:
-                        req.set_value(line, i & 1)
-                        assert req.get_value(line) == i & 1
-                        req.get_values()
-                    except ClosedError:
-                        assert closed.is_set(), "ClosedError before close()"
-                        return
-                    i += 1
-                    if i == ROUNDS // 2 and line == 0:
-                        closed.set()
-                        req.close()
+        def toggle(line: int) -> Callable[[], None]:
+            def call() -> None:
+                value = req.get_value(line) ^ 1
+                req.set_value(line, value)
+                assert req.get_value(line) == value
+                assert len(req.get_values()) == 4
 
-            return work
+            return call
 
-        run_together({"line 0": hammer(0), "line 1": hammer(1)})
-        assert req._gate.busy == 0 and req._gate.fd == -1
+        close_amid_calls(req, {"line 0": toggle(0), "line 1": toggle(1)}, ROUNDS)

@@ -5,15 +5,14 @@ waits for the transaction in flight and later calls raise ClosedError."""
 from __future__ import annotations
 
 import errno
-import threading
 from collections.abc import Callable
 
 import pytest
 
-from linuxhw import ClosedError, DeviceError, i2c
+from linuxhw import ClosedError, DeviceError
 from linuxhw.i2c import Message
 from tests.i2c.conftest import I2cWorld
-from tests.threads import no_fd_leak, run_together
+from tests.threads import close_amid_calls, no_fd_leak, run_together
 
 ROUNDS = 40  # per worker: modest, the kernel tier runs on one emulated CPU
 WHO_AM_I = 0x0F
@@ -91,30 +90,18 @@ def test_close_while_other_threads_transfer(world: I2cWorld) -> None:
     ClosedError; nothing leaks and the fd is closed once."""
     with no_fd_leak():
         bus = world.sim_bus()
-        closed = threading.Event()
 
-        def work(address: int, ten_bit: bool, who: int, closer: bool) -> Callable[[], None]:
+        def who_am_i(address: int, ten_bit: bool, who: int) -> Callable[[], None]:
             device = bus.device(address, ten_bit=ten_bit)
 
-            def run() -> None:
-                i = 0
-                while True:  # until close() is seen (run_together's deadline bounds it)
-                    try:
-                        assert device.read_byte_data(WHO_AM_I) == who
-                        reply = Message.read(address, 1, ten_bit=ten_bit)
-                        bus.transfer(Message.write(address, bytes([WHO_AM_I]), ten_bit=ten_bit), reply)
-                        assert bytes(reply.data) == bytes([who])
-                    except ClosedError:
-                        assert closed.is_set(), "ClosedError before close()"
-                        return
-                    i += 1
-                    if closer and i == ROUNDS:
-                        closed.set()
-                        bus.close()
+            def call() -> None:
+                assert device.read_byte_data(WHO_AM_I) == who
+                reply = Message.read(address, 1, ten_bit=ten_bit)
+                bus.transfer(Message.write(address, bytes([WHO_AM_I]), ten_bit=ten_bit), reply)
+                assert bytes(reply.data) == bytes([who])
 
-            return run
+            return call
 
-        run_together({"closer": work(0x1C, False, 0x6A, True), "10-bit": work(0x2A5, True, 0xA5, False)})
-        assert bus.closed and bus._gate.fd == -1 and bus._gate.busy == 0
+        close_amid_calls(bus, {"0x1c": who_am_i(0x1C, False, 0x6A), "0x2a5": who_am_i(0x2A5, True, 0xA5)}, ROUNDS)
         with pytest.raises(ClosedError):
-            i2c.Bus.device(bus, 0x1C).read_byte_data(WHO_AM_I)
+            bus.device(0x1C).read_byte_data(WHO_AM_I)

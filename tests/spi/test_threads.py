@@ -5,13 +5,12 @@ transfer."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable
 
-from linuxhw import ClosedError, spi
+from linuxhw import spi
 from linuxhw.spi import Transfer
 from tests.spi.conftest import SpiWorld
-from tests.threads import no_fd_leak, run_together
+from tests.threads import close_amid_calls, no_fd_leak, run_together
 
 ROUNDS = 40  # per worker: modest, the kernel tier runs on one emulated CPU
 
@@ -61,27 +60,12 @@ def test_close_while_other_threads_transfer(world: SpiWorld) -> None:
     """Each call answers right or raises ClosedError; the fd is closed once, nothing leaks."""
     with no_fd_leak():
         loopback = spi.Device(world.loopback_path, max_speed_hz=1_000_000)
-        closed = threading.Event()
 
-        def work(closer: bool) -> Callable[[], None]:
-            def run() -> None:
-                i = 0
-                while True:  # until close() is seen (run_together's deadline bounds it)
-                    data = os.urandom(8)
-                    try:
-                        assert loopback.transfer(data) == data
-                        part = Transfer(data, rx=True)
-                        loopback.transfer([part])
-                        assert bytes(part.rx) == data  # type: ignore[arg-type]
-                    except ClosedError:
-                        assert closed.is_set(), "ClosedError before close()"
-                        return
-                    i += 1
-                    if closer and i == ROUNDS:
-                        closed.set()
-                        loopback.close()
+        def echo() -> None:
+            data = os.urandom(8)
+            assert loopback.transfer(data) == data
+            part = Transfer(data, rx=True)
+            loopback.transfer([part])
+            assert bytes(part.rx) == data  # type: ignore[arg-type]
 
-            return run
-
-        run_together({"closer": work(True), "other": work(False)})
-        assert loopback.closed and loopback._gate.fd == -1 and loopback._gate.busy == 0
+        close_amid_calls(loopback, {"closer": echo, "other": echo}, ROUNDS)
