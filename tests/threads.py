@@ -136,6 +136,17 @@ def interrupt_when_blocked(signum: int, what: str, then: Callable[[], object] | 
     return work
 
 
+def close_when_blocked(handle: Any, what: str = "the wait") -> Callable[[], None]:
+    """A helper's work: once the main thread is blocked in ``what``, close ``handle`` (from the helper)."""
+    main_tid = threading.get_native_id()
+
+    def work() -> None:
+        wait_blocked(main_tid, what)
+        handle.close()
+
+    return work
+
+
 def wait_signalled(thread_id: int, signum: int, what: str, timeout: float = DEADLINE) -> None:
     """Block until ``signum`` is no longer pending for the thread (the kernel delivered it)."""
     deadline = time.monotonic() + timeout

@@ -19,11 +19,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from linuxhw import dmabuf, i2c, spi
+from linuxhw import ClosedError, dmabuf, i2c, spi
 from linuxhw.spi import Transfer
 from tests.conftest import DMA_HEAP_SYSTEM, require_kernel_devices
 from tests.spi.conftest import SpiWorld
-from tests.threads import signal_when_blocked
+from tests.threads import close_when_blocked, helper, signal_when_blocked
+from tests.waiting import DEADLINE
 
 pytestmark = pytest.mark.kernel
 
@@ -156,3 +157,23 @@ def test_ctrl_c_during_an_i2c_transfer_comes_after_it(slow_i2c: i2c.Bus) -> None
     with ctrl_c, pytest.raises(KeyboardInterrupt):
         device.write_byte_data(0x30, 0x5A)
     assert device.read_byte_data(0x30) == 0x5A  # the write reached the device before the exception
+
+
+def test_a_sync_file_wait_goes_on_after_a_handler_and_ends_on_ctrl_c(fenced: tuple[dmabuf.Buffer, Timeline]) -> None:
+    buf, timeline = fenced
+    handled: list[int] = []
+    record = lambda signum, frame: handled.append(signum)  # noqa: E731
+    with buf.export_sync_file() as sync_file:
+        ctrl_c = signal_when_blocked(signal.SIGINT, signal.default_int_handler, "SyncFile.wait")
+        with ctrl_c, pytest.raises(KeyboardInterrupt):
+            sync_file.wait(DEADLINE)
+        with signal_when_blocked(signal.SIGUSR1, record, "SyncFile.wait", timeline.advance):
+            assert sync_file.wait(DEADLINE)
+    assert handled == [signal.SIGUSR1]
+
+
+def test_close_wakes_a_sync_file_wait(fenced: tuple[dmabuf.Buffer, Timeline]) -> None:
+    buf, _ = fenced
+    sync_file = buf.export_sync_file()
+    with helper(close_when_blocked(sync_file), "the closer"), pytest.raises(ClosedError):
+        sync_file.wait(DEADLINE)
