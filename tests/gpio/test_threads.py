@@ -78,6 +78,28 @@ def test_threads_share_one_request(sim: GpioSimulator) -> None:
         assert req.lost_events == 0
 
 
+def test_threads_share_one_chip(sim: GpioSimulator) -> None:
+    """Line info of different lines read side by side on one chip (each call its own struct) while
+    another thread requests and releases a line through the same chip."""
+    chip = sim.add_chip(8, names={k: f"line-{k}" for k in range(8)})
+    with no_fd_leak(), gpio.Chip(sim.path(chip)) as shared:
+
+        def info(offset: int) -> Callable[[], None]:
+            def work() -> None:
+                for _ in range(ROUNDS):
+                    line = shared.line_info(offset)
+                    assert (line.offset, line.name) == (offset, f"line-{offset}")
+
+            return work
+
+        def request() -> None:
+            for i in range(ROUNDS // 2):
+                with shared.request_lines({7: OUT}, consumer=f"round-{i}") as req:
+                    assert req.offsets == (7,)
+
+        run_together({**{f"info {k}": info(k) for k in range(4)}, "request": request})
+
+
 def _blocked_then_closed(
     handle: Any, call: Callable[[], object], what: str, expected: type[object] = ClosedError
 ) -> None:
