@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import NoReturn
 
+from linuxhw import _fastpath
 from linuxhw._events import wait_readable
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
@@ -91,6 +92,7 @@ class Buffer(Handle):
         # and __del__ gives the same guarantee (closed with a ResourceWarning) for less.
         self._backend = backend
         self._fd = fd
+        self._gate = _fastpath.FdGate(fd, backend.close)  # a sync in flight on another thread keeps the fd
         self.path = path
         self.exporter = exporter
         self.writable = writable
@@ -113,7 +115,7 @@ class Buffer(Handle):
                     stacklevel=2,
                 )
             finally:
-                self._backend.close(fd)
+                self._gate.close()
 
     @classmethod
     def _fresh(
@@ -211,22 +213,21 @@ class Buffer(Handle):
     def close(self) -> None:
         """Close the fd and let go of the mapping (views already taken keep it until released)."""
         self._view = None
-        fd = self._fd
-        if fd >= 0:
+        if self._fd >= 0:
             self._fd = -1
-            self._backend.close(fd)
+            self._gate.close()  # the fd goes once a sync in flight on another thread has returned
 
     # -- CPU access bracketing ----------------------------------------------------------------------
 
     def _sync(self, flags: int, operation: str) -> None:
         """DMA_BUF_IOCTL_SYNC (the backend restarts it while the kernel says EINTR/EAGAIN)."""
-        fd = self._fd
-        if fd < 0:
-            self._raise_closed()
-        try:
-            self._backend.dma_buf_sync(fd, flags)
-        except OSError as exc:
-            self._sync_failed(exc, flags, operation)
+        with self._gate as fd:  # the number stays this buffer's while the sync (restarted on EINTR) runs
+            if fd < 0:
+                self._raise_closed()
+            try:
+                self._backend.dma_buf_sync(fd, flags)
+            except OSError as exc:
+                self._sync_failed(exc, flags, operation)
 
     def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
         """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""

@@ -42,3 +42,16 @@ def test_close_while_other_threads_allocate(dma: DmaEnv) -> None:
         heap.allocate(PAGE).close()
 
     close_amid_calls(heap, {"closer": allocate, "other": allocate}, ROUNDS)
+
+
+def test_close_of_a_buffer_while_other_threads_sync_it(dma: DmaEnv) -> None:
+    with dmabuf.Heap("system") as heap:
+        buf = heap.allocate(PAGE)
+        view = buf.map()
+
+        def sync() -> None:
+            buf.begin_cpu_access()
+            buf.end_cpu_access()
+
+        close_amid_calls(buf, {"closer": sync, "other": sync}, ROUNDS)
+        view.release()
