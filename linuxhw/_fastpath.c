@@ -816,7 +816,7 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
         }
         values.bits = value ? values.mask : 0;
     }
-    gate = state->gate; /* the state holds it: state->gate may be cleared meanwhile, not freed */
+    gate = state->gate; /* a reference of this call: close() may clear state->gate meanwhile */
     Py_INCREF(gate);
     ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
                       &values);

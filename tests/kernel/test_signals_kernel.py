@@ -1,5 +1,5 @@
 """Real signals while the main thread is blocked in the kernel, where only the kernel can block it: a
-dma-buf sync waiting for a fence (sw_sync), an SPI message with long delays (spi-sim) and a slow I2C
+dma-buf sync waiting for a fence (vgem's), an SPI message with long delays (spi-sim) and a slow I2C
 transfer (i2c-sim's xfer_delay_ms). The signal is sent once the thread is seen in the ioctl.
 
 - DMA_BUF_IOCTL_SYNC waits interruptibly: the kernel answers EINTR, the library makes the call again
@@ -12,87 +12,100 @@ transfer (i2c-sim's xfer_delay_ms). The signal is sent once the thread is seen i
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import signal
 import struct
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from linuxhw import ClosedError, dmabuf, i2c, spi
 from linuxhw.spi import Transfer
-from tests.conftest import DMA_HEAP_SYSTEM, require_kernel_devices
 from tests.spi.conftest import SpiWorld
 from tests.threads import close_when_blocked, helper, signal_when_blocked
 from tests.waiting import DEADLINE
 
 pytestmark = pytest.mark.kernel
 
-SW_SYNC = "/sys/kernel/debug/sync/sw_sync"
 I2C_DELAY = "/sys/module/lhw_i2c_sim/parameters/xfer_delay_ms"
-_FENCE = struct.Struct("I32si")  # struct sw_sync_create_fence_data (drivers/dma-buf/sw_sync.c, not in uapi)
 
 
-def _ioc(direction: int, kind: str, number: int, size: int) -> int:
-    """The kernel's _IOC() encoding (asm-generic/ioctl.h): sw_sync's ioctls have no uapi header."""
-    return direction << 30 | size << 16 | ord(kind) << 8 | number
+def _ioc(direction: int, number: int, size: int) -> int:
+    """A DRM ioctl number: the kernel's _IOC() encoding (asm-generic/ioctl.h) with type 'd' (drm/drm.h)."""
+    return direction << 30 | size << 16 | ord("d") << 8 | number
 
 
-SW_SYNC_IOC_CREATE_FENCE = _ioc(3, "W", 0, _FENCE.size)
-SW_SYNC_IOC_INC = _ioc(1, "W", 1, 4)
+_DUMB = struct.Struct("6IQ")  # struct drm_mode_create_dumb (drm/drm_mode.h)
+_PRIME = struct.Struct("IIi")  # struct drm_prime_handle (drm/drm.h)
+_ATTACH = struct.Struct("4I")  # struct drm_vgem_fence_attach (drm/vgem_drm.h)
+DRM_IOCTL_MODE_CREATE_DUMB = _ioc(3, 0xB2, _DUMB.size)
+DRM_IOCTL_PRIME_HANDLE_TO_FD = _ioc(3, 0x2D, _PRIME.size)
+DRM_IOCTL_VGEM_FENCE_ATTACH = _ioc(3, 0x41, _ATTACH.size)
+DRM_IOCTL_VGEM_FENCE_SIGNAL = _ioc(1, 0x42, 8)
+VGEM_FENCE_WRITE = 1
 
 
-class Timeline:
-    """A sw_sync timeline: fences that signal when the timeline is advanced past their value."""
+def _driver(card: str) -> str:
+    """The platform device behind a DRM card's sysfs directory (vgem's is "vgem")."""
+    return os.path.basename(os.path.realpath(f"{card}/device"))
+
+
+class Vgem:
+    """A dma-buf exported by the kernel's vgem driver, which can hold a fence until told to signal it
+    (Debian's kernel has no sw_sync; vgem's fences signal by themselves after 10 s)."""
 
     def __init__(self) -> None:
-        if not os.path.exists(SW_SYNC):
-            pytest.skip(f"no {SW_SYNC} (CONFIG_SW_SYNC) in this kernel")
-        self.fd = os.open(SW_SYNC, os.O_RDWR | os.O_CLOEXEC)
+        subprocess.run(["modprobe", "vgem"], check=False, capture_output=True)
+        cards = [card for card in glob.glob("/sys/class/drm/card*") if _driver(card) == "vgem"]
+        if not cards:
+            pytest.skip("no vgem (CONFIG_DRM_VGEM) in this kernel")
+        self.fd = os.open(f"/dev/dri/{os.path.basename(cards[0])}", os.O_RDWR | os.O_CLOEXEC)
+        dumb = bytearray(_DUMB.pack(1, 4096, 8, 0, 0, 0, 0))
+        fcntl.ioctl(self.fd, DRM_IOCTL_MODE_CREATE_DUMB, dumb)
+        self.handle = _DUMB.unpack(dumb)[4]
+        prime = bytearray(_PRIME.pack(self.handle, os.O_CLOEXEC | os.O_RDWR, -1))
+        fcntl.ioctl(self.fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, prime)
+        self.buffer = dmabuf.Buffer.from_fd(_PRIME.unpack(prime)[2], take=True)
 
-    def fence(self, value: int) -> int:
-        data = bytearray(_FENCE.pack(value, b"linuxhw-test", -1))
-        fcntl.ioctl(self.fd, SW_SYNC_IOC_CREATE_FENCE, data)
-        return int(_FENCE.unpack(data)[2])
+    def fence(self) -> Callable[[], object]:
+        """Attach an unsignalled write fence to the buffer (CPU access waits for it); its signaller."""
+        attach = bytearray(_ATTACH.pack(self.handle, VGEM_FENCE_WRITE, 0, 0))
+        fcntl.ioctl(self.fd, DRM_IOCTL_VGEM_FENCE_ATTACH, attach)
+        fence = _ATTACH.unpack(attach)[2]
+        return lambda: fcntl.ioctl(self.fd, DRM_IOCTL_VGEM_FENCE_SIGNAL, struct.pack("2I", fence, 0))
 
-    def advance(self) -> None:
-        fcntl.ioctl(self.fd, SW_SYNC_IOC_INC, struct.pack("I", 1))
+    def close(self) -> None:
+        self.buffer.close()
+        os.close(self.fd)
 
 
 @pytest.fixture
-def fenced() -> Iterator[tuple[dmabuf.Buffer, Timeline]]:
-    """A dma-buf with an unsignalled write fence (CPU access waits for it) and its timeline."""
-    require_kernel_devices(DMA_HEAP_SYSTEM)
-    timeline = Timeline()
-    fence = timeline.fence(1)
-    with dmabuf.Heap("system") as heap, heap.allocate(4096) as buf:
-        try:
-            buf.import_sync_file(fence, write=True)
-        finally:
-            os.close(fence)
-        yield buf, timeline
-    timeline.advance()  # whatever the test left waiting
-    os.close(timeline.fd)
+def vgem() -> Iterator[Vgem]:
+    made = Vgem()
+    try:
+        yield made
+    finally:
+        made.close()
 
 
-def test_a_dma_buf_sync_interrupted_by_a_returning_handler_is_made_again(
-    fenced: tuple[dmabuf.Buffer, Timeline],
-) -> None:
-    buf, timeline = fenced
+def test_a_dma_buf_sync_interrupted_by_a_returning_handler_is_made_again(vgem: Vgem) -> None:
     handled: list[int] = []
     record = lambda signum, frame: handled.append(signum)  # noqa: E731
-    with signal_when_blocked(signal.SIGUSR1, record, "the dma-buf sync", timeline.advance), buf.cpu_access() as view:
+    blocked = signal_when_blocked(signal.SIGUSR1, record, "the dma-buf sync", vgem.fence())
+    with blocked, vgem.buffer.cpu_access() as view:
         view[0] = 1
     assert handled == [signal.SIGUSR1]
 
 
-def test_ctrl_c_interrupts_a_dma_buf_sync(fenced: tuple[dmabuf.Buffer, Timeline]) -> None:
-    buf, timeline = fenced
+def test_ctrl_c_interrupts_a_dma_buf_sync(vgem: Vgem) -> None:
+    signal_fence = vgem.fence()
     ctrl_c = signal_when_blocked(signal.SIGINT, signal.default_int_handler, "the dma-buf sync")
-    with ctrl_c, pytest.raises(KeyboardInterrupt), buf.cpu_access():
+    with ctrl_c, pytest.raises(KeyboardInterrupt), vgem.buffer.cpu_access():
         raise AssertionError("the block ran before the fence signalled")
-    timeline.advance()
-    with buf.cpu_access() as view:  # START was never made: the buffer is as before
+    signal_fence()
+    with vgem.buffer.cpu_access() as view:  # the buffer works on
         view[0] = 2
 
 
@@ -159,21 +172,22 @@ def test_ctrl_c_during_an_i2c_transfer_comes_after_it(slow_i2c: i2c.Bus) -> None
     assert device.read_byte_data(0x30) == 0x5A  # the write reached the device before the exception
 
 
-def test_a_sync_file_wait_goes_on_after_a_handler_and_ends_on_ctrl_c(fenced: tuple[dmabuf.Buffer, Timeline]) -> None:
-    buf, timeline = fenced
+def test_a_sync_file_wait_goes_on_after_a_handler_and_ends_on_ctrl_c(vgem: Vgem) -> None:
     handled: list[int] = []
     record = lambda signum, frame: handled.append(signum)  # noqa: E731
-    with buf.export_sync_file() as sync_file:
+    signal_fence = vgem.fence()
+    with vgem.buffer.export_sync_file() as sync_file:
         ctrl_c = signal_when_blocked(signal.SIGINT, signal.default_int_handler, "SyncFile.wait")
         with ctrl_c, pytest.raises(KeyboardInterrupt):
             sync_file.wait(DEADLINE)
-        with signal_when_blocked(signal.SIGUSR1, record, "SyncFile.wait", timeline.advance):
+        with signal_when_blocked(signal.SIGUSR1, record, "SyncFile.wait", signal_fence):
             assert sync_file.wait(DEADLINE)
     assert handled == [signal.SIGUSR1]
 
 
-def test_close_wakes_a_sync_file_wait(fenced: tuple[dmabuf.Buffer, Timeline]) -> None:
-    buf, _ = fenced
-    sync_file = buf.export_sync_file()
+def test_close_wakes_a_sync_file_wait(vgem: Vgem) -> None:
+    signal_fence = vgem.fence()
+    sync_file = vgem.buffer.export_sync_file()
     with helper(close_when_blocked(sync_file), "the closer"), pytest.raises(ClosedError):
         sync_file.wait(DEADLINE)
+    signal_fence()
