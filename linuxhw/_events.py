@@ -137,8 +137,11 @@ class EventReader(Generic[T]):
         if self._buffer is None:
             self._buffer = ffi.new(f"{self._ctype}[]", self._capacity)
         count = min(max_events, self._capacity)
-        with self._source._gate as fd:  # closed: fd -1, EBADF, then ClosedError
-            ret = self._source._backend_read(fd, self._buffer, count * self._record_size)
+        gate = self._source._gate
+        try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            ret = self._source._backend_read(gate.enter(), self._buffer, count * self._record_size)
+        finally:
+            gate.leave()
         if ret < 0:
             if -ret in (errno.EAGAIN, errno.EINTR):
                 return []

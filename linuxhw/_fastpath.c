@@ -110,12 +110,21 @@ static PyObject *gate_py_enter(PyObject *obj, PyObject *unused)
     return PyLong_FromLong(gate_enter((FdGate *)obj));
 }
 
-static PyObject *gate_py_exit(PyObject *obj, PyObject *args)
+static PyObject *gate_py_leave(PyObject *obj, PyObject *unused)
 {
     FdGate *self = (FdGate *)obj;
-    (void)args;
+    (void)unused;
     if (--self->busy == 0 && self->fd < 0 && self->owned >= 0 && gate_finish(self) < 0)
         return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *gate_py_exit(PyObject *obj, PyObject *args)
+{
+    PyObject *left = gate_py_leave(obj, args);
+    if (left == NULL)
+        return NULL;
+    Py_DECREF(left);
     Py_RETURN_FALSE;
 }
 
@@ -160,8 +169,10 @@ static PyObject *gate_get_busy(PyObject *obj, void *closure)
 }
 
 static PyMethodDef gate_methods[] = {
-    {"__enter__", gate_py_enter, METH_NOARGS, "Start a call: the fd to use (-1 once closed)."},
-    {"__exit__", gate_py_exit, METH_VARARGS, "End a call; the last one out after close() closes the fd."},
+    {"enter", gate_py_enter, METH_NOARGS, "Start a call: the fd to use (-1 once closed); leave() must follow."},
+    {"leave", gate_py_leave, METH_NOARGS, "End a call; the last one out after close() closes the fd."},
+    {"__enter__", gate_py_enter, METH_NOARGS, "enter(), for a with block (which costs more than try/finally)."},
+    {"__exit__", gate_py_exit, METH_VARARGS, "leave(), for a with block."},
     {"close", gate_close, METH_NOARGS,
      "Refuse new calls, wake the waits; close the fd now, or when the last call in flight leaves."},
     {"wake_fd", gate_wake_fd, METH_NOARGS, "An eventfd that becomes readable when close() is called."},

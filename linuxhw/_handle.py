@@ -46,9 +46,10 @@ class Handle:
     """Owns one descriptor from a backend. ``close()`` is safe to repeat; a forgotten handle is closed
     by its finalizer with a ResourceWarning, so no fd (and no requested line) outlives its object.
 
-    Threads: a call that uses the fd with the GIL released runs inside ``with self._gate as fd:``;
-    close() from another thread wakes the waits (they raise ClosedError) and the fd is closed when
-    the last call in flight has left, so no call ever reaches a number reused by another open()."""
+    Threads: a call that uses the fd with the GIL released runs between ``fd = self._gate.enter()``
+    and ``self._gate.leave()`` (or in ``with self._gate as fd:``, which costs more); close() from
+    another thread wakes the waits (they raise ClosedError) and the fd is closed when the last call
+    in flight has left, so no call ever reaches a number reused by another open()."""
 
     def __init__(self, backend: Backend, fd: int, path: str, description: str) -> None:
         self._backend = backend

@@ -221,13 +221,16 @@ class Buffer(Handle):
 
     def _sync(self, flags: int, operation: str) -> None:
         """DMA_BUF_IOCTL_SYNC (the backend restarts it while the kernel says EINTR/EAGAIN)."""
-        with self._gate as fd:  # the number stays this buffer's while the sync (restarted on EINTR) runs
+        gate = self._gate
+        fd = gate.enter()  # the number stays this buffer's while the sync (restarted on EINTR) runs
+        try:
             if fd < 0:
                 self._raise_closed()
-            try:
-                self._backend.dma_buf_sync(fd, flags)
-            except OSError as exc:
-                self._sync_failed(exc, flags, operation)
+            self._backend.dma_buf_sync(fd, flags)
+        except OSError as exc:
+            self._sync_failed(exc, flags, operation)
+        finally:
+            gate.leave()
 
     def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
         """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""
