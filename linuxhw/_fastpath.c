@@ -14,12 +14,188 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/eventfd.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/gpio.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 #include <linux/spi/spidev.h>
+
+/* The lifetime of a handle's descriptor across threads (Handle._gate): every call that uses the fd
+ * with the GIL released is counted between enter and leave, and close() only marks the gate closed
+ * and wakes the waits (an eventfd they poll beside the device fd); the fd itself is closed, through
+ * the backend's close, when the last such call has left. So a call never reaches an fd number that
+ * another open() reused meanwhile, and a thread blocked in a wait wakes up to ClosedError. The
+ * counter changes only while the GIL is held: no lock per call. */
+typedef struct {
+    PyObject_HEAD
+    int fd;          /* the descriptor for new calls, -1 once close() began */
+    int owned;       /* the descriptor still to be closed, -1 once it is */
+    int wake;        /* the eventfd close() signals, -1 until a wait asks for it */
+    Py_ssize_t busy; /* calls between enter and leave */
+    PyObject *closer;
+} FdGate;
+
+/* Close the descriptor (through closer) and the wake-up eventfd: 0, or -1 with closer's exception set. */
+static int gate_finish(FdGate *self)
+{
+    PyObject *result;
+    int fd = self->owned;
+    if (self->wake >= 0) {
+        close(self->wake);
+        self->wake = -1;
+    }
+    if (fd < 0)
+        return 0;
+    self->owned = -1;
+    result = PyObject_CallFunction(self->closer, "i", fd);
+    Py_XDECREF(result);
+    return result ? 0 : -1;
+}
+
+/* Start a call: the fd to use (-1 once closed, which the kernel answers with EBADF). */
+static inline int gate_enter(FdGate *self)
+{
+    self->busy++;
+    return self->fd;
+}
+
+/* End a call; the last one out after close() closes the fd (closer's failure is unraisable here:
+ * the call's own result or error is what its caller needs). */
+static inline void gate_leave(FdGate *self)
+{
+    if (--self->busy == 0 && self->fd < 0 && self->owned >= 0) {
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        if (gate_finish(self) < 0)
+            PyErr_WriteUnraisable(self->closer);
+        PyErr_Restore(type, value, traceback);
+    }
+}
+
+static PyObject *gate_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    FdGate *self;
+    PyObject *closer;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "FdGate(fd, closer) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "iO:FdGate", &fd, &closer))
+        return NULL;
+    self = (FdGate *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(closer);
+    self->closer = closer;
+    self->fd = self->owned = fd;
+    self->wake = -1;
+    return (PyObject *)self;
+}
+
+static void gate_dealloc(PyObject *obj)
+{
+    FdGate *self = (FdGate *)obj;
+    if (self->wake >= 0)
+        close(self->wake); /* the fd itself is the Handle's finalizer's to close, with its warning */
+    Py_XDECREF(self->closer);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *gate_py_enter(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLong(gate_enter((FdGate *)obj));
+}
+
+static PyObject *gate_py_leave(PyObject *obj, PyObject *unused)
+{
+    FdGate *self = (FdGate *)obj;
+    (void)unused;
+    if (--self->busy == 0 && self->fd < 0 && self->owned >= 0 && gate_finish(self) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *gate_py_exit(PyObject *obj, PyObject *args)
+{
+    PyObject *left = gate_py_leave(obj, args);
+    if (left == NULL)
+        return NULL;
+    Py_DECREF(left);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *gate_close(PyObject *obj, PyObject *unused)
+{
+    FdGate *self = (FdGate *)obj;
+    uint64_t one = 1;
+    (void)unused;
+    if (self->fd >= 0) {
+        self->fd = -1;
+        if (self->wake >= 0 && write(self->wake, &one, sizeof(one)) < 0) {
+            /* an eventfd at its maximum count is readable already */
+        }
+    }
+    if (self->busy == 0 && gate_finish(self) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *gate_wake_fd(PyObject *obj, PyObject *unused)
+{
+    FdGate *self = (FdGate *)obj;
+    (void)unused;
+    if (self->wake < 0) {
+        self->wake = eventfd(self->fd < 0 ? 1 : 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (self->wake < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    return PyLong_FromLong(self->wake);
+}
+
+static PyObject *gate_get_fd(PyObject *obj, void *closure)
+{
+    (void)closure;
+    return PyLong_FromLong(((FdGate *)obj)->fd);
+}
+
+static PyObject *gate_get_busy(PyObject *obj, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSsize_t(((FdGate *)obj)->busy);
+}
+
+static PyMethodDef gate_methods[] = {
+    {"enter", gate_py_enter, METH_NOARGS, "Start a call: the fd to use (-1 once closed); leave() must follow."},
+    {"leave", gate_py_leave, METH_NOARGS, "End a call; the last one out after close() closes the fd."},
+    {"__enter__", gate_py_enter, METH_NOARGS, "enter(), for a with block (which costs more than try/finally)."},
+    {"__exit__", gate_py_exit, METH_VARARGS, "leave(), for a with block."},
+    {"close", gate_close, METH_NOARGS,
+     "Refuse new calls, wake the waits; close the fd now, or when the last call in flight leaves."},
+    {"wake_fd", gate_wake_fd, METH_NOARGS, "An eventfd that becomes readable when close() is called."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef gate_getset[] = {
+    {"fd", gate_get_fd, NULL, "The descriptor for new calls, -1 once closed.", NULL},
+    {"busy", gate_get_busy, NULL, "Calls in flight (between enter and leave).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject FdGateType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.FdGate",
+    .tp_basicsize = sizeof(FdGate),
+    .tp_dealloc = gate_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "FdGate(fd, closer): an fd's calls in flight; closer(fd) runs once closed and idle.",
+    .tp_methods = gate_methods,
+    .tp_getset = gate_getset,
+    .tp_new = gate_new,
+};
 
 static int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t expected)
 {
@@ -332,7 +508,7 @@ static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_
  * _write_failed() or _transfer_failed(), which hold the rules and the error messages. */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python method */
     int duplex;
     Py_ssize_t limit;
     PyObject *device; /* a weak reference: the device owns this writer */
@@ -377,9 +553,10 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
     const char *name = self->duplex ? "transfer" : "write";
     PyObject *rx = NULL, *device, *result;
     Py_buffer data;
+    FdGate *gate = self->gate;
     ssize_t ret = 0;
-    int err, fd = self->fd;
-    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || fd < 0
+    int err, fd;
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || gate == NULL || gate->fd < 0
         || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
         return spi_python(self, name, args, nargsf, kwnames);
     /* The device stays alive over the syscall: once it is gone (collected without close()), its fd
@@ -396,6 +573,8 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
         Py_DECREF(device);
         return spi_python(self, name, args, nargsf, kwnames);
     }
+    Py_INCREF(gate);
+    fd = gate_enter(gate);
     if (self->duplex) {
         rx = exchange(fd, &data, &err);
     } else {
@@ -404,6 +583,8 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
         err = ret < 0 ? errno : 0;
         Py_END_ALLOW_THREADS
     }
+    gate_leave(gate);
+    Py_DECREF(gate);
     PyBuffer_Release(&data);
     if ((self->duplex && rx != NULL) || (!self->duplex && ret >= 0)) {
         Py_DECREF(device);
@@ -420,14 +601,14 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
 static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     SpiWriter *self;
-    PyObject *device, *python;
-    int fd, duplex;
+    PyObject *gate, *device, *python;
+    int duplex;
     Py_ssize_t limit;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex, python) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(gate, limit, device, duplex, python) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inOpO:SpiWriter", &fd, &limit, &device, &duplex, &python))
+    if (!PyArg_ParseTuple(args, "O!nOpO:SpiWriter", &FdGateType, &gate, &limit, &device, &duplex, &python))
         return NULL;
     self = (SpiWriter *)type->tp_alloc(type, 0);
     if (self == NULL)
@@ -439,7 +620,8 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
     }
     Py_INCREF(python);
     self->python = python;
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->duplex = duplex;
     self->limit = limit;
     self->vectorcall = spi_writer_call;
@@ -450,18 +632,19 @@ static void spi_writer_dealloc(PyObject *obj)
 {
     Py_XDECREF(((SpiWriter *)obj)->device);
     Py_XDECREF(((SpiWriter *)obj)->python);
+    Py_XDECREF(((SpiWriter *)obj)->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *spi_writer_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((SpiWriter *)obj)->fd = -1;
+    Py_CLEAR(((SpiWriter *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
 static PyMethodDef spi_writer_methods[] = {
-    {"close", spi_writer_close, METH_NOARGS, "Forget the fd: later calls take the device's Python path."},
+    {"close", spi_writer_close, METH_NOARGS, "Forget the gate: later calls take the device's Python path."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -473,7 +656,7 @@ static PyTypeObject SpiWriterType = {
     .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "SpiWriter(fd, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
+    .tp_doc = "SpiWriter(gate, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
               "python is the class's own method.",
     .tp_methods = spi_writer_methods,
     .tp_new = spi_writer_new,
@@ -534,7 +717,7 @@ static Py_ssize_t slot_offset(PyObject *cls, PyObject *name)
  * output lines. */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python methods */
     __u64 outputs; /* by bit of the line's index */
     PyObject *index;
 } GpioValues;
@@ -542,21 +725,21 @@ typedef struct {
 static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     GpioValues *self;
-    PyObject *index;
+    PyObject *gate, *index;
     unsigned long long outputs;
-    int fd;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "GpioValues(fd, outputs, index) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "GpioValues(gate, outputs, index) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "iKO!:GpioValues", &fd, &outputs, &PyDict_Type, &index))
+    if (!PyArg_ParseTuple(args, "O!KO!:GpioValues", &FdGateType, &gate, &outputs, &PyDict_Type, &index))
         return NULL;
     self = (GpioValues *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
     Py_INCREF(index);
     self->index = index;
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->outputs = (__u64)outputs;
     return (PyObject *)self;
 }
@@ -564,13 +747,14 @@ static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *k
 static void gpio_values_dealloc(PyObject *obj)
 {
     Py_XDECREF(((GpioValues *)obj)->index);
+    Py_XDECREF(((GpioValues *)obj)->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *gpio_values_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((GpioValues *)obj)->fd = -1;
+    Py_CLEAR(((GpioValues *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
@@ -590,7 +774,7 @@ static PyTypeObject GpioValuesType = {
     .tp_basicsize = sizeof(GpioValues),
     .tp_dealloc = gpio_values_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "GpioValues(fd, outputs, index): a kernel line request's state for get_value/set_value in C.",
+    .tp_doc = "GpioValues(gate, outputs, index): a kernel line request's state for get_value/set_value in C.",
     .tp_methods = gpio_values_methods,
     .tp_members = gpio_values_members,
     .tp_new = gpio_values_new,
@@ -624,12 +808,13 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
     struct gpio_v2_line_values values = {0};
     GpioValues *state = NULL;
     PyObject *result = NULL;
+    FdGate *gate;
     long value = 0;
     int idx, ret;
     if (kwnames != NULL || nargs != 1 + setter)
         goto python;
     state = (GpioValues *)c_state(request, gpio_state_offset, &GpioValuesType);
-    if (state == NULL || state->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+    if (state == NULL || state->gate == NULL || state->gate->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
         goto python;
     values.mask = (__u64)1 << idx;
     if (setter) {
@@ -642,7 +827,12 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
         }
         values.bits = value ? values.mask : 0;
     }
-    ret = ioctl_nogil(state->fd, setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    gate = state->gate; /* a reference of this call: close() may clear state->gate meanwhile */
+    Py_INCREF(gate);
+    ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
+                      &values);
+    gate_leave(gate);
+    Py_DECREF(gate);
     if (ret < 0 && !PyErr_Occurred())
         goto python;
     if (ret >= 0)
@@ -936,7 +1126,7 @@ static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, P
  * what the records become (edge_events()'s cls and types). */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python method */
     Py_ssize_t capacity;
     struct gpio_v2_line_event *records;
     PyObject *pending;
@@ -947,15 +1137,14 @@ typedef struct {
 static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     EdgeReads *self;
-    PyObject *pending, *cls, *types;
+    PyObject *gate, *pending, *cls, *types;
     Py_ssize_t capacity;
-    int fd;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "EdgeReads(fd, capacity, pending, cls, types) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "EdgeReads(gate, capacity, pending, cls, types) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inOO!O!:EdgeReads", &fd, &capacity, &pending, &PyType_Type, &cls, &PyTuple_Type,
-                          &types))
+    if (!PyArg_ParseTuple(args, "O!nOO!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &PyType_Type, &cls,
+                          &PyTuple_Type, &types))
         return NULL;
     if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
         PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
@@ -969,7 +1158,8 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->capacity = capacity;
     Py_INCREF(pending);
     self->pending = pending;
@@ -987,13 +1177,14 @@ static void edge_reads_dealloc(PyObject *obj)
     Py_XDECREF(self->pending);
     Py_XDECREF(self->cls);
     Py_XDECREF(self->types);
+    Py_XDECREF(self->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *edge_reads_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((EdgeReads *)obj)->fd = -1;
+    Py_CLEAR(((EdgeReads *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
@@ -1008,7 +1199,7 @@ static PyTypeObject EdgeReadsType = {
     .tp_basicsize = sizeof(EdgeReads),
     .tp_dealloc = edge_reads_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "EdgeReads(fd, capacity, pending, cls, types): a kernel line request's state for "
+    .tp_doc = "EdgeReads(gate, capacity, pending, cls, types): a kernel line request's state for "
               "read_edge_events in C.",
     .tp_methods = edge_reads_methods,
     .tp_new = edge_reads_new,
@@ -1070,14 +1261,16 @@ static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, 
 static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     EdgeReads *state = NULL;
+    FdGate *gate;
     PyObject *events;
     unsigned long long batch_max = 0;
     Py_ssize_t limit, count, i, queued;
     ssize_t got;
+    int fd;
     if (kwnames != NULL || nargs > 2)
         goto python;
     state = (EdgeReads *)c_state(request, edge_state_offset, &EdgeReadsType);
-    if (state == NULL || state->fd < 0)
+    if (state == NULL || state->gate == NULL || state->gate->fd < 0)
         goto python;
     queued = PyObject_Size(state->pending);
     if (queued != 0) {
@@ -1096,9 +1289,14 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
         if (limit > state->capacity)
             limit = state->capacity;
     }
+    gate = state->gate;
+    Py_INCREF(gate);
+    fd = gate_enter(gate);
     Py_BEGIN_ALLOW_THREADS
-    got = read(state->fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
+    got = read(fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
     Py_END_ALLOW_THREADS
+    gate_leave(gate);
+    Py_DECREF(gate);
     if (got <= 0)
         goto python;
     count = got / (ssize_t)sizeof(struct gpio_v2_line_event);
@@ -1378,7 +1576,7 @@ static int add_type(PyObject *module, const char *name, PyTypeObject *type)
 PyMODINIT_FUNC PyInit__fastpath(void)
 {
     PyObject *module;
-    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
+    if (PyType_Ready(&FdGateType) < 0 || PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
         || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0 || PyType_Ready(&EdgeReadsType) < 0)
         return NULL;
     edge_state_name = PyUnicode_InternFromString("_c_events");
@@ -1400,7 +1598,7 @@ PyMODINIT_FUNC PyInit__fastpath(void)
         return NULL;
     if (add_type(module, "SpiWriter", &SpiWriterType) < 0 || add_type(module, "GpioValues", &GpioValuesType) < 0
         || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0
-        || add_type(module, "EdgeReads", &EdgeReadsType) < 0) {
+        || add_type(module, "EdgeReads", &EdgeReadsType) < 0 || add_type(module, "FdGate", &FdGateType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

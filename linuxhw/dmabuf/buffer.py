@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import errno
 import os
-import select
 import warnings
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import NoReturn
 
+from linuxhw import _fastpath
+from linuxhw._events import wait_readable
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
@@ -64,10 +65,9 @@ class SyncFile(Handle):
         return self
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the fences signalled (True) or ``timeout`` seconds passed (False)."""
-        poller = select.poll()
-        poller.register(self._kernel_fd(), select.POLLIN)
-        return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+        """Block until the fences signalled (True) or ``timeout`` seconds passed (False); close()
+        from another thread wakes it with ClosedError."""
+        return wait_readable(self, timeout)
 
     @property
     def signaled(self) -> bool:
@@ -92,6 +92,7 @@ class Buffer(Handle):
         # and __del__ gives the same guarantee (closed with a ResourceWarning) for less.
         self._backend = backend
         self._fd = fd
+        self._gate = _fastpath.FdGate(fd, backend.close)  # a sync in flight on another thread keeps the fd
         self.path = path
         self.exporter = exporter
         self.writable = writable
@@ -114,7 +115,7 @@ class Buffer(Handle):
                     stacklevel=2,
                 )
             finally:
-                self._backend.close(fd)
+                self._gate.close()
 
     @classmethod
     def _fresh(
@@ -212,22 +213,24 @@ class Buffer(Handle):
     def close(self) -> None:
         """Close the fd and let go of the mapping (views already taken keep it until released)."""
         self._view = None
-        fd = self._fd
-        if fd >= 0:
+        if self._fd >= 0:
             self._fd = -1
-            self._backend.close(fd)
+            self._gate.close()  # the fd goes once a sync in flight on another thread has returned
 
     # -- CPU access bracketing ----------------------------------------------------------------------
 
     def _sync(self, flags: int, operation: str) -> None:
         """DMA_BUF_IOCTL_SYNC (the backend restarts it while the kernel says EINTR/EAGAIN)."""
-        fd = self._fd
-        if fd < 0:
-            self._raise_closed()
+        gate = self._gate
+        fd = gate.enter()  # the number stays this buffer's while the sync (restarted on EINTR) runs
         try:
+            if fd < 0:
+                self._raise_closed()
             self._backend.dma_buf_sync(fd, flags)
         except OSError as exc:
             self._sync_failed(exc, flags, operation)
+        finally:
+            gate.leave()
 
     def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
         """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""

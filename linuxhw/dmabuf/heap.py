@@ -120,10 +120,13 @@ class Heap(Handle):
             check_size(size)
         if name is not None:
             encode_name(name)
-        try:
-            fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
+        gate = self._gate
+        try:  # the heap's fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            fd = self._alloc(gate.enter(), size, _FD_FLAGS, 0)
         except OSError as exc:
             self._raise_alloc_error(exc.errno or errno.EIO, size)
+        finally:
+            gate.leave()
         # The dma-heap core rounds every length up to whole pages (PAGE_ALIGN) and the system and CMA
         # heaps export exactly that: no need to ask the fd (lseek) what the size is.
         known = (size + _PAGE - 1) & -_PAGE if self._page_rounded else None

@@ -112,8 +112,9 @@ class Bus(Handle):
     def close(self) -> None:
         """Finish queued asynchronous work, then close the adapter."""
         self._worker.shutdown()
-        self._lock.close()  # before the fd goes: no C read may use a number reused by another file
-        super().close()
+        with self._lock:  # every call on the fd holds it: none is in flight when the fd goes
+            self._lock.close()  # no C read may use a number reused by another file
+            super().close()
 
     # -- errors and capability checks ----------------------------------------------------------------
 
