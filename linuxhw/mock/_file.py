@@ -19,6 +19,8 @@ class MockFile:
         os.set_blocking(self._wake, False)
         self.nonblocking = False
         self._readable = False
+        self.device: object | None = None  # the device whose removal ends this file (set by Board.open)
+        self.removed_errno = 0  # once its device is gone: what its calls answer (Board.remove_device)
 
     def set_readable(self, readable: bool) -> None:
         """Make ``fd`` poll as readable (True) or not (False)."""
@@ -32,6 +34,17 @@ class MockFile:
     def wait_readable(self) -> None:
         """Block (without the GIL) until something is queued, as a blocking read(2) would."""
         select.select([self.fd], [], [])
+
+    def device_removed(self, err: int) -> None:
+        """Its device went away: calls answer ``-err`` from now on, and pollers wake up (the kernel
+        reports POLLHUP|POLLERR, which wakes readers as readability does here)."""
+        self.removed_errno = err
+        self.set_readable(True)
+
+    def removed_ioctl_errno(self, request: int) -> int:
+        """The errno an ioctl gets once the device is gone (0: it still goes through, as an ioctl
+        answered from the file's own state does in the kernel)."""
+        return self.removed_errno
 
     def ioctl(self, request: int, arg: Any) -> int:
         """Handle an ioctl; unknown requests get the kernel's answer for this kind of file."""
