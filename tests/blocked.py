@@ -45,11 +45,10 @@ class BlockedCall:
         deadline = time.monotonic() + DEADLINE
         while time.monotonic() < deadline:
             assert self._thread.is_alive(), f"the call ended instead of blocking: {self._result or self._error}"
-            with contextlib.suppress(OSError):
-                with open(f"/proc/self/task/{self._tid}/wchan") as wchan:
-                    if any(word in wchan.read() for word in _POLL_WAITS):
-                        return
-            self._thread.join(0.01)  # a bounded look again, not a sleep standing in for the event
+            with contextlib.suppress(OSError), open(f"/proc/self/task/{self._tid}/wchan") as wchan:
+                if any(word in wchan.read() for word in _POLL_WAITS):
+                    return
+            self._thread.join(0.01)  # wait for the thread itself, a little, then look at its state again
         raise AssertionError("the call did not block in poll/select")
 
     def outcome(self) -> BaseException | Any:

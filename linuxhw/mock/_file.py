@@ -13,14 +13,15 @@ class MockFile:
     """Base for a mock open file. ``fd`` is a real pipe read end, so select/poll/asyncio work on it;
     ``set_readable`` keeps it readable exactly while the file has something to read."""
 
+    owner: object | None = None  # the device whose removal ends this file (set by Board.open)
+    removed_errno = 0  # once its device is gone: what its calls answer (Board.remove_device)
+
     def __init__(self) -> None:
         self.fd, self._wake = os.pipe()
         os.set_blocking(self.fd, False)
         os.set_blocking(self._wake, False)
         self.nonblocking = False
         self._readable = False
-        self.device: object | None = None  # the device whose removal ends this file (set by Board.open)
-        self.removed_errno = 0  # once its device is gone: what its calls answer (Board.remove_device)
 
     def set_readable(self, readable: bool) -> None:
         """Make ``fd`` poll as readable (True) or not (False)."""

@@ -65,7 +65,7 @@ class Board(Backend):
                 raise ValueError(f"no device at {path} on this board")
             err = getattr(device, "removal_errno", errno.ENODEV)
             for file in self._files.values():
-                if file.device is device:
+                if file.owner is device:
                     file.device_removed(err)
             self._state_changed()
 
@@ -183,7 +183,7 @@ class Board(Backend):
             if device is None:
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
             file = device.open(self, flags)
-            file.device = device
+            file.owner = device
             file.nonblocking = bool(flags & os.O_NONBLOCK)
             fd = self.install(file)
             self._state_changed()

@@ -402,7 +402,7 @@ class _RequestFile(MockFile):
     def __init__(self, chip: MockGpioChip, offsets: list[int], consumer: str, event_buffer_size: int) -> None:
         super().__init__()
         self.chip = chip
-        self.device = chip  # the chip's removal ends the request too
+        self.owner = chip  # the chip's removal ends the request too
         self.offsets = offsets
         self.consumer = consumer
         size = event_buffer_size or 16 * len(offsets)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+from collections.abc import Callable
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_request_calls_fail_with_device_removed(sim: GpioSimulator) -> None:
         request = gpio.request_lines(path, {0: OUT, 1: EDGES})
         request.set_value(0, 1)
         sim.remove(chip)
-        calls = {
+        calls: dict[str, Callable[[], object]] = {
             "get_value": lambda: request.get_value(1),
             "set_value": lambda: request.set_value(0, 0),
             "get_values": request.get_values,

@@ -1,0 +1,68 @@
+"""Hot-unplug where only the kernel can act it out: i2c-stub's rmmod, and ``linuxhw gpio mon`` beside
+libgpiod's gpiomon when gpio-sim takes their chip away."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from linuxhw import i2c
+from linuxhw._kernel.real import RealBackend
+from linuxhw.sim import GpioSim
+from tests.blocked import no_fd_leaks
+from tests.waiting import DEADLINE, child_process, read_line, wait_line_used
+
+pytestmark = pytest.mark.kernel
+
+REPO = Path(__file__).resolve().parents[2]
+STUB_NAME = "SMBus stub driver"
+
+
+def test_rmmod_i2c_stub_is_refused_while_a_bus_is_open() -> None:
+    # i2c-dev holds the adapter and, through it, the module: the unplug never happens under an open Bus.
+    with no_fd_leaks(), i2c.Bus(STUB_NAME, backend=RealBackend()) as bus:
+        refused = subprocess.run(["rmmod", "i2c_stub"], capture_output=True, text=True, check=False)
+        assert refused.returncode != 0
+        assert "in use" in refused.stderr
+        assert Path("/sys/module/i2c_stub").exists()
+        bus.device(0x1C).write_byte_data(0x20, 0x5A)
+        assert bus.device(0x1C).read_byte_data(0x20) == 0x5A
+
+
+def _one_error_line(err: str) -> list[str]:
+    return [line for line in err.splitlines() if not line.startswith("linuxhw: ")]
+
+
+def test_gpio_mon_exits_with_one_line_when_gpio_sim_goes_away() -> None:
+    with GpioSim() as sim:
+        bank = sim.add_bank(4, label=f"lhw-unplug-{os.getpid()}")
+        sim.enable()
+        args = [sys.executable, "-m", "linuxhw", "--backend", "real", "gpio", "mon", f"{bank.chip_name}:1"]
+        with child_process(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO) as child:
+            read_line(child.stderr, "the command's 'linuxhw: ...' line saying it started")
+            sim.disable()
+            out, err = child.communicate(timeout=DEADLINE)
+    assert (child.returncode, out) == (1, "")
+    assert _one_error_line(err) == [
+        f"linuxhw gpio mon: error: /dev/{bank.chip_name}: read events failed: No such device; the device was removed "
+        "(unplugged, or its driver unbound): close() this handle and open the device again once it is back [ENODEV]"
+    ]
+
+
+@pytest.mark.skipif(shutil.which("gpiomon") is None, reason="libgpiod's gpiomon is not installed")
+def test_gpiomon_also_fails_with_enodev() -> None:
+    # The peer for comparison: libgpiod's gpiomon ends with status 1 and one line naming ENODEV too.
+    with GpioSim() as sim:
+        bank = sim.add_bank(4, label=f"lhw-unplug-peer-{os.getpid()}")
+        sim.enable()
+        with child_process(["gpiomon", bank.chip_name, "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+            wait_line_used(str(bank.dev_path), 1, True, backend=RealBackend())
+            sim.disable()
+            out, err = child.communicate(timeout=DEADLINE)
+    assert (child.returncode, out) == (1, "")
+    assert err.splitlines() == ["gpiomon: error waiting for events: No such device"]
