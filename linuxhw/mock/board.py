@@ -58,15 +58,20 @@ class Board(Backend):
     def remove_device(self, path: str) -> None:
         """Take the device at ``path`` away, as an unplug or a driver unbind does: its node goes
         (open: ENOENT), and every file open on it fails its calls with the kernel's errno for the
-        kind of device (its ``removal_errno``, default ENODEV) and wakes its pollers. close() works."""
+        kind of device (its ``removal_errno``, default ENODEV) and wakes its pollers. close() works.
+        A device the kernel will not let go while open (i2c-stub: its module is in use) raises EBUSY."""
         with self.lock:
-            device = self._devices.pop(path, None)
+            device = self._devices.get(path)
             if device is None:
                 raise ValueError(f"no device at {path} on this board")
+            files = [file for file in self._files.values() if file.owner is device]
+            refused = getattr(device, "removal_refused", None)
+            if refused and files:
+                raise OSError(errno.EBUSY, refused, path)
+            del self._devices[path]
             err = getattr(device, "removal_errno", errno.ENODEV)
-            for file in self._files.values():
-                if file.owner is device:
-                    file.device_removed(err)
+            for file in files:
+                file.device_removed(err)
             self._state_changed()
 
     def devices(self, subsystem: str | None = None) -> list[MockDevice]:

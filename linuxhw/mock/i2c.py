@@ -216,6 +216,8 @@ class _StubChip:
 class MockI2cStub(MockI2cBus):
     """The kernel's i2c-stub: SMBus only (no I2C transfers), chips at fixed addresses."""
 
+    removal_refused = "Module i2c_stub is in use"  # rmmod while i2c-dev holds the adapter: EBUSY, nothing goes
+
     def __init__(self, board: Board, number: int, chip_addrs: Sequence[int], functionality: int,
                  banks: Sequence[StubBank | None] = ()) -> None:  # fmt: skip
         super().__init__(

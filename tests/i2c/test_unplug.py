@@ -95,3 +95,18 @@ def test_i2c_stub_nak_stays_a_nak(world: I2cWorld) -> None:
         bus.device(0x33).read_byte()
     assert caught.value.errno == errno.ENODEV
     assert not isinstance(caught.value, DeviceRemovedError)
+
+
+def test_mock_i2c_stub_removal_is_refused_while_a_bus_is_open(world: I2cWorld) -> None:
+    # As rmmod i2c-stub is in the kernel (tests/kernel/test_unplug_kernel.py): EBUSY, and the bus keeps working.
+    if world.board is None:
+        pytest.skip("the kernel's refusal is tested with rmmod in tests/kernel/test_unplug_kernel.py")
+    with world.stub_bus() as bus:
+        with pytest.raises(OSError, match="in use") as refused:
+            world.board.remove_device(bus.path)
+        assert refused.value.errno == errno.EBUSY
+        bus.device(0x1C).write_byte_data(0x20, 0x5A)
+        assert bus.device(0x1C).read_byte_data(0x20) == 0x5A
+    world.board.remove_device(bus.path)  # nothing holds it now
+    with pytest.raises(DeviceNotFoundError):
+        world.stub_bus()
