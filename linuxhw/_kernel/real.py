@@ -130,13 +130,16 @@ class RealBackend(Backend):
         return os.path.basename(link)
 
     def device_present(self, fd: int) -> bool:
-        # A character device's node leaves sysfs with the device (i2c-dev, spidev, a GPIO chip); the
-        # files hanging off a device (a GPIO line request, anonymous) poll HUP|ERR once it has gone.
+        # A character device's node leaves devtmpfs (the open inode's link count drops to 0, even if a
+        # new device takes the same number) and sysfs with the device (i2c-dev, spidev, a GPIO chip);
+        # the files hanging off a device (a GPIO line request, anonymous) poll HUP|ERR once it has gone.
         try:
-            rdev = os.fstat(fd).st_rdev
+            st = os.fstat(fd)
         except OSError:
             return True  # fd closed meanwhile: not our call to make
-        if rdev and not os.path.exists(f"/sys/dev/char/{os.major(rdev)}:{os.minor(rdev)}"):
+        if stat.S_ISCHR(st.st_mode) and (
+            st.st_nlink == 0 or not os.path.exists(f"/sys/dev/char/{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}")
+        ):
             return False
         poller = select.poll()
         poller.register(fd, 0)  # no events asked: only POLLHUP, POLLERR and POLLNVAL come back

@@ -42,14 +42,15 @@ def test_gpio_mon_exits_with_one_line_when_gpio_sim_goes_away() -> None:
     with GpioSim() as sim:
         bank = sim.add_bank(4, label=f"lhw-unplug-{os.getpid()}")
         sim.enable()
-        args = [sys.executable, "-m", "linuxhw", "--backend", "real", "gpio", "mon", f"{bank.chip_name}:1"]
+        chip_name = bank.chip_name  # gone from configfs with the chip
+        args = [sys.executable, "-m", "linuxhw", "--backend", "real", "gpio", "mon", f"{chip_name}:1"]
         with child_process(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO) as child:
             read_line(child.stderr, "the command's 'linuxhw: ...' line saying it started")
             sim.disable()
             out, err = child.communicate(timeout=DEADLINE)
     assert (child.returncode, out) == (1, "")
     assert _one_error_line(err) == [
-        f"linuxhw gpio mon: error: /dev/{bank.chip_name}: read events failed: No such device; the device was removed "
+        f"linuxhw gpio mon: error: /dev/{chip_name}: read events failed: No such device; the device was removed "
         "(unplugged, or its driver unbound): close() this handle and open the device again once it is back [ENODEV]"
     ]
 
