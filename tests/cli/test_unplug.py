@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from linuxhw.cli.main import EXIT_FAILED
 from linuxhw.mock import Board
-from tests.blocked import BlockedCall
 from tests.cli.conftest import Cli, Result, gpio_chips
+from tests.unplugging import BlockedCall
 
 
 def test_mon_ends_with_one_line_when_the_chip_is_removed(cli: Cli, board: Board) -> None:

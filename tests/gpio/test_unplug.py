@@ -14,19 +14,12 @@ import pytest
 
 from linuxhw import DeviceNotFoundError, DeviceRemovedError, gpio
 from linuxhw.gpio import Direction, Edge, LineSettings
-from tests.blocked import BlockedCall, no_fd_leaks
 from tests.conftest import GpioSimulator
+from tests.unplugging import BlockedCall, assert_each_removed, assert_removed, no_fd_leaks
 from tests.waiting import DEADLINE
 
 OUT = LineSettings(direction=Direction.OUTPUT)
 EDGES = LineSettings(direction=Direction.INPUT, edge=Edge.BOTH)
-
-
-def assert_removed(error: object, path: str) -> None:
-    assert isinstance(error, DeviceRemovedError), repr(error)
-    assert isinstance(error, DeviceNotFoundError)  # what code written before it caught
-    assert (error.errno, error.filename) == (errno.ENODEV, path)
-    assert "close() this handle" in str(error)
 
 
 def test_request_calls_fail_with_device_removed(sim: GpioSimulator) -> None:
@@ -37,18 +30,14 @@ def test_request_calls_fail_with_device_removed(sim: GpioSimulator) -> None:
         request.set_value(0, 1)
         sim.remove(chip)
         calls: dict[str, Callable[[], object]] = {
-            "get_value": lambda: request.get_value(1),
-            "set_value": lambda: request.set_value(0, 0),
+            "get_value": lambda: request.get_value(1),  # the C fast path on the kernel
+            "set_value": lambda: request.set_value(0, 0),  # likewise
             "get_values": request.get_values,
             "set_bits": lambda: request.set_bits(1),
             "reconfigure": lambda: request.reconfigure({0: LineSettings(direction=Direction.INPUT)}),
-            "read_edge_events": lambda: request.read_edge_events(timeout=0),
+            "read_edge_events": lambda: request.read_edge_events(timeout=0),  # likewise
         }
-        for name, call in calls.items():
-            with pytest.raises(DeviceRemovedError) as caught:
-                call()
-            assert_removed(caught.value, path)
-            assert caught.value.operation, name
+        assert_each_removed(calls, errno.ENODEV, path)
         request.close()
         request.close()
         with pytest.raises(DeviceNotFoundError) as gone:
@@ -62,35 +51,28 @@ def test_chip_calls_fail_with_device_removed(sim: GpioSimulator) -> None:
     path = sim.path(chip)
     with no_fd_leaks(), gpio.Chip(path) as handle:
         sim.remove(chip)
-        calls = (lambda: handle.line_info(0), lambda: handle.watch_line_info(1), lambda: handle.request_lines({0: OUT}))
-        for call in calls:
-            with pytest.raises(DeviceRemovedError) as caught:
-                call()
-            assert_removed(caught.value, path)
+        calls = {
+            "line_info": lambda: handle.line_info(0),
+            "watch_line_info": lambda: handle.watch_line_info(1),
+            "request_lines": lambda: handle.request_lines({0: OUT}),
+        }
+        assert_each_removed(calls, errno.ENODEV, path)
 
 
-def test_blocked_read_edge_events_wakes_up(sim: GpioSimulator) -> None:
+@pytest.mark.parametrize("wait", ["read_edge_events", "read_info_event"])
+def test_a_blocked_wait_wakes_up(sim: GpioSimulator, wait: str) -> None:
     chip = sim.add_chip(4)
     path = sim.path(chip)
     with no_fd_leaks():
-        request = gpio.request_lines(path, {2: EDGES})
-        reader = BlockedCall(request.read_edge_events)  # no timeout: only the removal can end it
-        reader.wait_blocked()
-        sim.remove(chip)
-        assert_removed(reader.outcome(), path)
-        request.close()
-
-
-def test_blocked_info_event_wait_wakes_up(sim: GpioSimulator) -> None:
-    chip = sim.add_chip(4)
-    path = sim.path(chip)
-    with no_fd_leaks():
-        handle = gpio.Chip(path)
-        handle.watch_line_info(3)
-        waiter = BlockedCall(handle.read_info_event)
+        if wait == "read_edge_events":
+            handle: gpio.LineRequest | gpio.Chip = gpio.request_lines(path, {2: EDGES})
+        else:
+            handle = gpio.Chip(path)
+            handle.watch_line_info(3)
+        waiter = BlockedCall(getattr(handle, wait))  # no timeout: only the removal can end it
         waiter.wait_blocked()
         sim.remove(chip)
-        assert_removed(waiter.outcome(), path)
+        assert_removed(waiter.outcome(), errno.ENODEV, path)
         handle.close()
 
 
@@ -120,4 +102,4 @@ def test_async_for_over_edge_events_ends_with_device_removed(sim: GpioSimulator)
     with no_fd_leaks():
         seen, failure = asyncio.run(main())
     assert seen == [1]
-    assert_removed(failure, path)
+    assert_removed(failure, errno.ENODEV, path)

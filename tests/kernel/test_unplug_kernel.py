@@ -14,7 +14,7 @@ import pytest
 from linuxhw import i2c
 from linuxhw._kernel.real import RealBackend
 from linuxhw.sim import GpioSim
-from tests.blocked import no_fd_leaks
+from tests.unplugging import no_fd_leaks
 from tests.waiting import DEADLINE, child_process, read_line, wait_line_used
 
 pytestmark = pytest.mark.kernel

@@ -10,19 +10,11 @@ from __future__ import annotations
 import asyncio
 import errno
 import threading
-from collections.abc import Callable
 
-import pytest
-
-from linuxhw import DeviceRemovedError, spi
-from tests.blocked import no_fd_leaks
+from linuxhw import spi
 from tests.spi.conftest import SpiWorld
+from tests.unplugging import assert_each_removed, assert_removed, no_fd_leaks
 from tests.waiting import DEADLINE
-
-
-def assert_removed(error: object, path: str) -> None:
-    assert isinstance(error, DeviceRemovedError), repr(error)
-    assert (error.errno, error.filename) == (errno.ESHUTDOWN, path)
 
 
 def test_calls_after_unbind_raise_device_removed(world: SpiWorld) -> None:
@@ -31,7 +23,7 @@ def test_calls_after_unbind_raise_device_removed(world: SpiWorld) -> None:
         device = spi.Device(path, max_speed_hz=1_000_000)
         assert device.transfer(b"\x01\x02") == b"\x01\x02"
         with world.unbound(path):
-            calls: dict[str, Callable[[], object]] = {
+            calls = {
                 "transfer": lambda: device.transfer(b"\x01\x02"),  # the C fast path on the kernel
                 "write": lambda: device.write(b"\x01"),  # likewise
                 "read": lambda: device.read(2),
@@ -39,11 +31,7 @@ def test_calls_after_unbind_raise_device_removed(world: SpiWorld) -> None:
                 "write_then_read": lambda: device.write_then_read(b"\x9f", 3),
                 "mode": lambda: setattr(device, "mode", spi.Mode.MODE_1),
             }
-            for name, call in calls.items():
-                with pytest.raises(DeviceRemovedError) as caught:
-                    call()
-                assert_removed(caught.value, path)
-                assert caught.value.operation, name
+            assert_each_removed(calls, errno.ESHUTDOWN, path)
             device.close()
             device.close()
 
@@ -75,8 +63,8 @@ def test_queued_messages_fail_with_device_removed(world: SpiWorld) -> None:
         later = device.submit(spi.Transfer(b"\x05\x00"), statuses.append)
         failures = asyncio.run(main())
         assert first.result(DEADLINE) == 4
-        assert_removed(later.exception(DEADLINE), path)
+        assert_removed(later.exception(DEADLINE), errno.ESHUTDOWN, path)
         assert statuses == [-errno.ESHUTDOWN]
         for failure in failures:
-            assert_removed(failure, path)
+            assert_removed(failure, errno.ESHUTDOWN, path)
         device.close()

@@ -1,4 +1,5 @@
-"""Hot-unplug tests' helpers: a call left blocked in a thread, and the process's fds before and after.
+"""Hot-unplug tests' helpers: a call left blocked in a thread, the process's fds before and after, and
+what every call on a handle whose device went away must raise.
 
 A blocked call is seen blocked by the kernel itself: its thread sleeps in poll()/select()
 (/proc/self/task/TID/wchan), so the device is removed under a waiter, never before it.
@@ -10,9 +11,12 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import pytest
+
+from linuxhw import DeviceNotFoundError, DeviceRemovedError, NoAckError
 from tests.waiting import DEADLINE
 
 _POLL_WAITS = ("poll", "select")  # wchan of a thread asleep in poll(2)/select(2): do_sys_poll, do_select...
@@ -74,3 +78,21 @@ def no_fd_leaks() -> Iterator[None]:
     yield
     leaked = open_fds() - before
     assert not leaked, f"fds leaked: {sorted(leaked)}"
+
+
+def assert_removed(error: object, err: int, path: str) -> None:
+    """``error`` is the DeviceRemovedError of ``path`` with the kernel's ``err``, telling what to do."""
+    assert isinstance(error, DeviceRemovedError), repr(error)
+    assert isinstance(error, DeviceNotFoundError)  # what code written before it caught
+    assert not isinstance(error, NoAckError)
+    assert (error.errno, error.filename) == (err, path)
+    assert "close() this handle" in str(error)
+
+
+def assert_each_removed(calls: Mapping[str, Callable[[], object]], err: int, path: str) -> None:
+    """Every call raises the DeviceRemovedError of ``path`` (``err``), each naming its operation."""
+    for name, call in calls.items():
+        with pytest.raises(DeviceRemovedError) as caught:
+            call()
+        assert_removed(caught.value, err, path)
+        assert caught.value.operation, name
