@@ -1,5 +1,5 @@
-"""Hot-unplug where only the kernel can act it out: i2c-stub's rmmod, and ``linuxhw gpio mon`` beside
-libgpiod's gpiomon when gpio-sim takes their chip away."""
+"""Hot-unplug where only the kernel can act it out: i2c-stub's rmmod, and ``linuxhw gpio mon``/``notify``
+in their own process (with libgpiod's gpiomon beside them) when gpio-sim takes their chip away."""
 
 from __future__ import annotations
 
@@ -38,19 +38,20 @@ def _one_error_line(err: str) -> list[str]:
     return [line for line in err.splitlines() if not line.startswith("linuxhw: ")]
 
 
-def test_gpio_mon_exits_with_one_line_when_gpio_sim_goes_away() -> None:
+@pytest.mark.parametrize("command", ["mon", "notify"])
+def test_gpio_watching_exits_with_one_line_when_gpio_sim_goes_away(command: str) -> None:
     with GpioSim() as sim:
         bank = sim.add_bank(4, label=f"lhw-unplug-{os.getpid()}")
         sim.enable()
         chip_name = bank.chip_name  # gone from configfs with the chip
-        args = [sys.executable, "-m", "linuxhw", "--backend", "real", "gpio", "mon", f"{chip_name}:1"]
+        args = [sys.executable, "-m", "linuxhw", "--backend", "real", "gpio", command, f"{chip_name}:1"]
         with child_process(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO) as child:
             read_line(child.stderr, "the command's 'linuxhw: ...' line saying it started")
             sim.disable()
             out, err = child.communicate(timeout=DEADLINE)
     assert (child.returncode, out) == (1, "")
     assert _one_error_line(err) == [
-        f"linuxhw gpio mon: error: /dev/{chip_name}: read events failed: No such device; the device was removed "
+        f"linuxhw gpio {command}: error: /dev/{chip_name}: read events failed: No such device; the device was removed "
         "(unplugged, or its driver unbound): close() this handle and open the device again once it is back [ENODEV]"
     ]
 
