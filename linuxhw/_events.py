@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import select
+import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +18,10 @@ from typing import Any, Callable, Generic, Protocol, TypeVar
 from linuxhw._uapi import ffi
 
 T = TypeVar("T")
+
+REMOVAL_CHECK_S = 1.0
+"""The longest a blocked wait sleeps before looking again: 6.1's gpiolib does not wake a sleeping
+poll() when the chip goes away (6.12's does), but answers the next poll() at once with POLLHUP."""
 
 
 class EventSource(Protocol):
@@ -28,6 +33,17 @@ class EventSource(Protocol):
 
     @property
     def _backend_read(self) -> Callable[[int, Any, int], int]: ...
+
+
+def wait_slices(timeout: float | None, clock: Callable[[], float] = time.monotonic) -> Iterator[float]:
+    """The timeouts of successive waits that together last ``timeout`` seconds (None: for ever),
+    none longer than REMOVAL_CHECK_S; at least one (of 0 s when ``timeout`` is 0)."""
+    deadline = None if timeout is None else clock() + max(0.0, timeout)
+    while True:
+        remaining = REMOVAL_CHECK_S if deadline is None else max(0.0, deadline - clock())
+        yield min(remaining, REMOVAL_CHECK_S)
+        if remaining <= REMOVAL_CHECK_S and deadline is not None:
+            return
 
 
 def wait_readable(fd: int, timeout: float | None) -> bool:
@@ -121,8 +137,12 @@ class EventReader(Generic[T]):
                 return events
 
     def wait(self, timeout: float | None) -> bool:
-        """True once a record can be read without blocking; False after ``timeout``."""
-        return bool(self.pending) or wait_readable(self._source._kernel_fd(), timeout)
+        """True once a record can be read without blocking (or the device is gone: a read tells);
+        False after ``timeout``."""
+        if self.pending:
+            return True
+        fd = self._source._kernel_fd()
+        return any(wait_readable(fd, wait) for wait in wait_slices(timeout))
 
     def next(self, timeout: float | None) -> T | None:
         """The next record, or None after ``timeout`` seconds with none."""
@@ -131,8 +151,14 @@ class EventReader(Generic[T]):
         return self.pending.popleft() if self.pending else None
 
     async def wait_async(self, timeout: float | None) -> bool:
-        """Await until a record is readable; False after ``timeout``."""
-        return bool(self.pending) or await wait_readable_async(self._source._kernel_fd(), timeout)
+        """Await until a record is readable (or the device is gone); False after ``timeout``."""
+        if self.pending:
+            return True
+        fd = self._source._kernel_fd()
+        for wait in wait_slices(timeout, asyncio.get_running_loop().time):
+            if await wait_readable_async(fd, wait):  # each slice registers the fd anew: epoll polls it then
+                return True
+        return False
 
     async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""

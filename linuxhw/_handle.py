@@ -80,6 +80,12 @@ class Handle:
         self._raise_if_removed(err, operation)
         raise device_error(err, self.path, operation, hint)
 
+    def _raise_if_gone(self, operation: str, err: int = errno.ENODEV) -> None:
+        """DeviceRemovedError (with ``err``, the kernel's answer on such a device) if the device went
+        away, for a wait the kernel may not end on removal (see linuxhw._events.REMOVAL_CHECK_S)."""
+        if not self._backend.device_present(self._kernel_fd()):
+            raise removed_error(err, self.path, operation)
+
     def _raise_if_removed(self, err: int, operation: str) -> None:
         """ClosedError if the handle was closed meanwhile; DeviceRemovedError if ``err`` came from a
         device that is gone (an errno it shares with everyday failures, so the backend is asked)."""

@@ -1,4 +1,5 @@
-"""The real backend's device_present(): how linuxhw tells a removed device from an everyday errno."""
+"""How linuxhw notices a removed device: the real backend's device_present() (removal or an everyday
+errno?) and the slices blocked waits sleep in."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from linuxhw._events import REMOVAL_CHECK_S, wait_slices
 from linuxhw._kernel.real import RealBackend
 
 
@@ -43,3 +45,24 @@ def test_an_anonymous_file_that_hung_up_is_not() -> None:
         assert RealBackend().device_present(here.fileno())
         there.close()
         assert not RealBackend().device_present(here.fileno())
+
+
+def test_a_blocked_wait_looks_again_at_least_every_removal_check() -> None:
+    # 6.1 does not wake a poll() sleeping on a GPIO fd when the chip goes away: waits come in slices.
+    now = [100.0]
+
+    def clock() -> float:
+        return now[0]
+
+    def slices(timeout: float | None, count: int) -> list[float]:
+        found = []
+        for wait in wait_slices(timeout, clock):
+            found.append(wait)
+            now[0] += wait
+            if len(found) == count:
+                break
+        return found
+
+    assert slices(0, 5) == [0.0]
+    assert slices(2.5, 5) == [REMOVAL_CHECK_S, REMOVAL_CHECK_S, 0.5]
+    assert slices(None, 4) == [REMOVAL_CHECK_S] * 4
