@@ -3,7 +3,9 @@ in their own process (with libgpiod's gpiomon beside them) when gpio-sim takes t
 
 from __future__ import annotations
 
+import errno
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from linuxhw import i2c
+from linuxhw import gpio, i2c
 from linuxhw._kernel.real import RealBackend
 from linuxhw.sim import GpioSim
 from tests.unplugging import no_fd_leaks
@@ -32,6 +34,26 @@ def test_rmmod_i2c_stub_is_refused_while_a_bus_is_open() -> None:
         assert Path("/sys/module/i2c_stub").exists()
         bus.device(0x1C).write_byte_data(0x20, 0x5A)
         assert bus.device(0x1C).read_byte_data(0x20) == 0x5A
+
+
+def test_what_a_removed_gpio_chip_leaves_behind() -> None:
+    # The facts RealBackend.device_present() and the one-second wait slices stand on, on 6.1 and 6.12 alike.
+    with GpioSim() as sim:
+        bank = sim.add_bank(4, label=f"lhw-unplug-facts-{os.getpid()}")
+        sim.enable()
+        with gpio.Chip(str(bank.dev_path), backend=RealBackend()) as chip:
+            request = chip.request_lines({0: gpio.LineSettings(direction=gpio.Direction.INPUT, edge=gpio.Edge.BOTH)})
+            assert os.fstat(chip.fileno()).st_nlink == 1
+            sim.disable()
+            assert os.fstat(chip.fileno()).st_nlink == 0  # devtmpfs unlinked the open node
+            for fd in (chip.fileno(), request.fileno()):
+                poller = select.poll()
+                poller.register(fd, 0)
+                assert poller.poll(0) == [(fd, select.POLLHUP | select.POLLERR)]  # a new poll() answers at once
+                with pytest.raises(OSError) as gone:
+                    os.read(fd, 256)
+                assert gone.value.errno == errno.ENODEV
+            request.close()
 
 
 def _one_error_line(err: str) -> list[str]:
