@@ -50,7 +50,7 @@ def test_what_a_removed_gpio_chip_leaves_behind() -> None:
                 poller = select.poll()
                 poller.register(fd, 0)
                 assert poller.poll(0) == [(fd, select.POLLHUP | select.POLLERR)]  # a new poll() answers at once
-                with pytest.raises(OSError) as gone:
+                with pytest.raises(OSError, match="No such device") as gone:
                     os.read(fd, 256)
                 assert gone.value.errno == errno.ENODEV
             request.close()
