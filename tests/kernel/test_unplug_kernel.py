@@ -1,12 +1,11 @@
-"""Hot-unplug where only the kernel can act it out: i2c-stub's rmmod, and ``linuxhw gpio mon``/``notify``
-in their own process (with libgpiod's gpiomon beside them) when gpio-sim takes their chip away."""
+"""Hot-unplug where only the kernel can act it out: i2c-stub's rmmod, what a removed gpio-sim chip leaves
+behind, and ``linuxhw gpio mon``/``notify`` in their own process when gpio-sim takes their chip away."""
 
 from __future__ import annotations
 
 import errno
 import os
 import select
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from linuxhw import gpio, i2c
 from linuxhw._kernel.real import RealBackend
 from linuxhw.sim import GpioSim
 from tests.unplugging import no_fd_leaks
-from tests.waiting import DEADLINE, child_process, read_line, wait_line_used
+from tests.waiting import DEADLINE, child_process, read_line
 
 pytestmark = pytest.mark.kernel
 
@@ -76,17 +75,3 @@ def test_gpio_watching_exits_with_one_line_when_gpio_sim_goes_away(command: str)
         f"linuxhw gpio {command}: error: /dev/{chip_name}: read events failed: No such device; the device was removed "
         "(unplugged, or its driver unbound): close() this handle and open the device again once it is back [ENODEV]"
     ]
-
-
-@pytest.mark.skipif(shutil.which("gpiomon") is None, reason="libgpiod's gpiomon is not installed")
-def test_gpiomon_also_fails_with_enodev() -> None:
-    # The peer for comparison: libgpiod's gpiomon ends with status 1 and one line naming ENODEV too.
-    with GpioSim() as sim:
-        bank = sim.add_bank(4, label=f"lhw-unplug-peer-{os.getpid()}")
-        sim.enable()
-        with child_process(["gpiomon", bank.chip_name, "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
-            wait_line_used(str(bank.dev_path), 1, True, backend=RealBackend())
-            sim.disable()
-            out, err = child.communicate(timeout=DEADLINE)
-    assert (child.returncode, out) == (1, "")
-    assert err.splitlines() == ["gpiomon: error waiting for events: No such device"]
