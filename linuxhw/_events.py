@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import select
+import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
@@ -19,6 +20,10 @@ from linuxhw._fastpath import FdGate
 from linuxhw._uapi import ffi
 
 T = TypeVar("T")
+
+REMOVAL_CHECK_S = 1.0
+"""The longest a blocked wait sleeps before looking again: 6.1's gpiolib does not wake a sleeping
+poll() when the chip goes away (6.12's does), but answers the next poll() at once with POLLHUP."""
 
 
 class Gated(Protocol):
@@ -38,9 +43,21 @@ class EventSource(Gated, Protocol):
     def _backend_read(self) -> Callable[[int, Any, int], int]: ...
 
 
+def wait_slices(timeout: float | None, clock: Callable[[], float] = time.monotonic) -> Iterator[float]:
+    """The timeouts of successive waits that together last ``timeout`` seconds (None: for ever),
+    none longer than REMOVAL_CHECK_S; at least one (of 0 s when ``timeout`` is 0)."""
+    deadline = None if timeout is None else clock() + max(0.0, timeout)
+    while True:
+        remaining = REMOVAL_CHECK_S if deadline is None else max(0.0, deadline - clock())
+        yield min(remaining, REMOVAL_CHECK_S)
+        if remaining <= REMOVAL_CHECK_S and deadline is not None:
+            return
+
+
 def wait_readable(handle: Gated, timeout: float | None) -> bool:
     """Block until the handle's fd is readable (True) or ``timeout`` seconds pass (None: forever);
-    ClosedError when it is closed, also by another thread meanwhile (close() wakes the wait)."""
+    ClosedError when it is closed, also by another thread meanwhile (close() wakes the wait).
+    A removed device makes the fd readable (a read tells): each slice's poll() sees it."""
     gate = handle._gate
     ready = False
     with gate as fd:  # the fd stays open (its number ours) until this wait has left
@@ -49,7 +66,7 @@ def wait_readable(handle: Gated, timeout: float | None) -> bool:
             poller.register(fd, select.POLLIN)
             if timeout != 0:
                 poller.register(gate.wake_fd(), select.POLLIN)
-            ready = bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+            ready = any(poller.poll(wait * 1000) for wait in wait_slices(timeout))
     handle._kernel_fd()  # raises ClosedError once closed
     return ready
 
@@ -167,8 +184,9 @@ class EventReader(Generic[T]):
                 return events
 
     def wait(self, timeout: float | None) -> bool:
-        """True once a record can be read without blocking; False after ``timeout``; ClosedError
-        when the handle is closed, also by another thread while this one waits."""
+        """True once a record can be read without blocking (or the device is gone: a read tells);
+        False after ``timeout``; ClosedError when the handle is closed, also by another thread while
+        this one waits."""
         return bool(self.pending) or wait_readable(self._source, timeout)
 
     def next(self, timeout: float | None) -> T | None:
@@ -178,13 +196,19 @@ class EventReader(Generic[T]):
         return self.pending.popleft() if self.pending else None
 
     async def wait_async(self, timeout: float | None) -> bool:
-        """Await until a record is readable; False after ``timeout``; ClosedError when the handle is
-        closed, also from another thread (or task) while this one waits."""
+        """Await until a record is readable (or the device is gone); False after ``timeout``;
+        ClosedError when the handle is closed, also from another thread (or task) while this one waits."""
         if self.pending:
             return True
         gate = self._source._gate
+        ready = False
         with gate as fd:  # the fd stays open (its number ours) until this wait has left
-            ready = fd >= 0 and await wait_readable_async(fd, gate.wake_fd(), timeout)
+            if fd >= 0:
+                for wait in wait_slices(timeout, asyncio.get_running_loop().time):
+                    # each slice registers the fd anew: epoll polls it then (6.1 tells removal only so)
+                    if await wait_readable_async(fd, gate.wake_fd(), wait):
+                        ready = True
+                        break
         self._source._kernel_fd()  # raises ClosedError once closed
         return ready
 

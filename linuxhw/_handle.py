@@ -12,7 +12,7 @@ from typing import Any, Callable, NoReturn
 
 from linuxhw import _fastpath
 from linuxhw._kernel import Backend
-from linuxhw.errors import ClosedError, device_error
+from linuxhw.errors import REMOVAL_ERRNOS, ClosedError, device_error, removed_error
 
 
 def permission_hint(path: str, subsystem: str) -> str:
@@ -85,10 +85,25 @@ class Handle:
         raise ClosedError(f"{type(self).__name__} for {self.path} is closed")
 
     def _raise_kernel_error(self, err: int, operation: str, hint: str = "") -> NoReturn:
-        """Raise the error for a failed call, or ClosedError if the handle was closed meanwhile."""
-        if self._fd < 0:
-            self._raise_closed()
+        """Raise the error for a failed call: ClosedError if the handle was closed meanwhile,
+        DeviceRemovedError if its device is gone, else the DeviceError subclass of ``err``."""
+        self._raise_if_removed(err, operation)
         raise device_error(err, self.path, operation, hint)
+
+    def _raise_if_gone(self, operation: str, err: int = errno.ENODEV) -> None:
+        """DeviceRemovedError (with ``err``, the kernel's answer on such a device) if the device went
+        away, for a wait the kernel may not end on removal (see linuxhw._events.REMOVAL_CHECK_S)."""
+        if not self._backend.device_present(self._kernel_fd()):
+            raise removed_error(err, self.path, operation)
+
+    def _raise_if_removed(self, err: int, operation: str) -> None:
+        """ClosedError if the handle was closed meanwhile; DeviceRemovedError if ``err`` came from a
+        device that is gone (an errno it shares with everyday failures, so the backend is asked)."""
+        fd = self._fd
+        if fd < 0:
+            self._raise_closed()
+        if err in REMOVAL_ERRNOS and not self._backend.device_present(fd):
+            raise removed_error(err, self.path, operation)
 
     @property
     def _backend_read(self) -> Callable[[int, Any, int], int]:

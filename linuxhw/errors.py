@@ -11,6 +11,7 @@ __all__ = [
     "DeviceError",
     "DeviceNotFoundError",
     "DevicePermissionError",
+    "DeviceRemovedError",
     "EventsLostError",
     "EventsLostWarning",
     "NoAckError",
@@ -38,6 +39,31 @@ class DevicePermissionError(DeviceError, PermissionError):
 
 class DeviceNotFoundError(DeviceError, FileNotFoundError):
     """ENOENT/ENODEV: no such device node, or the device went away."""
+
+
+class DeviceRemovedError(DeviceNotFoundError):
+    """The device was removed (unplugged, or its driver unbound) while this handle was open.
+
+    ``errno`` is what the kernel answered (ENODEV, ENXIO, ESHUTDOWN...). The handle cannot work
+    again: close() it, and open the device again once it is back.
+    """
+
+
+# What a call on an open handle may fail with once its device is gone: gpiolib ENODEV, spidev
+# ESHUTDOWN, an unplugged USB adapter's transfers ENODEV/ENXIO/EIO/EPROTO/EREMOTEIO. Each is also an
+# everyday answer (an I2C NAK): only the backend's device_present() tells removal apart.
+REMOVAL_ERRNOS = frozenset(
+    (_errno.ENODEV, _errno.ENXIO, _errno.ESHUTDOWN, _errno.EIO, _errno.EPROTO, _errno.EREMOTEIO, _errno.EPIPE)
+)
+REMOVED_HINT = (
+    "the device was removed (unplugged, or its driver unbound): close() this handle and open the device again "
+    "once it is back"
+)
+
+
+def removed_error(err: int, path: str | None, operation: str) -> DeviceRemovedError:
+    """The DeviceRemovedError for a call that failed with ``err`` because the device is gone."""
+    return DeviceRemovedError(err, f"{operation} failed: {os.strerror(err)}; {REMOVED_HINT}", path, operation)
 
 
 class UnsupportedError(DeviceError):

@@ -73,6 +73,15 @@ class GpioSimulator:
     def path(self, chip: SimChip) -> str:
         return f"/dev/{chip.chip_name}"
 
+    def remove(self, chip: SimChip) -> None:
+        """Take a chip away while it may be in use: gpio-sim's ``live`` = 0, the mock's remove()."""
+        if self.board is not None:
+            chip.remove()  # type: ignore[attr-defined]
+            return
+        for sim in self._sims:
+            if chip in sim.banks:
+                sim.disable()
+
     def close(self) -> None:
         for sim in self._sims:
             sim.close()

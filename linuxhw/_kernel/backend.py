@@ -149,6 +149,11 @@ class Backend(abc.ABC):
         """The kernel subsystem of a character device ("gpio", "i2c-dev", ...), None if unknown."""
 
     @abc.abstractmethod
+    def device_present(self, fd: int) -> bool:
+        """Whether the device behind ``fd`` is still there: False once it was removed (unplugged, its
+        driver unbound). Asked only after a call failed, to tell removal from an everyday errno."""
+
+    @abc.abstractmethod
     def set_blocking(self, fd: int, blocking: bool) -> None:
         """Set or clear O_NONBLOCK on a descriptor."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import select
 import socket
 import stat
 from collections.abc import Sequence
@@ -127,6 +128,22 @@ class RealBackend(Backend):
         except OSError:
             return None
         return os.path.basename(link)
+
+    def device_present(self, fd: int) -> bool:
+        # A character device's node leaves devtmpfs (the open inode's link count drops to 0, even if a
+        # new device takes the same number) and sysfs with the device (i2c-dev, spidev, a GPIO chip);
+        # the files hanging off a device (a GPIO line request, anonymous) poll HUP|ERR once it has gone.
+        try:
+            st = os.fstat(fd)
+        except OSError:
+            return True  # fd closed meanwhile: not our call to make
+        if stat.S_ISCHR(st.st_mode) and (
+            st.st_nlink == 0 or not os.path.exists(f"/sys/dev/char/{os.major(st.st_rdev)}:{os.minor(st.st_rdev)}")
+        ):
+            return False
+        poller = select.poll()
+        poller.register(fd, 0)  # no events asked: only POLLHUP, POLLERR and POLLNVAL come back
+        return not any(events & (select.POLLHUP | select.POLLERR) for _, events in poller.poll(0))
 
     def set_blocking(self, fd: int, blocking: bool) -> None:
         os.set_blocking(fd, blocking)

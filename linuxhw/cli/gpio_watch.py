@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linuxhw import gpio
+from linuxhw._events import wait_slices
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.gpio_format import (
     TIMESTAMP_LOCAL,
@@ -211,10 +212,25 @@ def _edge_text(args: argparse.Namespace, event: EdgeEvent, ref: LineRef) -> str:
     return f"{when}\t{event.type.name.lower()}\t{name}"
 
 
+def _select(selector: selectors.BaseSelector, timeout: float | None) -> list[tuple[selectors.SelectorKey, int]]:
+    """selector.select(timeout), making sure every REMOVAL_CHECK_S that no chip went away: 6.1 does
+    not wake an epoll_wait() on that, and the command would wait for ever (DeviceRemovedError)."""
+    for wait in wait_slices(timeout):
+        ready = selector.select(wait)
+        if ready:
+            return ready
+        for key in selector.get_map().values():
+            if isinstance(key.data, Watched):
+                key.data.request._raise_if_gone("read events")
+            elif isinstance(key.data, tuple):
+                key.data[0]._raise_if_gone("read events")
+    return []
+
+
 def _event_loop(args: argparse.Namespace, selector: selectors.BaseSelector) -> None:
     seen = 0
     while args.num_events is None or seen < args.num_events:
-        ready = selector.select(args.idle_timeout)
+        ready = _select(selector, args.idle_timeout)
         if not ready:
             return  # idle timeout
         for key, _ in ready:
@@ -302,7 +318,7 @@ def _info_text(args: argparse.Namespace, event: InfoEvent, ref: LineRef) -> str:
 def _info_loop(args: argparse.Namespace, selector: selectors.BaseSelector, wanted: set[InfoChangeType]) -> None:
     seen = 0
     while args.num_events is None or seen < args.num_events:
-        ready = selector.select(args.idle_timeout)
+        ready = _select(selector, args.idle_timeout)
         if not ready:
             return  # idle timeout
         for key, _ in ready:

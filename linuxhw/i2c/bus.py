@@ -119,9 +119,8 @@ class Bus(Handle):
     # -- errors and capability checks ----------------------------------------------------------------
 
     def _raise_i2c(self, err: int, operation: str, address: int | None = None) -> NoReturn:
-        if self._fd < 0:
-            self._raise_closed()
         where = f" at {address:#04x}" if address is not None else ""
+        self._raise_if_removed(err, f"{operation}{where}")  # an unplugged adapter is no NAK
         if err in NO_ACK and address is not None:
             error = device_error(
                 err, self.path, f"{operation}{where}", f"no device acknowledged address {address:#04x}", NoAckError

@@ -13,6 +13,9 @@ class MockFile:
     """Base for a mock open file. ``fd`` is a real pipe read end, so select/poll/asyncio work on it;
     ``set_readable`` keeps it readable exactly while the file has something to read."""
 
+    owner: object | None = None  # the device whose removal ends this file (set by Board.open)
+    removed_errno = 0  # once its device is gone: what its calls answer (Board.remove_device)
+
     def __init__(self) -> None:
         self.fd, self._wake = os.pipe()
         os.set_blocking(self.fd, False)
@@ -32,6 +35,17 @@ class MockFile:
     def wait_readable(self) -> None:
         """Block (without the GIL) until something is queued, as a blocking read(2) would."""
         select.select([self.fd], [], [])
+
+    def device_removed(self, err: int) -> None:
+        """Its device went away: calls answer ``-err`` from now on, and pollers wake up (the kernel
+        reports POLLHUP|POLLERR, which wakes readers as readability does here)."""
+        self.removed_errno = err
+        self.set_readable(True)
+
+    def removed_ioctl_errno(self, request: int) -> int:
+        """The errno an ioctl gets once the device is gone (0: it still goes through, as an ioctl
+        answered from the file's own state does in the kernel)."""
+        return self.removed_errno
 
     def ioctl(self, request: int, arg: Any) -> int:
         """Handle an ioctl; unknown requests get the kernel's answer for this kind of file."""

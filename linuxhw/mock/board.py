@@ -55,6 +55,25 @@ class Board(Backend):
                 raise ValueError(f"{device.dev_path} already exists on this board")
             self._devices[device.dev_path] = device
 
+    def remove_device(self, path: str) -> None:
+        """Take the device at ``path`` away, as an unplug or a driver unbind does: its node goes
+        (open: ENOENT), and every file open on it fails its calls with the kernel's errno for the
+        kind of device (its ``removal_errno``, default ENODEV) and wakes its pollers. close() works.
+        A device the kernel will not let go while open (i2c-stub: its module is in use) raises EBUSY."""
+        with self.lock:
+            device = self._devices.get(path)
+            if device is None:
+                raise ValueError(f"no device at {path} on this board")
+            files = [file for file in self._files.values() if file.owner is device]
+            refused = getattr(device, "removal_refused", None)
+            if refused and files:
+                raise OSError(errno.EBUSY, refused, path)
+            del self._devices[path]
+            err = getattr(device, "removal_errno", errno.ENODEV)
+            for file in files:
+                file.device_removed(err)
+            self._state_changed()
+
     def devices(self, subsystem: str | None = None) -> list[MockDevice]:
         """Devices on the board, optionally of one subsystem, in natural path order."""
         with self.lock:
@@ -169,6 +188,7 @@ class Board(Backend):
             if device is None:
                 raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
             file = device.open(self, flags)
+            file.owner = device
             file.nonblocking = bool(flags & os.O_NONBLOCK)
             fd = self.install(file)
             self._state_changed()
@@ -187,7 +207,8 @@ class Board(Backend):
         if file is None:
             return -errno.EBADF
         with self.lock:
-            ret = file.ioctl(request, arg)
+            gone = file.removed_errno and file.removed_ioctl_errno(request)
+            ret = -gone if gone else file.ioctl(request, arg)
             self._state_changed()
             return ret
 
@@ -197,7 +218,7 @@ class Board(Backend):
             return -errno.EBADF
         while True:
             with self.lock:
-                ret = file.read(buf, count)
+                ret = -file.removed_errno if file.removed_errno else file.read(buf, count)
                 if ret != -errno.EAGAIN or file.nonblocking:
                     return ret
             file.wait_readable()
@@ -212,7 +233,7 @@ class Board(Backend):
         if file is None:
             return -errno.EBADF
         with self.lock:
-            return file.write(buf, count)
+            return -file.removed_errno if file.removed_errno else file.write(buf, count)
 
     def module_parameter(self, module: str, name: str) -> str | None:
         return self.module_parameters.get(f"{module}.{name}")
@@ -233,6 +254,10 @@ class Board(Backend):
     def subsystem(self, path: str) -> str | None:
         device = self._devices.get(path)
         return device.subsystem if device is not None else None
+
+    def device_present(self, fd: int) -> bool:
+        file = self._files.get(fd)
+        return file is None or not file.removed_errno
 
     def set_blocking(self, fd: int, blocking: bool) -> None:
         file = self._files.get(fd)

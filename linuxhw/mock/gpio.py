@@ -186,6 +186,11 @@ class MockGpioChip:
     def __repr__(self) -> str:
         return f"<MockGpioChip {self.dev_path} label={self.label!r} lines={self.num_lines}>"
 
+    def remove(self) -> None:
+        """Take the chip away as gpio-sim's ``live`` = 0 does: its node goes, open requests and watches
+        fail with ENODEV and wake their waiters (Board.remove_device)."""
+        self.board.remove_device(self.dev_path)
+
     @property
     def line_names(self) -> list[str]:
         """Names of all lines ('' where unnamed)."""
@@ -397,6 +402,7 @@ class _RequestFile(MockFile):
     def __init__(self, chip: MockGpioChip, offsets: list[int], consumer: str, event_buffer_size: int) -> None:
         super().__init__()
         self.chip = chip
+        self.owner = chip  # the chip's removal ends the request too
         self.offsets = offsets
         self.consumer = consumer
         size = event_buffer_size or 16 * len(offsets)

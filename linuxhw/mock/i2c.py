@@ -73,6 +73,7 @@ class MockI2cBus:
     project's kernel simulator. Attach targets with :meth:`attach`."""
 
     subsystem = "i2c-dev"
+    removal_errno = errno.ENODEV  # transfers of an unplugged USB adapter (and of i2c-sim's unplug)
 
     def __init__(self, board: Board, number: int, name: str, functionality: int) -> None:
         self.board = board
@@ -214,6 +215,8 @@ class _StubChip:
 
 class MockI2cStub(MockI2cBus):
     """The kernel's i2c-stub: SMBus only (no I2C transfers), chips at fixed addresses."""
+
+    removal_refused = "Module i2c_stub is in use"  # rmmod while i2c-dev holds the adapter: EBUSY, nothing goes
 
     def __init__(self, board: Board, number: int, chip_addrs: Sequence[int], functionality: int,
                  banks: Sequence[StubBank | None] = ()) -> None:  # fmt: skip
@@ -398,6 +401,10 @@ class _I2cFile(MockFile):
         self.bus = bus
         self.addr = 0
         self.flags = 0  # I2C_M_TEN and CLIENT_PEC, as i2c-dev keeps them
+
+    def removed_ioctl_errno(self, request: int) -> int:
+        # i2c-dev keeps its reference to the adapter: only what reaches the adapter's driver fails.
+        return self.removed_errno if request in (lib.I2C_RDWR, lib.I2C_SMBUS) else 0
 
     def ioctl(self, request: int, arg: Any) -> int:
         bus = self.bus

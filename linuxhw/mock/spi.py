@@ -87,6 +87,7 @@ class MockSpiDevice:
     """One spidev node: the device's settings and its model."""
 
     subsystem = "spidev"
+    removal_errno = errno.ESHUTDOWN  # spidev's answer to every call once its device was unbound
 
     def __init__(self, bus: MockSpiBus, chip_select: int, model: SpiTarget, speed_hz: int, gpio_cs: bool) -> None:
         self.bus = bus

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from linuxhw.sim import I2cStub, I2cStubBank
 SIM_NAME = "linuxhw i2c simulator"
 STUB_NAME = "SMBus stub driver"
 STUB_ADDRESSES = (0x1C, 0x50)  # what scripts/vmtest loads i2c-stub with
+SIM_UNPLUGGED = Path("/sys/module/lhw_i2c_sim/parameters/unplugged")  # the module's disconnect switch
 BLOCK_FUNCTIONALITY = int(i2c.Functionality.SMBUS_READ_BLOCK_DATA | i2c.Functionality.SMBUS_WRITE_BLOCK_DATA)
 
 
@@ -39,6 +41,21 @@ class I2cWorld:
 
     def stub_bus(self) -> i2c.Bus:
         return i2c.Bus(STUB_NAME, backend=self.backend)
+
+    @contextmanager
+    def sim_unplugged(self, bus: i2c.Bus) -> Iterator[None]:
+        """The simulator adapter disconnected like a USB-I2C adapter while ``bus`` is open (the mock:
+        Board.remove_device); on the kernel, a new adapter is plugged in after the block."""
+        if self.board is not None:
+            self.board.remove_device(bus.path)
+            yield
+            return
+        SIM_UNPLUGGED.write_text("1")  # returns once /dev/i2c-N is gone
+        try:
+            yield
+        finally:
+            bus.close()  # the kernel's i2c_del_adapter() waits for this last fd
+            SIM_UNPLUGGED.write_text("0")
 
     @contextmanager
     def stub(self, *, block_support: bool = False, banks: tuple[I2cStubBank | None, ...] = ()) -> Iterator[i2c.Bus]:

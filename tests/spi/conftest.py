@@ -6,6 +6,7 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -16,6 +17,7 @@ from linuxhw._kernel.real import RealBackend
 from linuxhw.mock.spi_models import Loopback, SerialFlash
 
 SIM_DRIVER = "lhw-spi-sim"
+SPIDEV_DRIVER = "/sys/bus/spi/drivers/spidev"
 DEBUGFS_LOG = "/sys/kernel/debug/lhw-spi-sim/log"
 
 
@@ -59,6 +61,23 @@ class SpiWorld:
             self.backend = RealBackend()
             self.loopback_path, self.flash_path = (_sim_node(cs) for cs in (0, 1))
             self.clear_wire()
+
+    @contextmanager
+    def unbound(self, path: str) -> Iterator[None]:
+        """spidev unbound from the device at ``path`` (the kernel: sysfs unbind, bound again after
+        the block; the mock: Board.remove_device)."""
+        if self.board is not None:
+            self.board.remove_device(path)
+            yield
+            return
+        device = os.path.basename(os.path.realpath(f"/sys/class/spidev/{os.path.basename(path)}/device"))
+        with open(f"{SPIDEV_DRIVER}/unbind", "w") as unbind:
+            unbind.write(device)
+        try:
+            yield
+        finally:
+            with open(f"{SPIDEV_DRIVER}/bind", "w") as bind:
+                bind.write(device)
 
     def clear_wire(self) -> None:
         if self.board is not None:

@@ -19,6 +19,15 @@
  * -ENXIO for the whole transfer unless I2C_M_IGNORE_NAK (writes then go
  * nowhere, reads return 0xff).  The STOP at the end of the transfer ends
  * every segment.
+ *
+ * Unplug.  Writing 1 to /sys/module/lhw_i2c_sim/parameters/unplugged acts out
+ * a USB-I2C adapter's disconnect: from then on every transfer fails with
+ * -ENODEV (as dln2's do once its USB device is gone), and the adapter is
+ * deleted the way a USB driver's disconnect deletes it: i2c_del_adapter(),
+ * whose device_unregister() takes /dev/i2c-N away at once (the write returns
+ * when it has gone) and which then waits, in a worker, until the last open
+ * fd is closed.  Writing 0 plugs a new adapter in once the old one is gone
+ * (EBUSY if an fd still holds it 10 s later).
  */
 
 #include <linux/delay.h>
@@ -26,9 +35,12 @@
 #include <linux/i2c.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/completion.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/string.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 
 #define SIM_NAME "linuxhw i2c simulator"
 #define SIM_DUMMY_ADDR 0x3c
@@ -295,6 +307,7 @@ static int sim_do_msg(struct sim_dev *dev, struct i2c_msg *msg)
 }
 
 static unsigned int xfer_delay_ms; /* a module parameter: see the end of this file */
+static bool sim_gone;		/* unplugged: transfers fail as on a disconnected USB adapter */
 
 static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 {
@@ -303,6 +316,8 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	unsigned int d;
 	int i, ret = num;
 
+	if (READ_ONCE(sim_gone))
+		return -ENODEV;
 	mutex_lock(&sim_lock);
 	if (xfer_delay_ms)
 		msleep(xfer_delay_ms); /* a slow bus: the caller waits uninterruptibly, as for a real adapter */
@@ -361,11 +376,12 @@ static struct i2c_adapter sim_adapter = {
 	.name = SIM_NAME,
 };
 
-static int __init sim_init(void)
+/* Plug the adapter in: register it and its dummy client. */
+static int sim_plug(void)
 {
 	int ret;
 
-	sim_reset_state();
+	WRITE_ONCE(sim_gone, false);
 	ret = i2c_add_adapter(&sim_adapter);
 	if (ret)
 		return ret;
@@ -379,10 +395,93 @@ static int __init sim_init(void)
 	return 0;
 }
 
+static bool sim_plugged;		/* the adapter is registered and not being unplugged */
+static DECLARE_COMPLETION(sim_node_gone);
+static DECLARE_COMPLETION(sim_deleted);
+
+/* The disconnect: i2c_del_adapter() returns once no fd holds the adapter. */
+static void sim_unplug_work_fn(struct work_struct *work)
+{
+	i2c_del_adapter(&sim_adapter);	/* also unregisters the dummy client */
+	sim_dummy = NULL;
+	complete(&sim_deleted);
+}
+
+static DECLARE_WORK(sim_unplug_work, sim_unplug_work_fn);
+
+/* The adapter's device has left the bus: i2c-dev's node went with it (at BUS_NOTIFY_DEL_DEVICE). */
+static int sim_bus_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	if (action == BUS_NOTIFY_REMOVED_DEVICE && data == &sim_adapter.dev)
+		complete(&sim_node_gone);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sim_bus_notifier = { .notifier_call = sim_bus_notify };
+
+static int sim_set_unplugged(const char *val, const struct kernel_param *kp)
+{
+	bool unplug;
+	int ret = kstrtobool(val, &unplug);
+
+	if (ret)
+		return ret;
+	if (unplug == !sim_plugged)
+		return 0;
+	if (!unplug) {
+		if (!wait_for_completion_timeout(&sim_deleted, 10 * HZ))
+			return -EBUSY;	/* an fd still holds the unplugged adapter */
+		ret = sim_plug();
+		if (!ret)
+			sim_plugged = true;
+		return ret;
+	}
+	WRITE_ONCE(sim_gone, true);
+	sim_plugged = false;
+	reinit_completion(&sim_node_gone);
+	reinit_completion(&sim_deleted);
+	schedule_work(&sim_unplug_work);
+	if (!wait_for_completion_timeout(&sim_node_gone, 30 * HZ))
+		return -ETIMEDOUT;
+	return 0;
+}
+
+static int sim_get_unplugged(char *buffer, const struct kernel_param *kp)
+{
+	return sysfs_emit(buffer, "%d\n", !sim_plugged);
+}
+
+static const struct kernel_param_ops sim_unplugged_ops = {
+	.set = sim_set_unplugged,
+	.get = sim_get_unplugged,
+};
+
+module_param_cb(unplugged, &sim_unplugged_ops, NULL, 0644);
+MODULE_PARM_DESC(unplugged, "1: disconnect the adapter as a USB-I2C adapter does; 0: plug a new one in");
+
+static int __init sim_init(void)
+{
+	int ret;
+
+	sim_reset_state();
+	ret = bus_register_notifier(&i2c_bus_type, &sim_bus_notifier);
+	if (ret)
+		return ret;
+	ret = sim_plug();
+	if (ret) {
+		bus_unregister_notifier(&i2c_bus_type, &sim_bus_notifier);
+		return ret;
+	}
+	sim_plugged = true;
+	return 0;
+}
+
 static void __exit sim_exit(void)
 {
-	i2c_unregister_device(sim_dummy);
-	i2c_del_adapter(&sim_adapter);
+	flush_work(&sim_unplug_work);
+	if (sim_plugged)
+		i2c_del_adapter(&sim_adapter);	/* and the dummy client */
+	bus_unregister_notifier(&i2c_bus_type, &sim_bus_notifier);
 }
 
 module_init(sim_init);
