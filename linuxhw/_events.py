@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
+from linuxhw._args import check_int, poll_timeout
 from linuxhw._uapi import ffi
 
 T = TypeVar("T")
@@ -34,7 +35,7 @@ def wait_readable(fd: int, timeout: float | None) -> bool:
     """Block until ``fd`` is readable or ``timeout`` seconds pass (None: forever)."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)
-    return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+    return bool(poller.poll(poll_timeout(timeout)))
 
 
 async def wait_readable_async(fd: int, timeout: float | None) -> bool:
@@ -107,7 +108,8 @@ class EventReader(Generic[T]):
 
     def read(self, max_events: int | None = None, timeout: float | None = None) -> list[T]:
         """Up to ``max_events`` records, blocking until at least one arrives or ``timeout`` passes."""
-        limit = self._capacity if max_events is None else max_events
+        limit = self._capacity if max_events is None else check_int(max_events, "max_events")
+        poll_timeout(timeout)  # checked even when records are pending
         if limit < 1:
             raise ValueError(f"max_events must be at least 1, not {max_events}")
         if self.pending:
@@ -136,6 +138,7 @@ class EventReader(Generic[T]):
 
     async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""
+        poll_timeout(timeout)  # a wrong timeout fails here, not deep in asyncio
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while not self.pending:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import NoReturn
 
+from linuxhw._args import poll_timeout
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
@@ -67,7 +68,7 @@ class SyncFile(Handle):
         """Block until the fences signalled (True) or ``timeout`` seconds passed (False)."""
         poller = select.poll()
         poller.register(self._kernel_fd(), select.POLLIN)
-        return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+        return bool(poller.poll(poll_timeout(timeout)))
 
     @property
     def signaled(self) -> bool:

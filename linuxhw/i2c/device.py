@@ -45,6 +45,11 @@ def _not_a_byte(name: str, value: object) -> NoReturn:
     raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
 
 
+def _check_value_size(size: int) -> None:
+    if size not in (1, 2, 3, 4, 8) or isinstance(size, bool):
+        raise ValueError(f"size must be 1, 2, 3, 4 or 8 bytes, not {size!r}")
+
+
 def _word(name: str, value: int) -> None:
     if value.__class__ is not int or not 0 <= value <= 0xFFFF:
         raise ValueError(f"{name} must be a 16-bit word 0..65535, not {value!r}")
@@ -170,8 +175,7 @@ class Device:
                             signed: bool = False, register_width: int = 1,
                             register_order: ByteOrder = "big") -> int:  # fmt: skip
         """Read a ``size``-byte integer register in the given byte order."""
-        if size not in (1, 2, 3, 4, 8):
-            raise ValueError(f"size must be 1, 2, 3, 4 or 8 bytes, not {size!r}")
+        _check_value_size(size)
         raw = self.read_register(register, size, register_width=register_width, register_order=register_order)
         return int.from_bytes(raw, byteorder, signed=signed)
 
@@ -179,6 +183,9 @@ class Device:
                              signed: bool = False, register_width: int = 1,
                              register_order: ByteOrder = "big") -> None:  # fmt: skip
         """Write a ``size``-byte integer register in the given byte order."""
+        _check_value_size(size)  # before to_bytes(), which would allocate whatever size says
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"value must be an int, not {value!r}")
         try:
             raw = value.to_bytes(size, byteorder, signed=signed)
         except OverflowError:
