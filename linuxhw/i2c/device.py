@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Literal, NoReturn, Union
 
 from linuxhw import _fastpath
+from linuxhw._buffers import buffer_size
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.bus import Bus, SelectKey
 from linuxhw.i2c.functionality import Functionality as F
@@ -85,6 +86,7 @@ class Device:
 
     def __init__(self, bus: Bus, address: int, *, ten_bit: bool = False, force: bool = False,
                  pec: bool = False) -> None:  # fmt: skip
+        ten_bit, force, pec = bool(ten_bit), bool(force), bool(pec)  # part of the key that selects the address
         limit = 0x3FF if ten_bit else 0x7F
         if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
             raise ValueError(f"address must be 0..{limit:#x}{'' if ten_bit else ' (7-bit)'}, not {address!r}")
@@ -110,11 +112,12 @@ class Device:
     def read(self, size: int | Buffer) -> bytes:
         """Read ``size`` bytes (or fill a writable buffer and return its bytes) with read(2)."""
         if isinstance(size, int):
-            if not 0 <= size <= MAX_LENGTH:
+            if isinstance(size, bool) or not 0 <= size <= MAX_LENGTH:
                 raise ValueError(f"size must be 0..{MAX_LENGTH}, not {size}")
             buffer: Any = bytearray(size)
         else:
             buffer = size
+            buffer_size(buffer, "size", writable=True)
         # Exported for the call only, released before an error leaves (see linuxhw._buffers).
         with ffi.from_buffer("__u8[]", buffer, require_writable=True) as target, self.bus._lock:
             count = self.bus._plain(self._key, target, len(target), write=False)
@@ -122,6 +125,7 @@ class Device:
 
     def write(self, data: Buffer) -> None:
         """Write ``data`` as one I2C message with write(2)."""
+        buffer_size(data, "data")
         with ffi.from_buffer("__u8[]", data) as source:  # for the call only (see read())
             if len(source) > MAX_LENGTH:
                 raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")

@@ -97,7 +97,20 @@ OPS: dict[str, Op] = {
 }
 
 
-@pytest.mark.parametrize("name", list(OPS))
+# Found by this fuzzing and not fixed yet (issue #18): the SPI layer lets Python's own TypeError out for
+# a wrong buffer or transfer list, and sends some transfers and modes the kernel refuses with EINVAL.
+KNOWN_BUGS = {"Message", "Device.transfer", "Device.submit", "Device.write", "Device.write_then_read", "Device.mode"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="known bug found by fuzzing"))
+        if name in KNOWN_BUGS
+        else name
+        for name in OPS
+    ],
+)
 @FUZZ
 @given(data=st.data())
 def test_spi_call(name: str, data: st.DataObject) -> None:
