@@ -13,7 +13,7 @@ from collections import Counter
 
 from hypothesis import HealthCheck, Phase, settings
 
-EXAMPLES = {"ci": 40, "small": 8, "long": 2000}
+EXAMPLES = {"ci": 100, "small": 10, "long": 2000}
 _SUPPRESS = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
 for _name, _examples in EXAMPLES.items():

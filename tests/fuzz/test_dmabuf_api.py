@@ -26,6 +26,18 @@ flags = either(st.one_of(st.none(), st.booleans()))
 timeouts = either(st.sampled_from([0, 0.0, -1]))
 
 
+def _udmabuf_limit(op: Op) -> Op:
+    """``op`` where udmabuf may refuse a size above its size_limit_mb module parameter (EINVAL): a
+    setting of the running kernel, not checked by the library."""
+
+    def limited(world: Fuzzed, data: st.DataObject) -> None:
+        world.allow_kernel_check(lib.UDMABUF_CREATE)
+        world.allow_kernel_check(lib.UDMABUF_CREATE_LIST)
+        op(world, data)
+
+    return limited
+
+
 def _heap() -> dmabuf.Heap:
     return dmabuf.Heap("system")
 
@@ -117,13 +129,15 @@ OPS: dict[str, Op] = {
     "Heap": function_op(dmabuf.Heap, heap_names),
     "Udmabuf": function_op(dmabuf.Udmabuf, either(st.sampled_from(["/dev/udmabuf", "/dev/nope"]))),
     "find_heap": lambda world, data: world.call_expecting((LookupError,), dmabuf.find_heap, data.draw(heap_names)),
-    "allocate": function_op(dmabuf.allocate, sizes, either(st.lists(heap_names, max_size=3)), name=names),
+    "allocate": _udmabuf_limit(
+        function_op(dmabuf.allocate, sizes, either(st.lists(heap_names, max_size=3)), name=names)
+    ),
     "create_memfd": _create_memfd,
     "from_fd": _from_fd,
     "Heap.allocate": method_op(_heap, "allocate", sizes, name=names),
-    "Udmabuf.allocate": method_op(dmabuf.Udmabuf, "allocate", sizes, name=names),
-    "Udmabuf.create": _udmabuf_create,
-    "Udmabuf.create_list": _udmabuf_create_list,
+    "Udmabuf.allocate": _udmabuf_limit(method_op(dmabuf.Udmabuf, "allocate", sizes, name=names)),
+    "Udmabuf.create": _udmabuf_limit(_udmabuf_create),
+    "Udmabuf.create_list": _udmabuf_limit(_udmabuf_create_list),
     "Buffer.begin_cpu_access": method_op(_Buffer, "begin_cpu_access", read=flags, write=flags),
     "Buffer.end_cpu_access": method_op(_Buffer, "end_cpu_access", read=flags, write=flags),
     "Buffer.set_name": method_op(_Buffer, "set_name", names),
