@@ -17,6 +17,9 @@ from linuxhw.mock._file import MockFile
 
 __all__ = ["Board", "MockDevice"]
 
+# i2c-dev's ioctls that take a pointer but predate size-encoded ioctl numbers (_IOC_SIZE is 0)
+POINTER_IOCTLS = frozenset((lib.I2C_RDWR, lib.I2C_SMBUS, lib.I2C_FUNCS))
+
 
 class MockDevice(Protocol):
     """A device node on the mock board."""
@@ -186,6 +189,8 @@ class Board(Backend):
         file = self._files.get(fd)
         if file is None:
             return -errno.EBADF
+        if arg == ffi.NULL and (request >> 16 & 0x3FFF or request in POINTER_IOCTLS):
+            return -errno.EFAULT  # copy_from_user()/copy_to_user() of address 0
         with self.lock:
             ret = file.ioctl(request, arg)
             self._state_changed()
