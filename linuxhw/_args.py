@@ -39,4 +39,4 @@ def poll_timeout(timeout: Any) -> int | None:
         raise TypeError(f"timeout must be seconds (int or float) or None, not {timeout!r}")
     if math.isnan(timeout):  # inf is fine: capped below
         raise ValueError("timeout must be seconds or None, not nan")
-    return min(math.ceil(max(0.0, timeout) * 1000), POLL_MAX_MS)
+    return math.ceil(min(max(0.0, timeout) * 1000, POLL_MAX_MS))

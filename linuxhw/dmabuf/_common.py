@@ -48,8 +48,10 @@ def check_fd(fd: int, what: str = "fd") -> int:
     """A file descriptor number: an int >= 0."""
     if isinstance(fd, bool) or not isinstance(fd, int):
         raise TypeError(f"{what} must be a file descriptor (int), not {fd!r}")
-    if not 0 <= fd <= 0x7FFFFFFF:  # a C int
-        raise ValueError(f"{what} must be a file descriptor number >= 0, not {fd}")
+    if fd < 0:
+        raise ValueError(f"{what} must be >= 0, not {fd}")
+    if fd > 0x7FFFFFFF:
+        raise ValueError(f"{what} must be a file descriptor number (a C int), not {fd}")
     return fd
 
 

@@ -273,7 +273,7 @@ class Bus(Handle):
         every user of this bus."""
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or math.isnan(seconds):
             raise TypeError(f"seconds must be a number of seconds, not {seconds!r}")
-        ticks = round(min(seconds, 0x7FFFFFFF) * 100)
+        ticks = round(min(max(seconds, 0), 0x7FFFFFFF) * 100)
         if not 1 <= ticks <= 0x7FFFFFFF:
             raise ValueError(f"timeout must be from 0.01 s up, not {seconds!r}")
         with self._lock:
@@ -315,7 +315,8 @@ class Bus(Handle):
         """
         if mode not in ("auto", "quick", "read"):
             raise ValueError(f"mode must be 'auto', 'quick' or 'read', not {mode!r}")
-        if not 0 <= check_int(first, "first") <= check_int(last, "last") <= 0x7F:
+        check_int(first, "first"), check_int(last, "last")
+        if not 0 <= first <= last <= 0x7F:
             raise ValueError(f"scan range must satisfy 0 <= first <= last <= 0x7f, not {first:#x}..{last:#x}")
         can_quick = Functionality.SMBUS_QUICK in self.functionality
         can_read = Functionality.SMBUS_READ_BYTE in self.functionality

@@ -56,8 +56,20 @@ def _word(name: str, value: int) -> None:
         raise ValueError(f"{name} must be a 16-bit word 0..65535, not {value!r}")
 
 
+def _as_bytes(data: Buffer) -> bytes:
+    """``bytes(data)`` of bytes-like data (or byte values), never of an int: bytes(5) is five zeros."""
+    if isinstance(data, (int, str)):
+        raise TypeError(f"data must be bytes-like, not {data!r}")
+    try:
+        return bytes(data)
+    except TypeError:
+        raise TypeError(f"data must be bytes-like, not {type(data).__name__}") from None
+    except ValueError as exc:  # an iterable of ints beyond 0..255
+        raise ValueError(f"data must hold byte values: {exc}") from None
+
+
 def _block(data: Buffer, limit: int = BLOCK_MAX) -> bytes:
-    block = bytes(data)
+    block = _as_bytes(data)
     if not 1 <= len(block) <= limit:
         raise ValueError(f"an SMBus block carries 1..{limit} bytes, not {len(block)}")
     return block
@@ -169,7 +181,7 @@ class Device:
         """Write ``data`` starting at ``register`` (one message when the adapter does plain I2C)."""
         prefix = self._register_bytes(register, register_width, register_order)
         if F.I2C in self.bus.functionality:
-            self.bus.transfer(Message.write(self.address, prefix + bytes(data), ten_bit=self.ten_bit))
+            self.bus.transfer(Message.write(self.address, prefix + _as_bytes(data), ten_bit=self.ten_bit))
             return
         if register_width != 1:
             self.bus.require(F.I2C, "16-bit register addresses")
@@ -324,7 +336,7 @@ class Device:
         writes are one I2C message where the adapter can, else consecutive ≤32-byte writes)."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
-        payload = bytes(data)
+        payload = _as_bytes(data)
         if not 1 <= len(payload) <= MAX_LENGTH - 1:
             raise ValueError(f"data must be 1..{MAX_LENGTH - 1} bytes, not {len(payload)}")
         if len(payload) > BLOCK_MAX and F.I2C in self.bus.functionality:

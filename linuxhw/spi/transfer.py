@@ -94,7 +94,7 @@ class Transfer:
                 "speed_hz": speed_hz,
                 "delay_usecs": delay_us,
                 "bits_per_word": bits_per_word,
-                "cs_change": int(cs_change),
+                "cs_change": int(bool(cs_change)),
                 "tx_nbits": tx_nbits,
                 "rx_nbits": rx_nbits,
                 "word_delay_usecs": word_delay_us,

@@ -39,14 +39,20 @@ def _open() -> spi.Device:
     return spi.Device((0, 0))
 
 
-def _set_mode(world: Fuzzed, data: st.DataObject) -> None:
-    # Which flags the controller supports only the kernel knows (spi_setup() answers EINVAL).
+def _modes_judged_by_kernel(world: Fuzzed) -> None:
+    """Which mode flags the controller supports, and which this spidev lets user space set (6.4 added
+    the MOSI idle bits), only the kernel knows: it answers EINVAL."""
     world.allow_kernel_check(lib.SPI_IOC_WR_MODE)
     world.allow_kernel_check(lib.SPI_IOC_WR_MODE32)
+
+
+def _set_mode(world: Fuzzed, data: st.DataObject) -> None:
+    _modes_judged_by_kernel(world)
     method_op(_open, "__setattr__", st.just("mode"), modes)(world, data)
 
 
 def _device(world: Fuzzed, data: st.DataObject) -> None:
+    _modes_judged_by_kernel(world)
     options = data.draw(optional(mode=modes, max_speed_hz=speeds, bits_per_word=words))
     close_result(world.call(spi.Device, data.draw(devices), **options))
 
