@@ -31,6 +31,16 @@ class MockDevice(Protocol):
     def open(self, board: Board, flags: int) -> MockFile: ...
 
 
+def _null_argument(file: MockFile, request: int) -> int:
+    """An ioctl whose argument is NULL: a file that does not know ``request`` answers as for any unknown
+    request (i2c-dev and spidev ENOTTY, a heap EINVAL: checked on 6.12); one that handles it fails
+    copy_from_user()/copy_to_user() of address 0 with EFAULT, before anything changes."""
+    try:
+        return file.ioctl(request, ffi.NULL)
+    except (AttributeError, RuntimeError, TypeError, IndexError):  # the handler touched the argument
+        return -errno.EFAULT
+
+
 class Board(Backend):
     """A simulated board. Use it as a backend: ``with linuxhw.use_backend(board): ...``.
 
@@ -189,9 +199,9 @@ class Board(Backend):
         file = self._files.get(fd)
         if file is None:
             return -errno.EBADF
-        if arg == ffi.NULL and (request >> 16 & 0x3FFF or request in POINTER_IOCTLS):
-            return -errno.EFAULT  # copy_from_user()/copy_to_user() of address 0
         with self.lock:
+            if arg == ffi.NULL and (request >> 16 & 0x3FFF or request in POINTER_IOCTLS):
+                return _null_argument(file, request)
             ret = file.ioctl(request, arg)
             self._state_changed()
             return ret
