@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
+from linuxhw._args import check_int, poll_timeout
 from linuxhw._fastpath import FdGate
 from linuxhw._uapi import ffi
 
@@ -58,6 +59,7 @@ def wait_readable(handle: Gated, timeout: float | None) -> bool:
     """Block until the handle's fd is readable (True) or ``timeout`` seconds pass (None: forever);
     ClosedError when it is closed, also by another thread meanwhile (close() wakes the wait).
     A removed device makes the fd readable (a read tells): each slice's poll() sees it."""
+    poll_timeout(timeout)  # a wrong timeout is refused before the wait
     gate = handle._gate
     ready = False
     with gate as fd:  # the fd stays open (its number ours) until this wait has left
@@ -170,7 +172,8 @@ class EventReader(Generic[T]):
 
     def read(self, max_events: int | None = None, timeout: float | None = None) -> list[T]:
         """Up to ``max_events`` records, blocking until at least one arrives or ``timeout`` passes."""
-        limit = self._capacity if max_events is None else max_events
+        limit = self._capacity if max_events is None else check_int(max_events, "max_events")
+        poll_timeout(timeout)  # checked even when records are pending
         if limit < 1:
             raise ValueError(f"max_events must be at least 1, not {max_events}")
         if self.pending:
@@ -198,6 +201,7 @@ class EventReader(Generic[T]):
     async def wait_async(self, timeout: float | None) -> bool:
         """Await until a record is readable (or the device is gone); False after ``timeout``;
         ClosedError when the handle is closed, also from another thread (or task) while this one waits."""
+        poll_timeout(timeout)  # a wrong timeout is refused before the wait
         if self.pending:
             return True
         gate = self._source._gate
@@ -214,6 +218,7 @@ class EventReader(Generic[T]):
 
     async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""
+        poll_timeout(timeout)  # a wrong timeout fails here, not deep in asyncio
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while not self.pending:

@@ -50,6 +50,8 @@ def check_fd(fd: int, what: str = "fd") -> int:
         raise TypeError(f"{what} must be a file descriptor (int), not {fd!r}")
     if fd < 0:
         raise ValueError(f"{what} must be >= 0, not {fd}")
+    if fd > 0x7FFFFFFF:
+        raise ValueError(f"{what} must be a file descriptor number (a C int), not {fd}")
     return fd
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import mmap
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -159,7 +159,7 @@ def allocate(
     check_size(size)
     if name is not None:
         encode_name(name)
-    if isinstance(prefer, str) or not all(isinstance(p, str) and p for p in prefer):
+    if isinstance(prefer, str) or not isinstance(prefer, Iterable) or not all(isinstance(p, str) and p for p in prefer):
         raise TypeError(f"prefer must be a sequence of heap names, not {prefer!r}")
     chain = list(dict.fromkeys(prefer))
     if UDMABUF_CHOICE not in chain:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Optional
 
+from linuxhw._args import check_bit, check_mapping
 from linuxhw._events import EventReader, EventStream, each_record
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
@@ -169,7 +170,7 @@ class Chip(Handle):
         """
         offsets: list[int] = []
         settings: list[LineSettings] = []
-        for key, line_settings in config.items():
+        for key, line_settings in check_mapping(config, "config").items():
             keys: Iterable[Line] = key if isinstance(key, tuple) else (key,)
             if line_settings is not None and not isinstance(line_settings, LineSettings):
                 raise TypeError(f"settings for {key!r} must be LineSettings or None, not {line_settings!r}")
@@ -181,6 +182,8 @@ class Chip(Handle):
                 settings.append(line_settings or LineSettings())
         if not 1 <= len(offsets) <= lib.GPIO_V2_LINES_MAX:
             raise ValueError(f"config must name 1 to {lib.GPIO_V2_LINES_MAX} lines, not {len(offsets)}")
+        if not isinstance(consumer, str):
+            raise TypeError(f"consumer must be a str, not {consumer!r}")
         consumer_bytes = consumer.encode()
         if len(consumer_bytes) > MAX_CONSUMER_BYTES:
             raise ValueError(f"consumer must be at most {MAX_CONSUMER_BYTES} bytes, not {len(consumer_bytes)}")
@@ -193,13 +196,11 @@ class Chip(Handle):
         if on_lost not in ON_LOST_CHOICES:
             raise ValueError(f"on_lost must be one of {ON_LOST_CHOICES}, not {on_lost!r}")
         values = [s.output_value or 0 for s in settings]
-        for line, value in (output_values or {}).items():
+        for line, value in check_mapping(output_values or {}, "output_values").items():
             offset = self.line_offset(line)
             if offset not in offsets or settings[offsets.index(offset)].direction is not Direction.OUTPUT:
                 raise ValueError(f"output_values names line {line!r}, which is not an output line of this request")
-            if value not in (0, 1):
-                raise ValueError(f"output value for line {line!r} must be 0 or 1, not {value!r}")
-            values[offsets.index(offset)] = value
+            values[offsets.index(offset)] = check_bit(value, f"output value for line {line!r}")
 
         request = ffi.new("struct gpio_v2_line_request *")
         request.offsets[0 : len(offsets)] = offsets

@@ -9,6 +9,7 @@ from operator import itemgetter
 from typing import Any, Union
 
 from linuxhw import _fastpath
+from linuxhw._args import check_bit, check_int, check_mapping
 from linuxhw._events import EventReader, EventStream
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend
@@ -154,7 +155,7 @@ class LineRequest(Handle):
         """
         if mask is None:
             mask = self._all_mask
-        elif not 0 < mask <= self._all_mask:
+        elif not 0 < check_int(mask, "mask") <= self._all_mask:
             raise ValueError(f"mask must select lines of this request (1..{self._all_mask:#x}), not {mask:#x}")
         gate = self._gate
         fd = gate.enter()
@@ -168,9 +169,10 @@ class LineRequest(Handle):
     def set_bits(self, bits: int, mask: int | None = None) -> None:
         """Set many outputs in one ioctl from a bitmap (bit i is ``offsets[i]``); ``mask`` defaults to
         every output line of the request."""
+        check_int(bits, "bits")
         if mask is None:
             mask = self._output_mask
-        if not mask or mask & ~self._output_mask:
+        if not check_int(mask, "mask") or mask & ~self._output_mask:
             raise ValueError(
                 f"mask must select output lines of this request (outputs: {self._output_mask:#x}), not {mask:#x}"
             )
@@ -185,6 +187,8 @@ class LineRequest(Handle):
 
     def get_values(self, lines: Iterable[Line] | None = None) -> list[int]:
         """Values of ``lines`` (default: all, in request order), read in one ioctl."""
+        if isinstance(lines, (str, bytes)) or not isinstance(lines, (Iterable, type(None))):
+            raise TypeError(f"lines must be an iterable of lines (offsets or names) or None, not {lines!r}")
         indexes = list(range(len(self.offsets))) if lines is None else [self._idx(line) for line in lines]
         if not indexes:
             raise ValueError("lines must name at least one line")
@@ -194,14 +198,12 @@ class LineRequest(Handle):
     def set_values(self, values: Mapping[Any, int]) -> None:
         """Set several outputs in one ioctl: ``{line: value}``."""
         mask = bits = 0
-        for line, value in values.items():
+        for line, value in check_mapping(values, "values").items():
             idx = self._idx(line)
             if not self._output_mask & (1 << idx):
                 raise ValueError(f"line {line!r} is not an output: only outputs can be set")
-            if value not in (0, 1):
-                raise ValueError(f"value for line {line!r} must be 0 or 1, not {value!r}")
             mask |= 1 << idx
-            bits |= value << idx
+            bits |= check_bit(value, f"value for line {line!r}") << idx
         if not mask:
             raise ValueError("values must name at least one line")
         self.set_bits(bits, mask)
@@ -225,11 +227,14 @@ class LineRequest(Handle):
         replaces the whole configuration; this does the bookkeeping for you).
         """
         new_settings = self._settings.copy()
-        for key, settings in config.items():
+        for key, settings in check_mapping(config, "config").items():
+            if settings is not None and not isinstance(settings, LineSettings):
+                raise TypeError(f"settings for {key!r} must be LineSettings or None, not {settings!r}")
             chosen = LineSettings() if settings is None else settings
             for line in key if isinstance(key, tuple) else (key,):
                 new_settings[self._idx(line)] = chosen
-        explicit = {self._idx(line): value for line, value in output_values.items()} if output_values else {}
+        output_values = check_mapping(output_values or {}, "output_values")
+        explicit = {self._idx(line): value for line, value in output_values.items()}
         # One pass: each line's value, the new outputs, and the outputs that stay outputs with the
         # value they have now (read back below) unless output_values names them.
         values = []
@@ -249,9 +254,7 @@ class LineRequest(Handle):
         for idx, value in explicit.items():
             if new_settings[idx].direction is not _OUTPUT:
                 raise ValueError(f"output_values names line {self.offsets[idx]}, which is not an output")
-            if value not in (0, 1):
-                raise ValueError(f"output value for line {self.offsets[idx]} must be 0 or 1, not {value!r}")
-            values[idx] = value
+            values[idx] = check_bit(value, f"output value for line {self.offsets[idx]}")
         # Encoding a configuration costs more than its ioctl: keep the last few, keyed by the settings
         # objects' identities (the cache holds them, so an id cannot be reused meanwhile) and values.
         key = (tuple(map(id, new_settings)), tuple(values))

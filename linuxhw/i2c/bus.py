@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import math
 import os
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
 from linuxhw import _fastpath
+from linuxhw._args import check_int
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._kernel.real import natural_key
@@ -266,7 +268,9 @@ class Bus(Handle):
     def set_timeout(self, seconds: float) -> None:
         """The adapter's transfer timeout (10 ms resolution). Per adapter, not per fd: it affects
         every user of this bus."""
-        ticks = round(seconds * 100)
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or math.isnan(seconds):
+            raise TypeError(f"seconds must be a number of seconds, not {seconds!r}")
+        ticks = round(min(max(seconds, 0), 0x7FFFFFFF) * 100)
         if not 1 <= ticks <= 0x7FFFFFFF:
             raise ValueError(f"timeout must be from 0.01 s up, not {seconds!r}")
         with self._lock:
@@ -283,6 +287,7 @@ class Bus(Handle):
     def is_busy(self, address: int, *, ten_bit: bool = False) -> bool:
         """True when a kernel driver owns ``address`` (i2cdetect's ``UU``): i2c-dev then refuses it
         to devices made without ``force=True``. Only selects the address (I2C_SLAVE); nothing is sent."""
+        ten_bit = bool(ten_bit)
         limit = 0x3FF if ten_bit else 0x7F
         if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
             raise ValueError(f"address must be 0..{limit:#x}{'' if ten_bit else ' (7-bit)'}, not {address!r}")
@@ -305,6 +310,7 @@ class Bus(Handle):
         """
         if mode not in ("auto", "quick", "read"):
             raise ValueError(f"mode must be 'auto', 'quick' or 'read', not {mode!r}")
+        check_int(first, "first"), check_int(last, "last")
         if not 0 <= first <= last <= 0x7F:
             raise ValueError(f"scan range must satisfy 0 <= first <= last <= 0x7f, not {first:#x}..{last:#x}")
         can_quick = Functionality.SMBUS_QUICK in self.functionality

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Union
 
 from linuxhw import _fastpath
+from linuxhw._buffers import buffer_size
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.functionality import Functionality as F
 from linuxhw.i2c.message import BLOCK_MAX, MAX_LENGTH, Message
@@ -49,13 +50,30 @@ def _not_a_byte(name: str, value: object) -> NoReturn:
     raise ValueError(f"{name} must be a byte 0..255, not {value!r}")
 
 
+def _check_value_size(size: int) -> None:
+    if size not in (1, 2, 3, 4, 8) or isinstance(size, bool):
+        raise ValueError(f"size must be 1, 2, 3, 4 or 8 bytes, not {size!r}")
+
+
 def _word(name: str, value: int) -> None:
     if value.__class__ is not int or not 0 <= value <= 0xFFFF:
         raise ValueError(f"{name} must be a 16-bit word 0..65535, not {value!r}")
 
 
+def _as_bytes(data: Buffer) -> bytes:
+    """``bytes(data)`` of bytes-like data (or byte values), never of an int: bytes(5) is five zeros."""
+    if isinstance(data, (int, str)):
+        raise TypeError(f"data must be bytes-like, not {data!r}")
+    try:
+        return bytes(data)
+    except TypeError:
+        raise TypeError(f"data must be bytes-like, not {type(data).__name__}") from None
+    except ValueError as exc:  # an iterable of ints beyond 0..255
+        raise ValueError(f"data must hold byte values: {exc}") from None
+
+
 def _block(data: Buffer, limit: int = BLOCK_MAX) -> bytes:
-    block = bytes(data)
+    block = _as_bytes(data)
     if not 1 <= len(block) <= limit:
         raise ValueError(f"an SMBus block carries 1..{limit} bytes, not {len(block)}")
     return block
@@ -84,6 +102,7 @@ class Device:
 
     def __init__(self, bus: Bus, address: int, *, ten_bit: bool = False, force: bool = False,
                  pec: bool = False) -> None:  # fmt: skip
+        ten_bit, force, pec = bool(ten_bit), bool(force), bool(pec)  # part of the key that selects the address
         limit = 0x3FF if ten_bit else 0x7F
         if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
             raise ValueError(f"address must be 0..{limit:#x}{'' if ten_bit else ' (7-bit)'}, not {address!r}")
@@ -109,11 +128,12 @@ class Device:
     def read(self, size: int | Buffer) -> bytes:
         """Read ``size`` bytes (or fill a writable buffer and return its bytes) with read(2)."""
         if isinstance(size, int):
-            if not 0 <= size <= MAX_LENGTH:
+            if isinstance(size, bool) or not 0 <= size <= MAX_LENGTH:
                 raise ValueError(f"size must be 0..{MAX_LENGTH}, not {size}")
             buffer: Any = bytearray(size)
         else:
             buffer = size
+            buffer_size(buffer, "size", writable=True)
         # Exported for the call only, released before an error leaves (see linuxhw._buffers).
         with ffi.from_buffer("__u8[]", buffer, require_writable=True) as target, self.bus._lock:
             count = self.bus._plain(self._key, target, len(target), write=False)
@@ -121,6 +141,7 @@ class Device:
 
     def write(self, data: Buffer) -> None:
         """Write ``data`` as one I2C message with write(2)."""
+        buffer_size(data, "data")
         with ffi.from_buffer("__u8[]", data) as source:  # for the call only (see read())
             if len(source) > MAX_LENGTH:
                 raise ValueError(f"a write carries at most {MAX_LENGTH} bytes, not {len(source)}")
@@ -164,7 +185,7 @@ class Device:
         """Write ``data`` starting at ``register`` (one message when the adapter does plain I2C)."""
         prefix = self._register_bytes(register, register_width, register_order)
         if F.I2C in self.bus.functionality:
-            self.bus.transfer(Message.write(self.address, prefix + bytes(data), ten_bit=self.ten_bit))
+            self.bus.transfer(Message.write(self.address, prefix + _as_bytes(data), ten_bit=self.ten_bit))
             return
         if register_width != 1:
             self.bus.require(F.I2C, "16-bit register addresses")
@@ -174,8 +195,7 @@ class Device:
                             signed: bool = False, register_width: int = 1,
                             register_order: ByteOrder = "big") -> int:  # fmt: skip
         """Read a ``size``-byte integer register in the given byte order."""
-        if size not in (1, 2, 3, 4, 8):
-            raise ValueError(f"size must be 1, 2, 3, 4 or 8 bytes, not {size!r}")
+        _check_value_size(size)
         raw = self.read_register(register, size, register_width=register_width, register_order=register_order)
         return int.from_bytes(raw, byteorder, signed=signed)
 
@@ -183,6 +203,9 @@ class Device:
                              signed: bool = False, register_width: int = 1,
                              register_order: ByteOrder = "big") -> None:  # fmt: skip
         """Write a ``size``-byte integer register in the given byte order."""
+        _check_value_size(size)  # before to_bytes(), which would allocate whatever size says
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"value must be an int, not {value!r}")
         try:
             raw = value.to_bytes(size, byteorder, signed=signed)
         except OverflowError:
@@ -317,7 +340,7 @@ class Device:
         writes are one I2C message where the adapter can, else consecutive ≤32-byte writes)."""
         if register.__class__ is not int or not 0 <= register <= 0xFF:  # exact int: rejects bool
             _not_a_byte("register", register)
-        payload = bytes(data)
+        payload = _as_bytes(data)
         if not 1 <= len(payload) <= MAX_LENGTH - 1:
             raise ValueError(f"data must be 1..{MAX_LENGTH - 1} bytes, not {len(payload)}")
         if len(payload) > BLOCK_MAX and F.I2C in self.bus.functionality:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from linuxhw._buffers import pin
+from linuxhw._args import check_int
+from linuxhw._buffers import buffer_size, pin
 from linuxhw._uapi import ffi, lib
 from linuxhw.i2c.functionality import Functionality
 
@@ -43,6 +44,9 @@ class Message:
     __slots__ = ("_c", "_cbuf", "_keep", "address", "buffer", "flags", "length")
 
     def __init__(self, address: int, flags: int, buffer: Buffer, length: int) -> None:
+        if not 0 <= check_int(flags, "flags") <= 0xFFFF:
+            raise ValueError(f"flags must be I2C_M_* bits (16-bit), not {flags:#x}")
+        check_int(length, "length")
         limit = 0x3FF if flags & lib.I2C_M_TEN else 0x7F
         if isinstance(address, bool) or not isinstance(address, int) or not 0 <= address <= limit:
             kind = "10-bit" if flags & lib.I2C_M_TEN else "7-bit (use ten_bit=True for 10-bit)"
@@ -64,8 +68,7 @@ class Message:
     def write(cls, address: int, data: Buffer, *, ten_bit: bool = False, nostart: bool = False,
               rev_dir_addr: bool = False, ignore_nak: bool = False) -> Message:  # fmt: skip
         """A write of ``data`` (any bytes-like object) to ``address``."""
-        view = memoryview(data).cast("B")
-        return cls(address, _flags(ten_bit, nostart, rev_dir_addr, ignore_nak), data, view.nbytes)
+        return cls(address, _flags(ten_bit, nostart, rev_dir_addr, ignore_nak), data, buffer_size(data, "data"))
 
     @classmethod
     def read(cls, address: int, size: int | Buffer, *, ten_bit: bool = False, nostart: bool = False,
@@ -84,14 +87,12 @@ class Message:
         if isinstance(size, bool):
             raise TypeError(f"size must be a byte count or a writable buffer, not {size!r}")
         if isinstance(size, int):
-            if size < 0:
-                raise ValueError(f"size must be >= 0, not {size}")
+            if not 0 <= size <= MAX_LENGTH:  # before allocating what size says
+                raise ValueError(f"size must be 0..{MAX_LENGTH} bytes (the i2c-dev limit), not {size}")
             buffer: Buffer = bytearray(max(size, 1 + BLOCK_MAX) if recv_len else size)
         else:
             buffer = size
-            if memoryview(buffer).readonly:
-                raise TypeError("a read message needs a writable buffer (bytearray, memoryview, array, ...)")
-        length = memoryview(buffer).cast("B").nbytes
+        length = buffer_size(buffer, "size", writable=True)
         if recv_len and length < 1 + BLOCK_MAX:
             raise ValueError(f"a recv_len read needs a buffer of at least {1 + BLOCK_MAX} bytes, not {length}")
         return cls(address, flags, buffer, length)

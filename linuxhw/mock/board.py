@@ -17,6 +17,9 @@ from linuxhw.mock._file import MockFile
 
 __all__ = ["Board", "MockDevice"]
 
+# i2c-dev's ioctls that take a pointer but predate size-encoded ioctl numbers (_IOC_SIZE is 0)
+POINTER_IOCTLS = frozenset((lib.I2C_RDWR, lib.I2C_SMBUS, lib.I2C_FUNCS))
+
 
 class MockDevice(Protocol):
     """A device node on the mock board."""
@@ -26,6 +29,16 @@ class MockDevice(Protocol):
     attributes: dict[str, str]  # sysfs attributes of the device, e.g. {"name": "..."}
 
     def open(self, board: Board, flags: int) -> MockFile: ...
+
+
+def _null_argument(file: MockFile, request: int) -> int:
+    """An ioctl whose argument is NULL: a file that does not know ``request`` answers as for any unknown
+    request (i2c-dev and spidev ENOTTY, a heap EINVAL: checked on 6.12); one that handles it fails
+    copy_from_user()/copy_to_user() of address 0 with EFAULT, before anything changes."""
+    try:
+        return file.ioctl(request, ffi.NULL)
+    except (AttributeError, RuntimeError, TypeError, IndexError):  # the handler touched the argument
+        return -errno.EFAULT
 
 
 class Board(Backend):
@@ -208,7 +221,12 @@ class Board(Backend):
             return -errno.EBADF
         with self.lock:
             gone = file.removed_errno and file.removed_ioctl_errno(request)
-            ret = -gone if gone else file.ioctl(request, arg)
+            if gone:
+                ret = -gone
+            elif arg == ffi.NULL and (request >> 16 & 0x3FFF or request in POINTER_IOCTLS):
+                return _null_argument(file, request)
+            else:
+                ret = file.ioctl(request, arg)
             self._state_changed()
             return ret
 

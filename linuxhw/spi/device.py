@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, NoReturn, TypeVar, Union, overload
 
+from linuxhw._buffers import buffer_size
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
@@ -24,6 +25,7 @@ __all__ = ["Device"]
 
 DEFAULT_BUFSIZ = 4096
 _BYTES = frozenset((bytes, bytearray))
+ALL_MODE_FLAGS = sum(flag.value for flag in Mode)  # every bit some kernel defines
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
 T = TypeVar("T")
@@ -173,6 +175,8 @@ class Device(Handle):
     def mode(self, value: Mode | int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0xFFFFFFFF:
             raise ValueError(f"mode must be Mode flags (a 32-bit int), not {value!r}")
+        if value & ~ALL_MODE_FLAGS:  # no kernel knows these bits: spidev answers EINVAL
+            raise ValueError(f"mode has bits no SPI mode flag names: {value & ~ALL_MODE_FLAGS:#x}")
         asked = Mode(value)
         self._settle("mode", asked, self._in_turn(self._set_mode, asked))
 
@@ -287,6 +291,7 @@ class Device(Handle):
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             self._run(what if what.__class__ is Message else _message(what))
             return None
+        buffer_size(what, "what (a Transfer, a Message or bytes)")
         with ffi.from_buffer("__u8[]", what) as tx:  # the caller's bytes: released before an error leaves
             rx = bytearray(len(tx))
             self._exchange(tx, ffi.from_buffer("__u8[]", rx, require_writable=True), len(tx))
@@ -322,9 +327,10 @@ class Device(Handle):
                 self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", self._hint(exc.errno or 0))
             finally:
                 gate.leave()
+        chunks = self._chunks(size, split)  # refuses an unsplit size beyond bufsiz before allocating it
         out = bytearray(size)
         view = ffi.from_buffer("__u8[]", out, require_writable=True)
-        for offset in self._chunks(size, split):
+        for offset in chunks:
             self._exchange(None, view + offset, min(self._message_max, size - offset))
         return bytes(out)
 
@@ -342,6 +348,7 @@ class Device(Handle):
             finally:
                 gate.leave()
             return
+        buffer_size(data, "data")
         with ffi.from_buffer("__u8[]", data) as tx:  # the caller's bytes: released before an error leaves
             for offset in self._chunks(len(tx), split):
                 self._exchange(tx + offset, None, min(self._message_max, len(tx) - offset))

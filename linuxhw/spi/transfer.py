@@ -52,21 +52,20 @@ class Transfer:
         tx_nbits: int = 0,
         rx_nbits: int = 0,
     ) -> None:
-        tx_c = pin(tx) if tx is not None else None
+        tx_c = pin(tx, name="tx") if tx is not None else None
+        if length is not None:
+            _check_int("length", length, 0xFFFFFFFF)
         if rx is True:
             rx = bytearray(length if length is not None else tx_c[1] if tx_c is not None else 0)
         elif rx is False:
             rx = None
         elif isinstance(rx, int):
-            if rx < 0:
-                raise ValueError(f"rx size must be >= 0, not {rx}")
+            if not 0 <= rx <= 0xFFFFFFFF:  # before allocating what rx says
+                raise ValueError(f"rx size must be 0..{0xFFFFFFFF} (a transfer's len), not {rx}")
             rx = bytearray(rx)
-        if rx is not None and memoryview(rx).readonly:
-            raise TypeError("rx must be a writable buffer (bytearray, memoryview, array, ...), a size or True")
-        rx_c = pin(rx, writable=True) if rx is not None else None
+        rx_c = pin(rx, writable=True, name="rx") if rx is not None else None
         sizes = {c[1] for c in (tx_c, rx_c) if c is not None}
         if length is not None:
-            _check_int("length", length, 0xFFFFFFFF)
             sizes.add(length)
         if len(sizes) != 1:
             raise ValueError(
@@ -95,7 +94,7 @@ class Transfer:
                 "speed_hz": speed_hz,
                 "delay_usecs": delay_us,
                 "bits_per_word": bits_per_word,
-                "cs_change": int(cs_change),
+                "cs_change": int(bool(cs_change)),
                 "tx_nbits": tx_nbits,
                 "rx_nbits": rx_nbits,
                 "word_delay_usecs": word_delay_us,
@@ -123,6 +122,8 @@ class Message:
     __slots__ = ("_c", "request", "rx_counted", "rx_total", "transfers", "tx_counted", "tx_total")
 
     def __init__(self, transfers: Iterable[Transfer]) -> None:
+        if not isinstance(transfers, Iterable) or isinstance(transfers, (str, bytes, bytearray, memoryview)):
+            raise TypeError(f"transfers must be an iterable of Transfer, not {transfers!r}")
         self.transfers = tuple(transfers)
         count = len(self.transfers)
         if not 1 <= count <= MAX_TRANSFERS:
