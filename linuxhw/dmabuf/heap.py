@@ -113,7 +113,8 @@ class Heap(Handle):
         self._c_alloc = _fastpath.dma_heap_state(fd, Buffer, backend, path, self.name) if self._page_rounded else None
 
     def close(self) -> None:
-        self._c_alloc = None  # it holds the fd number
+        """Close the heap (buffers from it stay valid); the C allocate lets go of its fd first."""
+        self._c_alloc = None
         super().close()
 
     def __repr__(self) -> str:
