@@ -1,7 +1,8 @@
 """Reading fixed-size event records from a pollable kernel fd: many per read(), sync and asyncio.
 
-The fd is non-blocking; a blocking wait is a poll() on it, so the same code serves
-timeouts, Ctrl-C, asyncio's ``add_reader`` and the mock backend's pipe-backed fds.
+The fd is non-blocking; a blocking wait is a poll() on it and on the handle's wake-up eventfd
+(which close() signals from any thread), so the same code serves timeouts, Ctrl-C, close() from
+another thread, asyncio's ``add_reader`` and the mock backend's pipe-backed fds.
 """
 
 from __future__ import annotations
@@ -14,15 +15,22 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Callable, Generic, Protocol, TypeVar
 
+from linuxhw._fastpath import FdGate
 from linuxhw._uapi import ffi
 
 T = TypeVar("T")
 
 
-class EventSource(Protocol):
-    """What an EventReader needs from the handle that owns the fd."""
+class Gated(Protocol):
+    """A handle whose fd a wait may block on."""
+
+    _gate: FdGate  # the fd's calls in flight, and the eventfd close() signals
 
     def _kernel_fd(self) -> int: ...  # raises ClosedError when closed
+
+
+class EventSource(Gated, Protocol):
+    """What an EventReader needs from the handle that owns the fd."""
 
     def _raise_kernel_error(self, err: int, operation: str) -> None: ...
 
@@ -30,27 +38,62 @@ class EventSource(Protocol):
     def _backend_read(self) -> Callable[[int, Any, int], int]: ...
 
 
-def wait_readable(fd: int, timeout: float | None) -> bool:
-    """Block until ``fd`` is readable or ``timeout`` seconds pass (None: forever)."""
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+def wait_readable(handle: Gated, timeout: float | None) -> bool:
+    """Block until the handle's fd is readable (True) or ``timeout`` seconds pass (None: forever);
+    ClosedError when it is closed, also by another thread meanwhile (close() wakes the wait)."""
+    gate = handle._gate
+    ready = False
+    with gate as fd:  # the fd stays open (its number ours) until this wait has left
+        if fd >= 0:
+            poller = select.poll()
+            poller.register(fd, select.POLLIN)
+            if timeout != 0:
+                poller.register(gate.wake_fd(), select.POLLIN)
+            ready = bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+    handle._kernel_fd()  # raises ClosedError once closed
+    return ready
 
 
-async def wait_readable_async(fd: int, timeout: float | None) -> bool:
-    """Await readability of ``fd`` through the running loop's reader callback (no thread)."""
+# Futures awaiting readability, per (loop, fd): one reader callback per fd wakes them all, so tasks
+# sharing a handle (an ``async for`` and a wait_edge_event(), say) never replace each other's.
+_async_waiters: dict[tuple[int, int], set[asyncio.Future[None]]] = {}
+
+
+def _wake_all(waiters: set[asyncio.Future[None]]) -> None:
+    for future in waiters:
+        if not future.done():
+            future.set_result(None)
+
+
+def _watch(loop: asyncio.AbstractEventLoop, fd: int, future: asyncio.Future[None]) -> None:
+    waiters = _async_waiters.get((id(loop), fd))
+    if waiters is None:
+        waiters = _async_waiters[id(loop), fd] = set()
+        loop.add_reader(fd, _wake_all, waiters)
+    waiters.add(future)
+
+
+def _unwatch(loop: asyncio.AbstractEventLoop, fd: int, future: asyncio.Future[None]) -> None:
+    waiters = _async_waiters[id(loop), fd]
+    waiters.discard(future)
+    if not waiters:
+        del _async_waiters[id(loop), fd]
+        loop.remove_reader(fd)
+
+
+async def wait_readable_async(fd: int, wake: int, timeout: float | None) -> bool:
+    """Await readability of ``fd`` or ``wake`` through the running loop's reader callbacks (no thread)."""
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
-
-    def on_readable() -> None:
-        if not ready.done():
-            ready.set_result(None)
-
-    loop.add_reader(fd, on_readable)
+    _watch(loop, fd, ready)
     try:
-        done, _ = await asyncio.wait({ready}, timeout=timeout)
+        _watch(loop, wake, ready)
+        try:
+            done, _ = await asyncio.wait({ready}, timeout=timeout)
+        finally:
+            _unwatch(loop, wake, ready)
     finally:
-        loop.remove_reader(fd)
+        _unwatch(loop, fd, ready)
         ready.cancel()
     return bool(done)
 
@@ -91,11 +134,14 @@ class EventReader(Generic[T]):
 
     def _read_available(self, max_events: int) -> list[T]:
         """One non-blocking read() of up to ``max_events`` records; [] if none are queued."""
-        fd = self._source._kernel_fd()
         if self._buffer is None:
             self._buffer = ffi.new(f"{self._ctype}[]", self._capacity)
         count = min(max_events, self._capacity)
-        ret = self._source._backend_read(fd, self._buffer, count * self._record_size)
+        gate = self._source._gate
+        try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            ret = self._source._backend_read(gate.enter(), self._buffer, count * self._record_size)
+        finally:
+            gate.leave()
         if ret < 0:
             if -ret in (errno.EAGAIN, errno.EINTR):
                 return []
@@ -121,8 +167,9 @@ class EventReader(Generic[T]):
                 return events
 
     def wait(self, timeout: float | None) -> bool:
-        """True once a record can be read without blocking; False after ``timeout``."""
-        return bool(self.pending) or wait_readable(self._source._kernel_fd(), timeout)
+        """True once a record can be read without blocking; False after ``timeout``; ClosedError
+        when the handle is closed, also by another thread while this one waits."""
+        return bool(self.pending) or wait_readable(self._source, timeout)
 
     def next(self, timeout: float | None) -> T | None:
         """The next record, or None after ``timeout`` seconds with none."""
@@ -131,8 +178,15 @@ class EventReader(Generic[T]):
         return self.pending.popleft() if self.pending else None
 
     async def wait_async(self, timeout: float | None) -> bool:
-        """Await until a record is readable; False after ``timeout``."""
-        return bool(self.pending) or await wait_readable_async(self._source._kernel_fd(), timeout)
+        """Await until a record is readable; False after ``timeout``; ClosedError when the handle is
+        closed, also from another thread (or task) while this one waits."""
+        if self.pending:
+            return True
+        gate = self._source._gate
+        with gate as fd:  # the fd stays open (its number ours) until this wait has left
+            ready = fd >= 0 and await wait_readable_async(fd, gate.wake_fd(), timeout)
+        self._source._kernel_fd()  # raises ClosedError once closed
+        return ready
 
     async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""

@@ -14,12 +14,218 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/eventfd.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/gpio.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 #include <linux/spi/spidev.h>
+
+/* The lifetime of a handle's descriptor across threads (Handle._gate): every call that uses the fd
+ * with the GIL released is counted between enter and leave, and close() only marks the gate closed
+ * and wakes the waits (an eventfd they poll beside the device fd); the fd itself is closed, through
+ * the backend's close, when the last such call has left. So a call never reaches an fd number that
+ * another open() reused meanwhile, and a thread blocked in a wait wakes up to ClosedError. The
+ * counter changes only while the GIL is held: no lock per call. */
+typedef struct {
+    PyObject_HEAD
+    int fd;          /* the descriptor for new calls, -1 once close() began */
+    int owned;       /* the descriptor still to be closed, -1 once it is */
+    int wake;        /* the eventfd close() signals, -1 until a wait asks for it */
+    Py_ssize_t busy; /* calls between enter and leave */
+    PyObject *closer;
+} FdGate;
+
+static PyObject *os_close; /* os.close, the kernel backend's close */
+static PyObject *failed(int err);
+
+/* Close the descriptor (through closer; os.close's work is done here, without a call) and the
+ * wake-up eventfd: 0, or -1 with closer's exception set. */
+static int gate_finish(FdGate *self)
+{
+    PyObject *result;
+    int fd = self->owned;
+    if (self->wake >= 0) {
+        close(self->wake);
+        self->wake = -1;
+    }
+    if (fd < 0)
+        return 0;
+    self->owned = -1;
+    if (self->closer == os_close) {
+        int ret, err = 0;
+        Py_BEGIN_ALLOW_THREADS
+        ret = close(fd);
+        if (ret < 0)
+            err = errno;
+        Py_END_ALLOW_THREADS
+        if (ret < 0 && err != EINTR) { /* as os.close: Linux frees the fd whatever close() says */
+            failed(err);
+            return -1;
+        }
+        return 0;
+    }
+    result = PyObject_CallFunction(self->closer, "i", fd);
+    Py_XDECREF(result);
+    return result ? 0 : -1;
+}
+
+/* Start a call: the fd to use (-1 once closed, which the kernel answers with EBADF). */
+static inline int gate_enter(FdGate *self)
+{
+    self->busy++;
+    return self->fd;
+}
+
+/* End a call; the last one out after close() closes the fd (closer's failure is unraisable here:
+ * the call's own result or error is what its caller needs). */
+static inline void gate_leave(FdGate *self)
+{
+    if (--self->busy == 0 && self->fd < 0 && self->owned >= 0) {
+        PyObject *type, *value, *traceback;
+        PyErr_Fetch(&type, &value, &traceback);
+        if (gate_finish(self) < 0)
+            PyErr_WriteUnraisable(self->closer);
+        PyErr_Restore(type, value, traceback);
+    }
+}
+
+/* Refuse new calls and wake the waits; close the fd now if no call is in flight (else the last
+ * one out does): 0, or -1 with closer's exception set. */
+static int gate_shut(FdGate *self)
+{
+    uint64_t one = 1;
+    if (self->fd >= 0) {
+        self->fd = -1;
+        if (self->wake >= 0 && write(self->wake, &one, sizeof(one)) < 0) {
+            /* an eventfd at its maximum count is readable already */
+        }
+    }
+    return self->busy == 0 ? gate_finish(self) : 0;
+}
+
+static PyTypeObject FdGateType;
+
+/* A new gate of type (FdGateType or a subclass) for fd, closed through closer. */
+static FdGate *gate_make(PyTypeObject *type, int fd, PyObject *closer)
+{
+    FdGate *self = (FdGate *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    Py_INCREF(closer);
+    self->closer = closer;
+    self->fd = self->owned = fd;
+    self->wake = -1;
+    return self;
+}
+
+static PyObject *gate_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    PyObject *closer;
+    int fd;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "FdGate(fd, closer) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "iO:FdGate", &fd, &closer))
+        return NULL;
+    return (PyObject *)gate_make(type, fd, closer);
+}
+
+static void gate_dealloc(PyObject *obj)
+{
+    FdGate *self = (FdGate *)obj;
+    if (self->wake >= 0)
+        close(self->wake); /* the fd itself is the Handle's finalizer's to close, with its warning */
+    Py_XDECREF(self->closer);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *gate_py_enter(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    return PyLong_FromLong(gate_enter((FdGate *)obj));
+}
+
+static PyObject *gate_py_leave(PyObject *obj, PyObject *unused)
+{
+    FdGate *self = (FdGate *)obj;
+    (void)unused;
+    if (--self->busy == 0 && self->fd < 0 && self->owned >= 0 && gate_finish(self) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *gate_py_exit(PyObject *obj, PyObject *args)
+{
+    PyObject *left = gate_py_leave(obj, args);
+    if (left == NULL)
+        return NULL;
+    Py_DECREF(left);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *gate_close(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    if (gate_shut((FdGate *)obj) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *gate_wake_fd(PyObject *obj, PyObject *unused)
+{
+    FdGate *self = (FdGate *)obj;
+    (void)unused;
+    if (self->wake < 0) {
+        self->wake = eventfd(self->fd < 0 ? 1 : 0, EFD_CLOEXEC | EFD_NONBLOCK);
+        if (self->wake < 0)
+            return PyErr_SetFromErrno(PyExc_OSError);
+    }
+    return PyLong_FromLong(self->wake);
+}
+
+static PyObject *gate_get_fd(PyObject *obj, void *closure)
+{
+    (void)closure;
+    return PyLong_FromLong(((FdGate *)obj)->fd);
+}
+
+static PyObject *gate_get_busy(PyObject *obj, void *closure)
+{
+    (void)closure;
+    return PyLong_FromSsize_t(((FdGate *)obj)->busy);
+}
+
+static PyMethodDef gate_methods[] = {
+    {"enter", gate_py_enter, METH_NOARGS, "Start a call: the fd to use (-1 once closed); leave() must follow."},
+    {"leave", gate_py_leave, METH_NOARGS, "End a call; the last one out after close() closes the fd."},
+    {"__enter__", gate_py_enter, METH_NOARGS, "enter(), for a with block (which costs more than try/finally)."},
+    {"__exit__", gate_py_exit, METH_VARARGS, "leave(), for a with block."},
+    {"close", gate_close, METH_NOARGS,
+     "Refuse new calls, wake the waits; close the fd now, or when the last call in flight leaves."},
+    {"wake_fd", gate_wake_fd, METH_NOARGS, "An eventfd that becomes readable when close() is called."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef gate_getset[] = {
+    {"fd", gate_get_fd, NULL, "The descriptor for new calls, -1 once closed.", NULL},
+    {"busy", gate_get_busy, NULL, "Calls in flight (between enter and leave).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject FdGateType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.FdGate",
+    .tp_basicsize = sizeof(FdGate),
+    .tp_dealloc = gate_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "FdGate(fd, closer): an fd's calls in flight; closer(fd) runs once closed and idle.",
+    .tp_methods = gate_methods,
+    .tp_getset = gate_getset,
+    .tp_new = gate_new,
+};
 
 static int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t expected)
 {
@@ -332,7 +538,7 @@ static PyObject *dma_buf_sync(PyObject *module, PyObject *const *args, Py_ssize_
  * _write_failed() or _transfer_failed(), which hold the rules and the error messages. */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python method */
     int duplex;
     Py_ssize_t limit;
     PyObject *device; /* a weak reference: the device owns this writer */
@@ -377,9 +583,10 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
     const char *name = self->duplex ? "transfer" : "write";
     PyObject *rx = NULL, *device, *result;
     Py_buffer data;
+    FdGate *gate = self->gate;
     ssize_t ret = 0;
-    int err, fd = self->fd;
-    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || fd < 0
+    int err, fd;
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || gate == NULL || gate->fd < 0
         || !(PyBytes_CheckExact(args[0]) || PyByteArray_CheckExact(args[0])))
         return spi_python(self, name, args, nargsf, kwnames);
     /* The device stays alive over the syscall: once it is gone (collected without close()), its fd
@@ -396,6 +603,8 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
         Py_DECREF(device);
         return spi_python(self, name, args, nargsf, kwnames);
     }
+    Py_INCREF(gate);
+    fd = gate_enter(gate);
     if (self->duplex) {
         rx = exchange(fd, &data, &err);
     } else {
@@ -404,6 +613,8 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
         err = ret < 0 ? errno : 0;
         Py_END_ALLOW_THREADS
     }
+    gate_leave(gate);
+    Py_DECREF(gate);
     PyBuffer_Release(&data);
     if ((self->duplex && rx != NULL) || (!self->duplex && ret >= 0)) {
         Py_DECREF(device);
@@ -420,14 +631,14 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
 static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     SpiWriter *self;
-    PyObject *device, *python;
-    int fd, duplex;
+    PyObject *gate, *device, *python;
+    int duplex;
     Py_ssize_t limit;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "SpiWriter(fd, limit, device, duplex, python) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "SpiWriter(gate, limit, device, duplex, python) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inOpO:SpiWriter", &fd, &limit, &device, &duplex, &python))
+    if (!PyArg_ParseTuple(args, "O!nOpO:SpiWriter", &FdGateType, &gate, &limit, &device, &duplex, &python))
         return NULL;
     self = (SpiWriter *)type->tp_alloc(type, 0);
     if (self == NULL)
@@ -439,7 +650,8 @@ static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kw
     }
     Py_INCREF(python);
     self->python = python;
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->duplex = duplex;
     self->limit = limit;
     self->vectorcall = spi_writer_call;
@@ -450,18 +662,19 @@ static void spi_writer_dealloc(PyObject *obj)
 {
     Py_XDECREF(((SpiWriter *)obj)->device);
     Py_XDECREF(((SpiWriter *)obj)->python);
+    Py_XDECREF(((SpiWriter *)obj)->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *spi_writer_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((SpiWriter *)obj)->fd = -1;
+    Py_CLEAR(((SpiWriter *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
 static PyMethodDef spi_writer_methods[] = {
-    {"close", spi_writer_close, METH_NOARGS, "Forget the fd: later calls take the device's Python path."},
+    {"close", spi_writer_close, METH_NOARGS, "Forget the gate: later calls take the device's Python path."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -473,7 +686,7 @@ static PyTypeObject SpiWriterType = {
     .tp_vectorcall_offset = offsetof(SpiWriter, vectorcall),
     .tp_call = PyVectorcall_Call,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "SpiWriter(fd, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
+    .tp_doc = "SpiWriter(gate, limit, device, duplex, python): spi.Device.write's (duplex: transfer's) C fast path; "
               "python is the class's own method.",
     .tp_methods = spi_writer_methods,
     .tp_new = spi_writer_new,
@@ -534,7 +747,7 @@ static Py_ssize_t slot_offset(PyObject *cls, PyObject *name)
  * output lines. */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python methods */
     __u64 outputs; /* by bit of the line's index */
     PyObject *index;
 } GpioValues;
@@ -542,21 +755,21 @@ typedef struct {
 static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     GpioValues *self;
-    PyObject *index;
+    PyObject *gate, *index;
     unsigned long long outputs;
-    int fd;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "GpioValues(fd, outputs, index) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "GpioValues(gate, outputs, index) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "iKO!:GpioValues", &fd, &outputs, &PyDict_Type, &index))
+    if (!PyArg_ParseTuple(args, "O!KO!:GpioValues", &FdGateType, &gate, &outputs, &PyDict_Type, &index))
         return NULL;
     self = (GpioValues *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
     Py_INCREF(index);
     self->index = index;
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->outputs = (__u64)outputs;
     return (PyObject *)self;
 }
@@ -564,13 +777,14 @@ static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *k
 static void gpio_values_dealloc(PyObject *obj)
 {
     Py_XDECREF(((GpioValues *)obj)->index);
+    Py_XDECREF(((GpioValues *)obj)->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *gpio_values_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((GpioValues *)obj)->fd = -1;
+    Py_CLEAR(((GpioValues *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
@@ -590,7 +804,7 @@ static PyTypeObject GpioValuesType = {
     .tp_basicsize = sizeof(GpioValues),
     .tp_dealloc = gpio_values_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "GpioValues(fd, outputs, index): a kernel line request's state for get_value/set_value in C.",
+    .tp_doc = "GpioValues(gate, outputs, index): a kernel line request's state for get_value/set_value in C.",
     .tp_methods = gpio_values_methods,
     .tp_members = gpio_values_members,
     .tp_new = gpio_values_new,
@@ -624,12 +838,13 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
     struct gpio_v2_line_values values = {0};
     GpioValues *state = NULL;
     PyObject *result = NULL;
+    FdGate *gate;
     long value = 0;
     int idx, ret;
     if (kwnames != NULL || nargs != 1 + setter)
         goto python;
     state = (GpioValues *)c_state(request, gpio_state_offset, &GpioValuesType);
-    if (state == NULL || state->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+    if (state == NULL || state->gate == NULL || state->gate->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
         goto python;
     values.mask = (__u64)1 << idx;
     if (setter) {
@@ -642,7 +857,12 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
         }
         values.bits = value ? values.mask : 0;
     }
-    ret = ioctl_nogil(state->fd, setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    gate = state->gate; /* a reference of this call: close() may clear state->gate meanwhile */
+    Py_INCREF(gate);
+    ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
+                      &values);
+    gate_leave(gate);
+    Py_DECREF(gate);
     if (ret < 0 && !PyErr_Occurred())
         goto python;
     if (ret >= 0)
@@ -936,7 +1156,7 @@ static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, P
  * what the records become (edge_events()'s cls and types). */
 typedef struct {
     PyObject_HEAD
-    int fd;
+    FdGate *gate; /* NULL once close()d: every call goes to the Python method */
     Py_ssize_t capacity;
     struct gpio_v2_line_event *records;
     PyObject *pending;
@@ -947,15 +1167,14 @@ typedef struct {
 static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     EdgeReads *self;
-    PyObject *pending, *cls, *types;
+    PyObject *gate, *pending, *cls, *types;
     Py_ssize_t capacity;
-    int fd;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "EdgeReads(fd, capacity, pending, cls, types) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "EdgeReads(gate, capacity, pending, cls, types) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "inOO!O!:EdgeReads", &fd, &capacity, &pending, &PyType_Type, &cls, &PyTuple_Type,
-                          &types))
+    if (!PyArg_ParseTuple(args, "O!nOO!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &PyType_Type, &cls,
+                          &PyTuple_Type, &types))
         return NULL;
     if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
         PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
@@ -969,7 +1188,8 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
         Py_DECREF(self);
         return PyErr_NoMemory();
     }
-    self->fd = fd;
+    Py_INCREF(gate);
+    self->gate = (FdGate *)gate;
     self->capacity = capacity;
     Py_INCREF(pending);
     self->pending = pending;
@@ -987,13 +1207,14 @@ static void edge_reads_dealloc(PyObject *obj)
     Py_XDECREF(self->pending);
     Py_XDECREF(self->cls);
     Py_XDECREF(self->types);
+    Py_XDECREF(self->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
 
 static PyObject *edge_reads_close(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    ((EdgeReads *)obj)->fd = -1;
+    Py_CLEAR(((EdgeReads *)obj)->gate); /* a call in flight holds its own reference */
     Py_RETURN_NONE;
 }
 
@@ -1008,7 +1229,7 @@ static PyTypeObject EdgeReadsType = {
     .tp_basicsize = sizeof(EdgeReads),
     .tp_dealloc = edge_reads_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "EdgeReads(fd, capacity, pending, cls, types): a kernel line request's state for "
+    .tp_doc = "EdgeReads(gate, capacity, pending, cls, types): a kernel line request's state for "
               "read_edge_events in C.",
     .tp_methods = edge_reads_methods,
     .tp_new = edge_reads_new,
@@ -1070,14 +1291,16 @@ static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, 
 static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     EdgeReads *state = NULL;
+    FdGate *gate;
     PyObject *events;
     unsigned long long batch_max = 0;
     Py_ssize_t limit, count, i, queued;
     ssize_t got;
+    int fd;
     if (kwnames != NULL || nargs > 2)
         goto python;
     state = (EdgeReads *)c_state(request, edge_state_offset, &EdgeReadsType);
-    if (state == NULL || state->fd < 0)
+    if (state == NULL || state->gate == NULL || state->gate->fd < 0)
         goto python;
     queued = PyObject_Size(state->pending);
     if (queued != 0) {
@@ -1096,9 +1319,14 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
         if (limit > state->capacity)
             limit = state->capacity;
     }
+    gate = state->gate;
+    Py_INCREF(gate);
+    fd = gate_enter(gate);
     Py_BEGIN_ALLOW_THREADS
-    got = read(state->fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
+    got = read(fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
     Py_END_ALLOW_THREADS
+    gate_leave(gate);
+    Py_DECREF(gate);
     if (got <= 0)
         goto python;
     count = got / (ssize_t)sizeof(struct gpio_v2_line_event);
@@ -1352,10 +1580,11 @@ static PyObject *map_shared(PyObject *module, PyObject *const *args, Py_ssize_t 
  * them cost more than they do. BufferBase holds what they need (fd, size, the mapping) and makes them
  * here; dmabuf.Buffer (Python) subclasses it for everything else and keeps the error messages, which
  * these call on failure. With a backend other than the kernel's (the mock, a test's recorder) the
- * same code calls the backend's methods, so every backend is driven through the same seam. */
+ * same code calls the backend's methods, so every backend is driven through the same seam. The
+ * buffer's fd and the heap's are used between gate_enter and gate_leave of their FdGates, as every
+ * Handle's: close() from another thread never closes an fd under a call in flight. */
 
 static PyObject *dma_direct_backend; /* the last backend found to be the kernel's (a strong ref) */
-static PyObject *dma_os_close;       /* os.close, which the kernel backend uses */
 static PyObject *dma_direction;      /* dmabuf.buffer._direction(read, write), for named flags */
 static PyObject *dma_read_name, *dma_write_name, *dma_release_name, *dma_close_name;
 static long page_size;
@@ -1382,7 +1611,7 @@ static int dma_is_direct(PyObject *backend)
             return 0;
         }
         same = functions[i] ? PyCFunction_Check(call) && PyCFunction_GET_FUNCTION(call) == functions[i]
-                            : call == dma_os_close;
+                            : call == os_close;
         Py_DECREF(call);
         if (!same)
             return 0;
@@ -1431,12 +1660,15 @@ static int dma_os_failure(void)
     return PyErr_ExceptionMatches(PyExc_OSError);
 }
 
+/* The fd's calls (mmap, DMA_BUF_IOCTL_SYNC) run inside its FdGate, as every Handle's: close() from
+ * another thread marks the gate closed and the fd goes when the last call in flight has left. */
 typedef struct {
     PyObject_HEAD
-    int fd;        /* -1 once closed */
+    int fd;        /* -1 once close() began (the buffer's own state; gate->fd says the same) */
     char writable; /* the mapping's PROT_WRITE */
     char direct;   /* backend is the kernel's: the syscalls are made here */
     Py_ssize_t size;
+    FdGate *gate;   /* the fd's calls in flight; closes it through the backend's close */
     PyObject *view; /* the whole mapping (a memoryview), or NULL */
     PyObject *backend, *path, *exporter;
 } BufferBase;
@@ -1460,6 +1692,7 @@ static int buffer_base_traverse(PyObject *obj, visitproc visit, void *arg)
     BufferBase *self = (BufferBase *)obj;
     Py_VISIT(self->view);
     Py_VISIT(self->backend);
+    Py_VISIT(self->gate);
     return 0;
 }
 
@@ -1470,35 +1703,18 @@ static int buffer_base_clear(PyObject *obj)
     Py_CLEAR(self->backend);
     Py_CLEAR(self->path);
     Py_CLEAR(self->exporter);
+    Py_CLEAR(self->gate);
     return 0;
 }
 
-/* close(fd) through the backend, or straight to the kernel; -1 with an exception set. */
-static int buffer_close_fd(BufferBase *self, int fd)
+/* close(): the gate refuses new calls and closes the fd once none is in flight; -1 with the
+ * closer's exception set. */
+static int buffer_shut(BufferBase *self)
 {
-    PyObject *result, *number;
-    if (self->direct) {
-        int ret, err = 0;
-        Py_BEGIN_ALLOW_THREADS
-        ret = close(fd);
-        if (ret < 0)
-            err = errno;
-        Py_END_ALLOW_THREADS
-        if (ret < 0 && err != EINTR) { /* Linux frees the fd whatever close() says; EINTR is no error */
-            failed(err);
-            return -1;
-        }
+    if (self->fd < 0)
         return 0;
-    }
-    if (self->backend == NULL)
-        return 0;
-    number = PyLong_FromLong(fd);
-    if (number == NULL)
-        return -1;
-    result = PyObject_CallMethodOneArg(self->backend, dma_close_name, number);
-    Py_DECREF(number);
-    Py_XDECREF(result);
-    return result == NULL ? -1 : 0;
+    self->fd = -1;
+    return self->gate == NULL ? 0 : gate_shut(self->gate);
 }
 
 /* A forgotten buffer (collected before close()): its fd is closed, with a ResourceWarning. */
@@ -1506,16 +1722,14 @@ static void buffer_base_finalize(PyObject *obj)
 {
     BufferBase *self = (BufferBase *)obj;
     PyObject *type, *value, *traceback;
-    int fd = self->fd;
-    if (fd < 0)
+    if (self->fd < 0)
         return;
     PyErr_Fetch(&type, &value, &traceback); /* it may run while an exception propagates */
-    self->fd = -1;
     if (PyErr_WarnFormat(PyExc_ResourceWarning, 1,
                          "unclosed dma-buf (%S) from %S: closing it now; use close() or a with block",
                          self->exporter ? self->exporter : Py_None, self->path ? self->path : Py_None) < 0)
         PyErr_WriteUnraisable(obj);
-    if (buffer_close_fd(self, fd) < 0)
+    if (buffer_shut(self) < 0)
         PyErr_WriteUnraisable(obj);
     PyErr_Restore(type, value, traceback);
 }
@@ -1539,25 +1753,31 @@ static PyObject *buffer_raise_closed(PyObject *obj)
 static PyObject *buffer_mapping(BufferBase *self)
 {
     PyObject *view;
+    FdGate *gate = self->gate;
+    int fd;
     if (self->view != NULL) {
         Py_INCREF(self->view);
         return self->view;
     }
-    if (self->fd < 0)
+    if (self->fd < 0 || gate == NULL)
         return buffer_raise_closed((PyObject *)self);
+    Py_INCREF(gate); /* the gate of this call, whatever happens to the buffer's meanwhile */
+    fd = gate_enter(gate);
     if (self->direct) {
         void *addr;
         int err = 0;
         Py_BEGIN_ALLOW_THREADS
-        addr = mmap(NULL, (size_t)self->size, PROT_READ | (self->writable ? PROT_WRITE : 0), MAP_SHARED, self->fd, 0);
+        addr = mmap(NULL, (size_t)self->size, PROT_READ | (self->writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0);
         if (addr == MAP_FAILED)
             err = errno;
         Py_END_ALLOW_THREADS
         view = addr == MAP_FAILED ? failed(err) : owned_view(addr, self->size, self->writable, NULL);
     } else {
-        view = PyObject_CallMethod(self->backend, "mmap", "innO", self->fd, self->size, (Py_ssize_t)0,
+        view = PyObject_CallMethod(self->backend, "mmap", "innO", fd, self->size, (Py_ssize_t)0,
                                    self->writable ? Py_True : Py_False);
     }
+    gate_leave(gate);
+    Py_DECREF(gate);
     if (view == NULL) {
         PyObject *exc;
         if (!dma_os_failure())
@@ -1565,33 +1785,47 @@ static PyObject *buffer_mapping(BufferBase *self)
         exc = dma_take_exception();
         return dma_chained(PyObject_CallMethod((PyObject *)self, "_map_failed", "O", exc), exc);
     }
-    Py_INCREF(view);
-    Py_XSETREF(self->view, view);
+    if (self->fd >= 0) { /* closed meanwhile (another thread): the caller's view alone keeps the mapping */
+        Py_INCREF(view);
+        Py_XSETREF(self->view, view);
+    }
     return view;
 }
 
-/* DMA_BUF_IOCTL_SYNC with flags: 0, or -1 with the library's error (made by the Python _sync_failed,
- * named operation) set. With operation NULL an OSError is ignored (0): the block's exception wins. */
+/* DMA_BUF_IOCTL_SYNC with flags, inside the gate: 0, or -1 with the library's error (made by the
+ * Python _sync_failed, named operation; ClosedError once closed) set. With operation NULL an
+ * OSError or a closed buffer is ignored (0): the block's exception wins. */
 static int buffer_sync(BufferBase *self, unsigned long flags, const char *operation)
 {
-    PyObject *exc, *result;
+    PyObject *exc, *result = NULL;
+    FdGate *gate = self->gate;
+    int fd;
+    if (gate == NULL || gate->fd < 0) {
+        if (operation != NULL)
+            buffer_raise_closed((PyObject *)self);
+        return operation != NULL ? -1 : 0;
+    }
+    Py_INCREF(gate);
+    fd = gate_enter(gate);
     if (self->direct) {
         struct dma_buf_sync sync = {0};
         int ret;
         sync.flags = flags;
         do {
-            ret = ioctl_nogil(self->fd, DMA_BUF_IOCTL_SYNC, &sync);
+            ret = ioctl_nogil(fd, DMA_BUF_IOCTL_SYNC, &sync);
         } while (ret == -EAGAIN);
-        if (ret >= 0)
-            return 0;
-        failed(-ret);
+        if (ret < 0)
+            failed(-ret);
+        else
+            result = Py_None;
     } else {
-        result = PyObject_CallMethod(self->backend, "dma_buf_sync", "ik", self->fd, flags);
-        if (result != NULL) {
-            Py_DECREF(result);
-            return 0;
-        }
+        result = PyObject_CallMethod(self->backend, "dma_buf_sync", "ik", fd, flags);
+        Py_XDECREF(result);
     }
+    gate_leave(gate);
+    Py_DECREF(gate);
+    if (result != NULL)
+        return 0;
     if (!dma_os_failure())
         return -1;
     if (operation == NULL) {
@@ -1627,15 +1861,10 @@ PyDoc_STRVAR(buffer_close_doc,
 
 static PyObject *buffer_close(PyObject *obj, PyObject *unused)
 {
-    BufferBase *self = (BufferBase *)obj;
-    int fd = self->fd;
     (void)unused;
-    Py_CLEAR(self->view);
-    if (fd >= 0) {
-        self->fd = -1;
-        if (buffer_close_fd(self, fd) < 0)
-            return NULL;
-    }
+    Py_CLEAR(((BufferBase *)obj)->view);
+    if (buffer_shut((BufferBase *)obj) < 0)
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -1776,12 +2005,8 @@ static PyObject *cpu_access_exit(PyObject *obj, PyObject *const *args, Py_ssize_
     PyObject *view = self->view, *result = Py_None;
     int raised = nargs > 0 && args[0] != Py_None; /* the block raised: its exception wins */
     self->view = NULL;
-    if (self->buf->fd >= 0) {
-        if (buffer_sync(self->buf, DMA_BUF_SYNC_END | self->rw, raised ? NULL : "end CPU access (DMA_BUF_IOCTL_SYNC END)") < 0)
-            result = NULL;
-    } else if (!raised) {
-        result = buffer_raise_closed((PyObject *)self->buf);
-    }
+    if (buffer_sync(self->buf, DMA_BUF_SYNC_END | self->rw, raised ? NULL : "end CPU access (DMA_BUF_IOCTL_SYNC END)") < 0)
+        result = NULL; /* closed meanwhile: ClosedError, unless the block raised */
     if (view != NULL && release_view(view) < 0)
         result = NULL;
     Py_XINCREF(result);
@@ -1836,6 +2061,31 @@ static int buffer_set_backend(PyObject *obj, PyObject *value, void *closure)
     return 0;
 }
 
+static PyObject *buffer_get_gate(PyObject *obj, void *closure)
+{
+    BufferBase *self = (BufferBase *)obj;
+    (void)closure;
+    if (self->gate == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_gate");
+        return NULL;
+    }
+    Py_INCREF(self->gate);
+    return (PyObject *)self->gate;
+}
+
+static int buffer_set_gate(PyObject *obj, PyObject *value, void *closure)
+{
+    BufferBase *self = (BufferBase *)obj;
+    (void)closure;
+    if (value == NULL || !PyObject_TypeCheck(value, &FdGateType)) {
+        PyErr_SetString(PyExc_TypeError, "_gate must be an FdGate");
+        return -1;
+    }
+    Py_INCREF(value);
+    Py_XSETREF(self->gate, (FdGate *)value);
+    return 0;
+}
+
 static PyObject *buffer_get_view(PyObject *obj, void *closure)
 {
     PyObject *view = ((BufferBase *)obj)->view;
@@ -1882,6 +2132,7 @@ static PyGetSetDef buffer_base_getset[] = {
     {"writable", buffer_get_writable, buffer_set_writable, "Whether the mapping is writable.", NULL},
     {"_backend", buffer_get_backend, buffer_set_backend, "The backend the buffer's calls go through.", NULL},
     {"_view", buffer_get_view, buffer_set_view, "The whole mapping, or None before map().", NULL},
+    {"_gate", buffer_get_gate, buffer_set_gate, "The fd's calls in flight (an FdGate, as every Handle's).", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -1918,11 +2169,12 @@ static PyTypeObject BufferBaseType = {
 };
 
 /* An open heap's C state (Heap._c_alloc), made only for the kernel backend and a heap whose
- * buffers are exactly the page-rounded length (system, CMA): its fd and what its buffers carry. */
+ * buffers are exactly the page-rounded length (system, CMA): the heap's gate (its fd) and what its
+ * buffers carry, among them the closer of their gates (the backend's close). */
 typedef struct {
     PyObject_HEAD
-    int fd;
-    PyObject *cls, *backend, *path, *exporter;
+    FdGate *gate;
+    PyObject *cls, *backend, *closer, *path, *exporter;
 } HeapAlloc;
 
 static PyTypeObject HeapAllocType;
@@ -1931,16 +2183,22 @@ static PyObject *heap_state_name; /* "_c_alloc" */
 static Py_ssize_t heap_state_offset = -1;
 
 PyDoc_STRVAR(heap_alloc_doc,
-"dma_heap_state(heap_fd, buffer_class, backend, path, exporter) -> HeapAlloc or None\n\n"
-"Heap.allocate's C state, or None when backend is not the kernel's (then it stays in Python).");
+"dma_heap_state(heap_gate, buffer_class, backend, path, exporter) -> HeapAlloc or None\n\n"
+"Heap.allocate's C state (heap_gate is the heap's FdGate), or None when backend is not the\n"
+"kernel's (then it stays in Python).");
 
 static PyObject *dma_heap_state(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     HeapAlloc *state;
-    int fd, direct;
+    PyObject *closer;
+    int direct;
     (void)module;
-    if (arg_count("dma_heap_state", nargs, 5) || arg_fd(args[0], &fd))
+    if (arg_count("dma_heap_state", nargs, 5))
         return NULL;
+    if (!PyObject_TypeCheck(args[0], &FdGateType)) {
+        PyErr_SetString(PyExc_TypeError, "dma_heap_state() needs the heap's FdGate");
+        return NULL;
+    }
     if (!PyType_Check(args[1]) || !PyType_IsSubtype((PyTypeObject *)args[1], &BufferBaseType)) {
         PyErr_SetString(PyExc_TypeError, "dma_heap_state() needs a BufferBase subclass");
         return NULL;
@@ -1951,10 +2209,17 @@ static PyObject *dma_heap_state(PyObject *module, PyObject *const *args, Py_ssiz
             return NULL;
         Py_RETURN_NONE;
     }
-    state = PyObject_New(HeapAlloc, &HeapAllocType);
-    if (state == NULL)
+    closer = PyObject_GetAttr(args[2], dma_close_name);
+    if (closer == NULL)
         return NULL;
-    state->fd = fd;
+    state = PyObject_New(HeapAlloc, &HeapAllocType);
+    if (state == NULL) {
+        Py_DECREF(closer);
+        return NULL;
+    }
+    state->closer = closer;
+    Py_INCREF(args[0]);
+    state->gate = (FdGate *)args[0];
     Py_INCREF(args[1]);
     state->cls = args[1];
     Py_INCREF(args[2]);
@@ -1969,6 +2234,8 @@ static PyObject *dma_heap_state(PyObject *module, PyObject *const *args, Py_ssiz
 static void heap_alloc_dealloc(PyObject *obj)
 {
     HeapAlloc *self = (HeapAlloc *)obj;
+    Py_DECREF(self->gate);
+    Py_DECREF(self->closer);
     Py_DECREF(self->cls);
     Py_DECREF(self->backend);
     Py_DECREF(self->path);
@@ -2006,7 +2273,8 @@ static PyObject *heap_allocate(PyObject *heap, PyObject *const *args, Py_ssize_t
         goto python;
     data.len = (__u64)size;
     data.fd_flags = O_RDWR | O_CLOEXEC;
-    ret = ioctl_nogil(state->fd, DMA_HEAP_IOCTL_ALLOC, &data);
+    ret = ioctl_nogil(gate_enter(state->gate), DMA_HEAP_IOCTL_ALLOC, &data); /* closed: EBADF, then ClosedError */
+    gate_leave(state->gate); /* state holds the gate: the heap's close() may drop state meanwhile, not it */
     if (ret < 0) {
         PyObject *exc;
         Py_DECREF(state);
@@ -2018,6 +2286,10 @@ static PyObject *heap_allocate(PyObject *heap, PyObject *const *args, Py_ssize_t
     }
     cls = (PyTypeObject *)state->cls;
     buf = (BufferBase *)cls->tp_alloc(cls, 0);
+    if (buf != NULL)
+        buf->fd = -1; /* not yet owned: no finalizer's warning if the gate cannot be made */
+    if (buf != NULL && (buf->gate = gate_make(&FdGateType, (int)data.fd, state->closer)) == NULL)
+        Py_CLEAR(buf);
     if (buf == NULL) {
         close((int)data.fd);
         Py_DECREF(state);
@@ -2079,7 +2351,7 @@ static int dma_init(PyObject *module)
     PyObject *os = PyImport_ImportModule("os");
     if (os == NULL)
         return -1;
-    dma_os_close = PyObject_GetAttrString(os, "close");
+    os_close = PyObject_GetAttrString(os, "close");
     Py_DECREF(os);
     page_size = sysconf(_SC_PAGESIZE);
     dma_read_name = PyUnicode_InternFromString("read");
@@ -2087,7 +2359,7 @@ static int dma_init(PyObject *module)
     dma_release_name = PyUnicode_InternFromString("release");
     dma_close_name = PyUnicode_InternFromString("close");
     heap_state_name = PyUnicode_InternFromString("_c_alloc");
-    if (!dma_os_close || !dma_read_name || !dma_write_name || !dma_release_name || !dma_close_name
+    if (!os_close || !dma_read_name || !dma_write_name || !dma_release_name || !dma_close_name
         || !heap_state_name || PyType_Ready(&BufferBaseType) < 0 || PyType_Ready(&CpuAccessType) < 0
         || PyType_Ready(&HeapAllocType) < 0)
         return -1;
@@ -2133,7 +2405,7 @@ static int add_type(PyObject *module, const char *name, PyTypeObject *type)
 PyMODINIT_FUNC PyInit__fastpath(void)
 {
     PyObject *module;
-    if (PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
+    if (PyType_Ready(&FdGateType) < 0 || PyType_Ready(&MappingType) < 0 || PyType_Ready(&SpiWriterType) < 0 || PyType_Ready(&GpioValuesType) < 0
         || PyType_Ready(&I2cChannelType) < 0 || PyType_Ready(&SmbusReadsType) < 0 || PyType_Ready(&EdgeReadsType) < 0)
         return NULL;
     edge_state_name = PyUnicode_InternFromString("_c_events");
@@ -2155,7 +2427,8 @@ PyMODINIT_FUNC PyInit__fastpath(void)
         return NULL;
     if (add_type(module, "SpiWriter", &SpiWriterType) < 0 || add_type(module, "GpioValues", &GpioValuesType) < 0
         || add_type(module, "I2cChannel", &I2cChannelType) < 0 || add_type(module, "SmbusReads", &SmbusReadsType) < 0
-        || add_type(module, "EdgeReads", &EdgeReadsType) < 0 || dma_init(module) < 0) {
+        || add_type(module, "EdgeReads", &EdgeReadsType) < 0 || add_type(module, "FdGate", &FdGateType) < 0
+        || dma_init(module) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -10,6 +10,7 @@ import weakref
 from types import TracebackType
 from typing import Any, Callable, NoReturn
 
+from linuxhw import _fastpath
 from linuxhw._kernel import Backend
 from linuxhw.errors import ClosedError, device_error
 
@@ -36,26 +37,35 @@ def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
         raise device_error(err, path, "open", hint) from None
 
 
-def _close_forgotten(backend: Backend, fd: int, description: str) -> None:
+def _close_forgotten(gate: _fastpath.FdGate, description: str) -> None:
     warnings.warn(f"unclosed {description}: closing it now; use close() or a with block", ResourceWarning, stacklevel=2)
-    backend.close(fd)
+    gate.close()
 
 
 class Handle:
     """Owns one descriptor from a backend. ``close()`` is safe to repeat; a forgotten handle is closed
-    by its finalizer with a ResourceWarning, so no fd (and no requested line) outlives its object."""
+    by its finalizer with a ResourceWarning, so no fd (and no requested line) outlives its object.
+
+    Threads: a call that uses the fd with the GIL released runs between ``fd = self._gate.enter()``
+    and ``self._gate.leave()`` (or in ``with self._gate as fd:``, which costs more); close() from
+    another thread wakes the waits (they raise ClosedError) and the fd is closed when the last call
+    in flight has left, so no call ever reaches a number reused by another open()."""
 
     def __init__(self, backend: Backend, fd: int, path: str, description: str) -> None:
         self._backend = backend
         self._fd = fd
+        self._gate = _fastpath.FdGate(fd, backend.close)
         self.path = path
-        self._finalizer = weakref.finalize(self, _close_forgotten, backend, fd, description)
+        self._finalizer = weakref.finalize(self, _close_forgotten, self._gate, description)
 
     def close(self) -> None:
-        """Release the descriptor (and what the kernel ties to it); repeating it does nothing."""
+        """Release the descriptor (and what the kernel ties to it); repeating it does nothing.
+
+        Calls blocked on it in other threads wake up with ClosedError; the kernel sees the close
+        once the calls in flight have returned."""
         if self._finalizer.detach() is not None:
-            fd, self._fd = self._fd, -1
-            self._backend.close(fd)
+            self._fd = -1
+            self._gate.close()
 
     @property
     def closed(self) -> bool:

@@ -104,18 +104,18 @@ class Backend(abc.ABC):
         self._check(ret)
 
     def spi_calls(
-        self, fd: int, bufsiz: int, message_max: int, device: object
+        self, gate: Any, bufsiz: int, message_max: int, device: object
     ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
         """C stand-ins for ``device.write`` and ``device.transfer`` on this backend's fds, or None to
         keep the Python ones (the mock: its fds are not the kernel's spidev files)."""
         return None
 
-    def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> Any:
+    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int) -> Any:
         """The C state with which LineRequest.get_value/set_value make their ioctl with no Python
         frame on this backend's fds, or None for the Python methods (the mock)."""
         return None
 
-    def gpio_edge_reads(self, fd: int, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+    def gpio_edge_reads(self, gate: Any, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
         """The C state with which LineRequest.read_edge_events makes its read() with no Python frame
         on this backend's fds, or None for the Python method (the mock)."""
         return None

@@ -53,19 +53,19 @@ class RealBackend(Backend):
         self.mmap = _fastpath.map_shared  # type: ignore[method-assign, assignment]
 
     def spi_calls(
-        self, fd: int, bufsiz: int, message_max: int, device: object
+        self, gate: Any, bufsiz: int, message_max: int, device: object
     ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
         cls = type(device)
         return (
-            _fastpath.SpiWriter(fd, bufsiz, device, False, cls.write),  # type: ignore[attr-defined]
-            _fastpath.SpiWriter(fd, message_max, device, True, cls.transfer),  # type: ignore[attr-defined]
+            _fastpath.SpiWriter(gate, bufsiz, device, False, cls.write),  # type: ignore[attr-defined]
+            _fastpath.SpiWriter(gate, message_max, device, True, cls.transfer),  # type: ignore[attr-defined]
         )
 
-    def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> Any:
-        return _fastpath.GpioValues(fd, outputs, index)
+    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int) -> Any:
+        return _fastpath.GpioValues(gate, outputs, index)
 
-    def gpio_edge_reads(self, fd: int, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
-        return _fastpath.EdgeReads(fd, capacity, pending, cls, types)
+    def gpio_edge_reads(self, gate: Any, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+        return _fastpath.EdgeReads(gate, capacity, pending, cls, types)
 
     def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
         return _fastpath.SmbusReads(channel, key, fail, address, can)

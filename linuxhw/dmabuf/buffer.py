@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import errno
 import os
-import select
 from dataclasses import dataclass
 from typing import NoReturn
 
 from linuxhw import _fastpath
+from linuxhw._events import wait_readable
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw._uapi import ffi, lib
@@ -62,10 +62,9 @@ class SyncFile(Handle):
         return self
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the fences signalled (True) or ``timeout`` seconds passed (False)."""
-        poller = select.poll()
-        poller.register(self._kernel_fd(), select.POLLIN)
-        return bool(poller.poll(None if timeout is None else max(0.0, timeout) * 1000))
+        """Block until the fences signalled (True) or ``timeout`` seconds passed (False); close()
+        from another thread wakes it with ClosedError."""
+        return wait_readable(self, timeout)
 
     @property
     def signaled(self) -> bool:
@@ -83,7 +82,9 @@ class Buffer(_fastpath.BufferBase, Handle):
 
     The fd, size, mapping, :meth:`map`, :meth:`cpu_access` and :meth:`close` live in the C base
     (linuxhw/_fastpath.c): one buffer's life is a few syscalls, and Python frames cost more. A
-    forgotten Buffer is closed by it with a ResourceWarning. The error messages stay here.
+    forgotten Buffer is closed by it with a ResourceWarning. The error messages stay here. Its calls
+    run inside the fd's gate (``_gate``, as every Handle's): close() from another thread leaves the
+    fd to an mmap or sync in flight, and it is closed once that call has returned.
     """
 
     def __init__(
@@ -94,6 +95,7 @@ class Buffer(_fastpath.BufferBase, Handle):
         # and the C base's finalizer gives the same guarantee (closed with a ResourceWarning) for less.
         self._backend = backend
         self._fd = fd
+        self._gate = _fastpath.FdGate(fd, backend.close)  # a sync in flight on another thread keeps the fd
         self.path = path
         self.exporter = exporter
         self.writable = writable
@@ -186,13 +188,16 @@ class Buffer(_fastpath.BufferBase, Handle):
 
     def _sync(self, flags: int, operation: str) -> None:
         """DMA_BUF_IOCTL_SYNC (the backend restarts it while the kernel says EINTR/EAGAIN)."""
-        fd = self._fd
-        if fd < 0:
-            self._raise_closed()
+        gate = self._gate
+        fd = gate.enter()  # the number stays this buffer's while the sync (restarted on EINTR) runs
         try:
+            if fd < 0:
+                self._raise_closed()
             self._backend.dma_buf_sync(fd, flags)
         except OSError as exc:
             self._sync_failed(exc, flags, operation)
+        finally:
+            gate.leave()
 
     def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
         """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""

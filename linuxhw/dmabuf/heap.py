@@ -110,12 +110,10 @@ class Heap(Handle):
         self._alloc = backend.dma_heap_alloc
         self._page_rounded = self.kind in ("system", "cma")
         # The common allocate() in C, for the kernel backend and heaps that give exactly the page-rounded size
-        self._c_alloc = _fastpath.dma_heap_state(fd, Buffer, backend, path, self.name) if self._page_rounded else None
-
-    def close(self) -> None:
-        """Close the heap (buffers from it stay valid); the C allocate lets go of its fd first."""
-        self._c_alloc = None
-        super().close()
+        # (it enters and leaves the heap's gate around the ioctl, as the Python method does)
+        self._c_alloc = (
+            _fastpath.dma_heap_state(self._gate, Buffer, backend, path, self.name) if self._page_rounded else None
+        )
 
     def __repr__(self) -> str:
         return f"<Heap {self.name} {'closed' if self.closed else self.kind}>"
@@ -130,10 +128,13 @@ class Heap(Handle):
             check_size(size)
         if name is not None:
             encode_name(name)
-        try:
-            fd = self._alloc(self._fd, size, _FD_FLAGS, 0)  # closed: EBADF, then ClosedError
+        gate = self._gate
+        try:  # the heap's fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            fd = self._alloc(gate.enter(), size, _FD_FLAGS, 0)
         except OSError as exc:
             self._raise_alloc_error(exc.errno or errno.EIO, size)
+        finally:
+            gate.leave()
         # The dma-heap core rounds every length up to whole pages (PAGE_ALIGN) and the system and CMA
         # heaps export exactly that: no need to ask the fd (lseek) what the size is.
         known = (size + _PAGE - 1) & -_PAGE if self._page_rounded else None

@@ -46,7 +46,6 @@ class Chip(Handle):
             hint = "not a GPIO chip" if -ret in (errno.ENOTTY, errno.EINVAL) else ""
             raise device_error(-ret, path, "get chip info", hint)
         self.info = ChipInfo(text(struct.name), text(struct.label), struct.lines)
-        self._line_info = ffi.new("struct gpio_v2_line_info *")
         self._names: dict[str, list[int]] | None = None
         self._info_events: EventReader[InfoEvent] = EventReader(
             self, "struct gpio_v2_line_info_changed", 32, each_record(decode_info_event)
@@ -77,10 +76,9 @@ class Chip(Handle):
     # -- lines --------------------------------------------------------------------------------------
 
     def _line_info_ioctl(self, offset: int, request: int, operation: str) -> LineInfo:
-        info = self._line_info
-        ffi.memmove(info, bytes(ffi.sizeof(info[0])), ffi.sizeof(info[0]))
-        info.offset = offset
-        ret = self._backend.ioctl(self._kernel_fd(), request, info)
+        info = ffi.new("struct gpio_v2_line_info *", {"offset": offset})  # per call: threads may share the chip
+        with self._gate as fd:  # closed: fd -1, EBADF, then ClosedError
+            ret = self._backend.ioctl(fd, request, info)
         if ret < 0:
             self._raise_kernel_error(-ret, operation, V2_HINT if -ret == errno.ENOTTY else "")
         return decode_line_info(info)
@@ -128,7 +126,8 @@ class Chip(Handle):
     def unwatch_line_info(self, line: Line) -> None:
         """Stop reporting changes of a line's info."""
         offset = ffi.new("__u32 *", self.line_offset(line))
-        ret = self._backend.ioctl(self._kernel_fd(), lib.GPIO_GET_LINEINFO_UNWATCH_IOCTL, offset)
+        with self._gate as fd:
+            ret = self._backend.ioctl(fd, lib.GPIO_GET_LINEINFO_UNWATCH_IOCTL, offset)
         if ret < 0:
             self._raise_kernel_error(
                 -ret, "unwatch line info", "the line is not watched" if -ret == errno.EBUSY else ""
@@ -208,7 +207,8 @@ class Chip(Handle):
         fill_line_config(ffi.addressof(request, "config"), settings, values)
         request.num_lines = len(offsets)
         request.event_buffer_size = event_buffer_size
-        ret = self._backend.ioctl(self._kernel_fd(), lib.GPIO_V2_GET_LINE_IOCTL, request)
+        with self._gate as fd:
+            ret = self._backend.ioctl(fd, lib.GPIO_V2_GET_LINE_IOCTL, request)
         if ret < 0:
             self._raise_request_error(-ret, offsets)
         fd = request.fd

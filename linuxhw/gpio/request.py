@@ -67,7 +67,7 @@ class LineRequest(Handle):
         self._get_values = backend.gpio_get_values
         self._set_values = backend.gpio_set_values
         # get_value/set_value in C (see the end of this module), or None: the Python methods.
-        self._c_values = backend.gpio_values(fd, self._index, self._output_mask)
+        self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask)
         # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
         self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
@@ -78,7 +78,7 @@ class LineRequest(Handle):
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
         # read_edge_events in C (see the end of this module), or None: the Python method.
-        self._c_events = backend.gpio_edge_reads(fd, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
+        self._c_events = backend.gpio_edge_reads(self._gate, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"fd={self._fd}"
@@ -112,10 +112,14 @@ class LineRequest(Handle):
             idx = self._index[line]
         except (KeyError, TypeError):
             idx = self._idx(line)  # raises ValueError naming the lines of this request
+        gate = self._gate
+        fd = gate.enter()  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
         try:
-            return (self._get_values(self._fd, 1 << idx) >> idx) & 1
+            return (self._get_values(fd, 1 << idx) >> idx) & 1
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "get line values")
+        finally:
+            gate.leave()
 
     def set_value(self, line: Line, value: int) -> None:
         """Drive one output line to a logical value (0 or 1)."""
@@ -123,10 +127,14 @@ class LineRequest(Handle):
             mask, bits = self._set_cells[line][value]
         except (KeyError, TypeError):
             mask, bits = self._set_cell(line, value)
+        gate = self._gate
+        fd = gate.enter()
         try:
-            self._set_values(self._fd, mask, bits)
+            self._set_values(fd, mask, bits)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "set line values")
+        finally:
+            gate.leave()
 
     def _set_cell(self, line: Line, value: int) -> tuple[int, int]:
         idx = self._idx(line)
@@ -148,10 +156,14 @@ class LineRequest(Handle):
             mask = self._all_mask
         elif not 0 < mask <= self._all_mask:
             raise ValueError(f"mask must select lines of this request (1..{self._all_mask:#x}), not {mask:#x}")
+        gate = self._gate
+        fd = gate.enter()
         try:
-            return self._get_values(self._fd, mask) & mask
+            return self._get_values(fd, mask) & mask
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "get line values")
+        finally:
+            gate.leave()
 
     def set_bits(self, bits: int, mask: int | None = None) -> None:
         """Set many outputs in one ioctl from a bitmap (bit i is ``offsets[i]``); ``mask`` defaults to
@@ -162,10 +174,14 @@ class LineRequest(Handle):
             raise ValueError(
                 f"mask must select output lines of this request (outputs: {self._output_mask:#x}), not {mask:#x}"
             )
+        gate = self._gate
+        fd = gate.enter()
         try:
-            self._set_values(self._fd, mask, bits & mask)
+            self._set_values(fd, mask, bits & mask)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "set line values")
+        finally:
+            gate.leave()
 
     def get_values(self, lines: Iterable[Line] | None = None) -> list[int]:
         """Values of ``lines`` (default: all, in request order), read in one ioctl."""
@@ -248,7 +264,11 @@ class LineRequest(Handle):
             self._configs[key] = (tuple(new_settings), config_struct)
         else:
             config_struct = cached[1]
-        ret = self._ioctl(self._kernel_fd(), _SET_CONFIG, config_struct)
+        gate = self._gate
+        try:
+            ret = self._ioctl(gate.enter(), _SET_CONFIG, config_struct)
+        finally:
+            gate.leave()
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
         self._settings = new_settings

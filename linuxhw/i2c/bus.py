@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from linuxhw import _fastpath
 from linuxhw._handle import Handle, open_device
@@ -18,11 +18,9 @@ from linuxhw._nodes import node_path, unique_by_name
 from linuxhw._uapi import ffi, lib
 from linuxhw._worker import FifoWorker
 from linuxhw.errors import DeviceError, NoAckError, UnsupportedError, device_error
+from linuxhw.i2c.device import Device, SelectKey
 from linuxhw.i2c.functionality import Functionality
 from linuxhw.i2c.message import Message
-
-if TYPE_CHECKING:
-    from linuxhw.i2c.device import Device
 
 __all__ = ["Bus", "BusInfo", "ScanResult", "buses"]
 
@@ -35,7 +33,6 @@ HINTS = {
     errno.EBADMSG: "PEC mismatch: the data was corrupted, or the device does not send a PEC byte",
     errno.EPROTO: "protocol error: the device sent an SMBus block length outside 1..32",
 }
-SelectKey = tuple[int, bool, bool, bool]  # address, ten_bit, force, pec
 _FUNC_I2C = lib.I2C_FUNC_I2C
 _FLAGS_NEEDING_FUNCTIONALITY = (
     lib.I2C_M_TEN | lib.I2C_M_NOSTART | lib.I2C_M_REV_DIR_ADDR | lib.I2C_M_IGNORE_NAK | lib.I2C_M_NO_RD_ACK
@@ -115,8 +112,9 @@ class Bus(Handle):
     def close(self) -> None:
         """Finish queued asynchronous work, then close the adapter."""
         self._worker.shutdown()
-        self._lock.close()  # before the fd goes: no C read may use a number reused by another file
-        super().close()
+        with self._lock:  # every call on the fd holds it: none is in flight when the fd goes
+            self._lock.close()  # no C read may use a number reused by another file
+            super().close()
 
     # -- errors and capability checks ----------------------------------------------------------------
 
@@ -281,8 +279,6 @@ class Bus(Handle):
 
     def device(self, address: int, *, ten_bit: bool = False, force: bool = False, pec: bool = False) -> Device:
         """A :class:`~linuxhw.i2c.Device` at ``address`` on this bus."""
-        from linuxhw.i2c.device import Device
-
         return Device(self, address, ten_bit=ten_bit, force=force, pec=pec)
 
     def is_busy(self, address: int, *, ten_bit: bool = False) -> bool:

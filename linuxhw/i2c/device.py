@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, NoReturn, Union
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Union
 
 from linuxhw import _fastpath
 from linuxhw._uapi import ffi, lib
-from linuxhw.i2c.bus import Bus, SelectKey
 from linuxhw.i2c.functionality import Functionality as F
 from linuxhw.i2c.message import BLOCK_MAX, MAX_LENGTH, Message
 
+if TYPE_CHECKING:  # the bus imports this module; a Device only calls back into the Bus it is given
+    from linuxhw.i2c.bus import Bus
+
 __all__ = ["Device"]
+
+SelectKey = tuple[int, bool, bool, bool]  # address, ten_bit, force, pec: what a Device selects on its Bus
 
 Buffer = Union[bytes, bytearray, memoryview, Any]
 ByteOrder = Literal["little", "big"]

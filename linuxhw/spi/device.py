@@ -118,7 +118,7 @@ class Device(Handle):
             del self.write, self.transfer
         overridden = type(self).write is not Device.write or type(self).transfer is not Device.transfer
         if not busy and not self._queue.closing and self._fd >= 0 and not overridden:  # a subclass's own win
-            made = self._backend.spi_calls(self._fd, self._bufsiz, self._message_max, self)
+            made = self._backend.spi_calls(self._gate, self._bufsiz, self._message_max, self)
             if made is not None:
                 self._c_calls = made
                 self.write, self.transfer = made  # type: ignore[method-assign, assignment]
@@ -236,7 +236,11 @@ class Device(Handle):
     def _run(self, message: Message) -> int:
         if message.tx_counted > self._bufsiz or message.rx_counted > self._bufsiz:
             self._refuse_message(message)  # before any syscall
-        ret = self._ioctl(self._fd, message.request, message._c)  # closed: EBADF, then ClosedError
+        gate = self._gate
+        try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            ret = self._ioctl(gate.enter(), message.request, message._c)
+        finally:
+            gate.leave()
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI message", self._hint(-ret))
         return int(ret)
@@ -249,7 +253,11 @@ class Device(Handle):
         single = ffi.new("struct spi_ioc_transfer *", {"len": length})
         single.tx_buf = int(ffi.cast("uintptr_t", tx)) if tx is not None else 0
         single.rx_buf = int(ffi.cast("uintptr_t", rx)) if rx is not None else 0
-        ret = self._ioctl(self._fd, self._single_request, single)  # closed: EBADF, then ClosedError
+        gate = self._gate
+        try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+            ret = self._ioctl(gate.enter(), self._single_request, single)
+        finally:
+            gate.leave()
         if ret < 0:
             self._raise_kernel_error(-ret, "SPI transfer", self._hint(-ret))
 
@@ -268,10 +276,13 @@ class Device(Handle):
         if self._busy and self._queue.defer():
             return self._queue.call(Device.transfer, self, what)
         if what.__class__ in _BYTES and 0 < len(what) <= self._message_max:
+            gate = self._gate
             try:  # one transfer from the caller's bytes, received straight into the bytes returned
-                return self._spi_exchange(self._fd, what)
+                return self._spi_exchange(gate.enter(), what)
             except OSError as exc:
                 self._transfer_failed(exc.errno or errno.EIO)
+            finally:
+                gate.leave()
         if isinstance(what, (Message, Transfer)) or (isinstance(what, (list, tuple)) and what
                                                       and isinstance(what[0], Transfer)):  # fmt: skip
             self._run(what if what.__class__ is Message else _message(what))
@@ -304,10 +315,13 @@ class Device(Handle):
         if self._busy and self._queue.defer():
             return self._queue.call(Device.read, self, size, split=split)
         if 0 < size <= self._bufsiz:  # spidev's read(): one receive-only transfer, straight into new bytes
+            gate = self._gate
             try:
-                return self._read_bytes(self._fd, size)
+                return self._read_bytes(gate.enter(), size)
             except OSError as exc:
                 self._raise_kernel_error(exc.errno or errno.EIO, "SPI read", self._hint(exc.errno or 0))
+            finally:
+                gate.leave()
         out = bytearray(size)
         view = ffi.from_buffer("__u8[]", out, require_writable=True)
         for offset in self._chunks(size, split):
@@ -320,10 +334,13 @@ class Device(Handle):
         if self._busy and self._queue.defer():
             return self._queue.call(Device.write, self, data, split=split)
         if data.__class__ in _BYTES and 0 < len(data) <= self._bufsiz:
+            gate = self._gate
             try:  # spidev's write(): one send-only transfer straight from the caller's bytes
-                self._write_bytes(self._fd, data)
+                self._write_bytes(gate.enter(), data)
             except OSError as exc:
                 self._write_failed(exc.errno or errno.EIO)
+            finally:
+                gate.leave()
             return
         with ffi.from_buffer("__u8[]", data) as tx:  # the caller's bytes: released before an error leaves
             for offset in self._chunks(len(tx), split):

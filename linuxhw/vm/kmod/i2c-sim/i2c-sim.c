@@ -21,6 +21,7 @@
  * every segment.
  */
 
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/i2c.h>
 #include <linux/kernel.h>
@@ -293,6 +294,8 @@ static int sim_do_msg(struct sim_dev *dev, struct i2c_msg *msg)
 	return 0;
 }
 
+static unsigned int xfer_delay_ms; /* a module parameter: see the end of this file */
+
 static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 {
 	struct sim_dev *dev = NULL;
@@ -301,6 +304,8 @@ static int sim_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int num)
 	int i, ret = num;
 
 	mutex_lock(&sim_lock);
+	if (xfer_delay_ms)
+		msleep(xfer_delay_ms); /* a slow bus: the caller waits uninterruptibly, as for a real adapter */
 	for (i = 0; i < num; i++) {
 		struct i2c_msg *msg = &msgs[i];
 		int err;
@@ -386,3 +391,8 @@ module_exit(sim_exit);
 MODULE_DESCRIPTION("linuxhw I2C simulator: an adapter with master_xfer and simulated devices");
 MODULE_AUTHOR("linuxhw project");
 MODULE_LICENSE("GPL");
+
+/* Every transfer takes this long (ms, 0: no delay), for tests of a call blocked in the kernel;
+ * settable at run time in /sys/module/lhw_i2c_sim/parameters/xfer_delay_ms. */
+module_param(xfer_delay_ms, uint, 0644);
+MODULE_PARM_DESC(xfer_delay_ms, "time every transfer takes, in ms (0: none)");
