@@ -147,6 +147,29 @@ def test_writable_is_a_bool(buf: dmabuf.Buffer) -> None:
     assert buf.writable is True
 
 
+@pytest.mark.parametrize("call", ["mmap", "dma_buf_sync"])
+def test_close_amid_a_call_leaves_the_fd_to_it(dma: DmaEnv, buf: dmabuf.Buffer, call: str) -> None:
+    """close() while map() or START runs (from inside the call, as another thread would do it): the
+    call goes on with its fd, which is closed once it returns; the block then ends in ClosedError."""
+    fd = buf.fileno()
+    recorder = Recorder(buf._backend)
+    inner = getattr(recorder.inner, call)
+    seen: list[tuple[int, int, int]] = []
+
+    def closing(number: int, *args: object) -> object:
+        buf.close()
+        seen.append((number, dma.backend.lseek(number, 0, os.SEEK_END), buf._gate.busy))
+        return inner(number, *args)
+
+    setattr(recorder, call, closing)
+    buf._backend = recorder  # type: ignore[assignment]
+    with pytest.raises(ClosedError, match="is closed"), buf.cpu_access():
+        pass
+    assert seen == [(fd, buf.size, 1)]  # still open, one call in flight
+    assert buf._gate.busy == 0 and dma.backend.lseek(fd, 0, os.SEEK_END) == -errno.EBADF
+    assert not buf.mapped
+
+
 @pytest.mark.parametrize("mapped", [False, True])
 def test_a_forgotten_buffer_is_closed_with_a_warning(dma: DmaEnv, mapped: bool) -> None:
     with dmabuf.Heap("system") as heap:
