@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 
 from typing_extensions import Buffer
 
+from linuxhw._kernel import Backend
+
 _T = TypeVar("_T")
 
 def gpio_get_values(fd: int, mask: int, /) -> int: ...
@@ -60,3 +62,29 @@ class SmbusReads:
 def c_methods(
     cls: type, group: str, python_1: Callable[..., Any], python_2: Callable[..., Any] | None, /
 ) -> tuple[Any, Any]: ...
+
+# -- DMA-BUF: dmabuf.Buffer's C base and Heap.allocate (the end of _fastpath.c) --
+
+class BufferBase:
+    _fd: int
+    _backend: Backend
+    _view: memoryview | None
+    _gate: FdGate
+    size: int
+    writable: bool
+    path: str
+    exporter: str
+    def map(self) -> memoryview: ...
+    def close(self) -> None: ...
+    def cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> CpuAccess: ...
+
+class CpuAccess:
+    def __enter__(self) -> memoryview: ...
+    def __exit__(self, *exc: object) -> None: ...
+
+class HeapAlloc: ...
+
+def dma_heap_state(
+    heap_gate: FdGate, buffer_class: type, backend: Backend, path: str, exporter: str, /
+) -> HeapAlloc | None: ...
+def dma_methods(heap_class: type, python_allocate: Callable[..., Any], direction: Callable[..., int], /) -> Any: ...

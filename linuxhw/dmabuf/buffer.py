@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
-import warnings
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from types import TracebackType
 from typing import NoReturn
 
 from linuxhw import _fastpath
@@ -20,7 +17,7 @@ from linuxhw.errors import UnsupportedError, device_error
 
 __all__ = ["Buffer", "BufferInfo", "SyncFile"]
 
-_START, _END, _RW = lib.DMA_BUF_SYNC_START, lib.DMA_BUF_SYNC_END, lib.DMA_BUF_SYNC_RW
+_END = lib.DMA_BUF_SYNC_END
 SEEK_END = os.SEEK_END
 SYNC_FILE_HINT = "exporting and importing sync_file fences needs Linux 6.0 or newer built with CONFIG_SYNC_FILE"
 
@@ -75,13 +72,19 @@ class SyncFile(Handle):
         return self.wait(0)
 
 
-class Buffer(Handle):
+class Buffer(_fastpath.BufferBase, Handle):
     """A dma-buf: shared memory a device can DMA to and from, as an fd.
 
     Get one from :meth:`Heap.allocate`, :func:`allocate`, the udmabuf functions,
     :func:`receive_buffer` or :meth:`Buffer.from_fd`. ``size`` is the kernel's (page-rounded)
     size, read back from the fd. :meth:`map` gives a writable ``memoryview`` (numpy.frombuffer,
     struct.pack_into, file.readinto, ... all take it); bracket CPU access with :meth:`cpu_access`.
+
+    The fd, size, mapping, :meth:`map`, :meth:`cpu_access` and :meth:`close` live in the C base
+    (linuxhw/_fastpath.c): one buffer's life is a few syscalls, and Python frames cost more. A
+    forgotten Buffer is closed by it with a ResourceWarning. The error messages stay here. Its calls
+    run inside the fd's gate (``_gate``, as every Handle's): close() from another thread leaves the
+    fd to an mmap or sync in flight, and it is closed once that call has returned.
     """
 
     def __init__(
@@ -89,33 +92,19 @@ class Buffer(Handle):
     ) -> None:
         """Own ``fd`` (closed on failure too). Use the factories above rather than this."""
         # Handle.__init__'s weakref.finalize is skipped on purpose: buffers come and go per frame,
-        # and __del__ gives the same guarantee (closed with a ResourceWarning) for less.
+        # and the C base's finalizer gives the same guarantee (closed with a ResourceWarning) for less.
         self._backend = backend
         self._fd = fd
         self._gate = _fastpath.FdGate(fd, backend.close)  # a sync in flight on another thread keeps the fd
         self.path = path
         self.exporter = exporter
         self.writable = writable
-        self._view: memoryview | None = None
         if size is None:
             size = backend.lseek(fd, 0, SEEK_END)
             if size < 0:
                 self.close()
                 raise device_error(-size, path, "read the buffer size (lseek SEEK_END)")
-        self.size: int = size
-
-    def __del__(self) -> None:
-        fd = getattr(self, "_fd", -1)
-        if fd >= 0:
-            self._fd = -1
-            try:
-                warnings.warn(
-                    f"unclosed dma-buf ({self.exporter}) from {self.path}: closing it now; use close() or a with block",
-                    ResourceWarning,
-                    stacklevel=2,
-                )
-            finally:
-                self._gate.close()
+        self.size = size
 
     @classmethod
     def _fresh(
@@ -180,26 +169,11 @@ class Buffer(Handle):
 
     # -- CPU mapping --------------------------------------------------------------------------------
 
-    def map(self) -> memoryview:
-        """The whole buffer mapped into this process (MAP_SHARED), as a memoryview.
-
-        Writable unless the fd was opened read-only. The mapping is made once per Buffer;
-        each call returns a new view of it. The memory stays mapped while any view (or numpy
-        array made from one) is alive, even after :meth:`unmap` or :meth:`close`.
-        """
-        view = self._view
-        if view is None:
-            fd = self._fd
-            if fd < 0:
-                self._raise_closed()
-            try:
-                view = self._backend.mmap(fd, self.size, 0, self.writable)
-            except OSError as exc:
-                err = exc.errno or errno.EIO
-                hint = "the fd was opened without write access" if err == errno.EACCES else ""
-                self._raise_kernel_error(err, "mmap", hint)
-            self._view = view
-        return view[:]
+    def _map_failed(self, exc: OSError) -> NoReturn:
+        """Raise the library's error for a failed mmap of the buffer (called by map())."""
+        err = exc.errno or errno.EIO
+        hint = "the fd was opened without write access" if err == errno.EACCES else ""
+        self._raise_kernel_error(err, "mmap", hint)
 
     @property
     def mapped(self) -> bool:
@@ -209,13 +183,6 @@ class Buffer(Handle):
     def unmap(self) -> None:
         """Let go of the mapping: it is unmapped now, or when the last view of it is released."""
         self._view = None
-
-    def close(self) -> None:
-        """Close the fd and let go of the mapping (views already taken keep it until released)."""
-        self._view = None
-        if self._fd >= 0:
-            self._fd = -1
-            self._gate.close()  # the fd goes once a sync in flight on another thread has returned
 
     # -- CPU access bracketing ----------------------------------------------------------------------
 
@@ -245,18 +212,6 @@ class Buffer(Handle):
     def end_cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> None:
         """DMA_BUF_IOCTL_SYNC END: hand the CPU's writes back to devices. Use the flags START had."""
         self._sync(lib.DMA_BUF_SYNC_END | _direction(read, write), "end CPU access (DMA_BUF_IOCTL_SYNC END)")
-
-    def cpu_access(self, *, read: bool | None = None, write: bool | None = None) -> AbstractContextManager[memoryview]:
-        """``with buf.cpu_access(write=True) as view:`` — START before the block, END after it.
-
-        ``read``/``write`` say what the CPU does: both when neither is given, else only what is
-        set (``cpu_access(write=True)`` is write-only). Yields a view of :meth:`map`'s mapping that
-        is released when the block ends, as access should (arrays made from it keep working; take
-        :meth:`map` for a view of your own). END is issued even when the block raises (then the
-        block's exception propagates, not an END failure).
-        """
-        flags = _RW if read is None and write is None else _direction(read, write)
-        return _CpuAccess(self, flags)
 
     # -- name and info ------------------------------------------------------------------------------
 
@@ -343,53 +298,3 @@ class Buffer(Handle):
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EMFILE, "dup")
         return Buffer(self._backend, fd, self.path, self.exporter, size=self.size, writable=self.writable)
-
-
-class _CpuAccess(AbstractContextManager):  # type: ignore[type-arg]
-    """The ``with`` block of :meth:`Buffer.cpu_access` (a class: cheaper than a generator per frame)."""
-
-    __slots__ = ("_buf", "_flags", "_view")
-
-    def __init__(self, buf: Buffer, flags: int) -> None:
-        self._buf = buf
-        self._flags = flags
-        self._view: memoryview | None = None
-
-    # Both halves inline the common case (one ioctl that succeeds): this runs once per frame.
-
-    def __enter__(self) -> memoryview:
-        buf = self._buf
-        base = buf._view
-        view = base[:] if base is not None else buf.map()  # map() raises if the buffer is closed
-        flags = _START | self._flags
-        try:
-            buf._backend.dma_buf_sync(buf._fd, flags)
-        except OSError as exc:
-            view.release()
-            buf._sync_failed(exc, flags, "begin CPU access (DMA_BUF_IOCTL_SYNC START)")
-        self._view = view
-        return view
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        buf = self._buf
-        view = self._view
-        self._view = None
-        try:
-            fd = buf._fd
-            if fd >= 0:
-                flags = _END | self._flags
-                try:
-                    buf._backend.dma_buf_sync(fd, flags)
-                except OSError as end_failed:
-                    if exc_type is None:  # else the block's exception wins over an END failure
-                        buf._sync_failed(end_failed, flags, "end CPU access (DMA_BUF_IOCTL_SYNC END)")
-            elif exc_type is None:
-                buf._raise_closed()
-        finally:
-            if view is not None:
-                try:  # noqa: SIM105 -- per-frame path: cheaper than contextlib.suppress
-                    view.release()
-                except BufferError:
-                    pass  # arrays made from it still export it: they keep the mapping alive

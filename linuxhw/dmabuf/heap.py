@@ -9,10 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
+from linuxhw import _fastpath
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.dmabuf._common import MAX_SIZE, check_size, encode_name, open_node
-from linuxhw.dmabuf.buffer import Buffer
+from linuxhw.dmabuf.buffer import Buffer, _direction
 from linuxhw.errors import DeviceError, device_error
 
 __all__ = ["CMA_HEAP_NAMES", "FALLBACK_ERRNOS", "Heap", "HeapInfo", "allocate", "find_heap", "heaps"]
@@ -86,6 +87,8 @@ def find_heap(name: str = "system", backend: Backend | None = None) -> HeapInfo:
 class Heap(Handle):
     """An open DMA-BUF heap; ``name`` is a heap name (``"system"``), ``"cma"`` or a path."""
 
+    __slots__ = ("_c_alloc",)  # allocate's C state (see the end of this module)
+
     def __init__(self, name: str | os.PathLike[str] = "system", *, backend: Backend | None = None) -> None:
         backend = backend or get_backend()
         if isinstance(name, os.PathLike):
@@ -106,6 +109,11 @@ class Heap(Handle):
         self.kind = heap_kind(self.name)
         self._alloc = backend.dma_heap_alloc
         self._page_rounded = self.kind in ("system", "cma")
+        # The common allocate() in C, for the kernel backend and heaps that give exactly the page-rounded size
+        # (it enters and leaves the heap's gate around the ioctl, as the Python method does)
+        self._c_alloc = (
+            _fastpath.dma_heap_state(self._gate, Buffer, backend, path, self.name) if self._page_rounded else None
+        )
 
     def __repr__(self) -> str:
         return f"<Heap {self.name} {'closed' if self.closed else self.kind}>"
@@ -135,6 +143,7 @@ class Heap(Handle):
         return Buffer._fresh(self._backend, fd, self.path, self.name, name, known)
 
     def _raise_alloc_error(self, err: int, size: int) -> NoReturn:
+        """Raise the library's error for a failed DMA_HEAP_IOCTL_ALLOC (also called by the C allocate)."""
         hint = ""
         if err == errno.ENOMEM:
             hint = f"the {self.name} heap cannot provide {size} bytes"
@@ -143,6 +152,11 @@ class Heap(Handle):
         elif err == errno.ENOTTY or (err == errno.EINVAL and self.kind == "other"):
             hint = "not a DMA-BUF heap, or it refused the request"
         self._raise_kernel_error(err, f"allocate {size} bytes (DMA_HEAP_IOCTL_ALLOC)", hint)
+
+
+# The common call of Heap.allocate in C (linuxhw/_fastpath.c): DMA_HEAP_IOCTL_ALLOC and the Buffer built
+# without a Python frame. Every other call (a name, the mock backend) runs the Python method above.
+Heap.allocate = _fastpath.dma_methods(Heap, Heap.allocate, _direction)  # type: ignore[method-assign]
 
 
 def allocate(

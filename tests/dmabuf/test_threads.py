@@ -55,3 +55,14 @@ def test_close_of_a_buffer_while_other_threads_sync_it(dma: DmaEnv) -> None:
 
         close_amid_calls(buf, {"closer": sync, "other": sync}, ROUNDS)
         view.release()
+
+
+def test_close_of_a_buffer_while_other_threads_access_it(dma: DmaEnv) -> None:
+    with dmabuf.Heap("system") as heap:
+        buf = heap.allocate(PAGE)
+
+        def access() -> None:  # map, START and END: the buffer's calls made in C
+            with buf.cpu_access(write=True) as view:
+                view[0] = 1
+
+        close_amid_calls(buf, {"closer": access, "other": access}, ROUNDS)
