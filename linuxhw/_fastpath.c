@@ -838,13 +838,19 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
     struct gpio_v2_line_values values = {0};
     GpioValues *state = NULL;
     PyObject *result = NULL;
-    FdGate *gate;
+    FdGate *gate = NULL;
     long value = 0;
     int idx, ret;
     if (kwnames != NULL || nargs != 1 + setter)
         goto python;
     state = (GpioValues *)c_state(request, gpio_state_offset, &GpioValuesType);
-    if (state == NULL || state->gate == NULL || state->gate->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+    if (state == NULL || state->gate == NULL)
+        goto python;
+    /* A reference of this call, taken before the line lookup: the key's __hash__/__eq__ may run
+     * Python code, and another thread's close() then clears state->gate. */
+    gate = state->gate;
+    Py_INCREF(gate);
+    if (gate->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
         goto python;
     values.mask = (__u64)1 << idx;
     if (setter) {
@@ -857,19 +863,18 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
         }
         values.bits = value ? values.mask : 0;
     }
-    gate = state->gate; /* a reference of this call: close() may clear state->gate meanwhile */
-    Py_INCREF(gate);
     ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
                       &values);
     gate_leave(gate);
-    Py_DECREF(gate);
     if (ret < 0 && !PyErr_Occurred())
         goto python;
     if (ret >= 0)
         result = setter ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong((long)((values.bits >> idx) & 1));
+    Py_DECREF(gate);
     Py_DECREF(state);
     return result;
 python:
+    Py_XDECREF(gate);
     Py_XDECREF(state);
     return call_python(gpio_python[setter], request, args, nargs, kwnames);
 }
@@ -2269,7 +2274,9 @@ static PyObject *heap_allocate(PyObject *heap, PyObject *const *args, Py_ssize_t
         PyErr_Clear();
         goto python;
     }
-    if (size <= 0 || size > LLONG_MAX - page_size + 1) /* past MAX_SIZE: the Python method says why */
+    /* past MAX_SIZE (on 32-bit: past what a Py_ssize_t holds once page-rounded): the Python method says why */
+    if (size <= 0 || size > LLONG_MAX - page_size + 1
+        || (unsigned long long)size > (unsigned long long)PY_SSIZE_T_MAX - page_size + 1)
         goto python;
     data.len = (__u64)size;
     data.fd_flags = O_RDWR | O_CLOEXEC;

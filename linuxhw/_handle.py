@@ -8,11 +8,13 @@ import os
 import warnings
 import weakref
 from types import TracebackType
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable, NoReturn, TypeVar
 
 from linuxhw import _fastpath
 from linuxhw._kernel import Backend
 from linuxhw.errors import REMOVAL_ERRNOS, ClosedError, device_error, removed_error
+
+T = TypeVar("T")
 
 
 def permission_hint(path: str, subsystem: str) -> str:
@@ -80,6 +82,14 @@ class Handle:
         if self._fd < 0:
             self._raise_closed()
         return self._fd
+
+    def _on_fd(self, call: Callable[..., T], *args: Any) -> T:
+        """``call(fd, *args)`` inside the gate, for the calls with no fast path of their own: another
+        thread's close() cannot give the fd's number to a new file before it returns. ClosedError once closed."""
+        with self._gate as fd:
+            if fd < 0:
+                self._raise_closed()
+            return call(fd, *args)
 
     def _raise_closed(self) -> NoReturn:
         raise ClosedError(f"{type(self).__name__} for {self.path} is closed")

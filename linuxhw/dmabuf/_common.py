@@ -6,13 +6,16 @@ import contextlib
 import errno
 import mmap
 import os
+import sys
 
 from linuxhw._kernel import Backend
 from linuxhw._uapi import lib
 from linuxhw.errors import device_error
 
 PAGE_SIZE = mmap.PAGESIZE
-MAX_SIZE = (1 << 63) - PAGE_SIZE  # page-rounded, it must still fit lseek's signed 64-bit result
+# Page-rounded, a size must still fit lseek's signed 64-bit result, and a Py_ssize_t (32 bits on armhf,
+# where a 64-bit kernel can still hand out buffers past 2 GiB: a mapping of one could not be indexed).
+MAX_SIZE = min(1 << 63, sys.maxsize + 1) - PAGE_SIZE
 MAX_NAME_BYTES = lib.DMA_BUF_NAME_LEN - 1  # DMA_BUF_NAME_LEN counts the NUL
 
 

@@ -217,9 +217,8 @@ class Buffer(_fastpath.BufferBase, Handle):
 
     def info(self) -> BufferInfo:
         """Size, exporter, name and reference count as /proc/self/fdinfo shows them."""
-        fd = self._kernel_fd()
         try:
-            fields = self._backend.fdinfo(fd)
+            fields = self._on_fd(self._backend.fdinfo)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EIO, "read fdinfo")
         try:
@@ -246,7 +245,7 @@ class Buffer(_fastpath.BufferBase, Handle):
     def set_name(self, name: str) -> None:
         """Name the buffer: at most 31 bytes of UTF-8 (DMA_BUF_NAME_LEN with its NUL)."""
         raw = encode_name(name)
-        ret = self._backend.ioctl(self._kernel_fd(), lib.DMA_BUF_SET_NAME, ffi.new("char[]", raw))
+        ret = self._on_fd(self._backend.ioctl, lib.DMA_BUF_SET_NAME, ffi.new("char[]", raw))
         if ret < 0:
             hint = "this kernel does not rename a buffer a device has attached" if -ret == errno.EBUSY else ""
             self._raise_kernel_error(-ret, "set name (DMA_BUF_SET_NAME)", hint)
@@ -262,7 +261,7 @@ class Buffer(_fastpath.BufferBase, Handle):
         """
         arg = ffi.new("struct dma_buf_export_sync_file *")
         arg.flags = _direction(read, write)
-        ret = self._backend.ioctl(self._kernel_fd(), lib.DMA_BUF_IOCTL_EXPORT_SYNC_FILE, arg)
+        ret = self._on_fd(self._backend.ioctl, lib.DMA_BUF_IOCTL_EXPORT_SYNC_FILE, arg)
         if ret < 0:
             self._raise_kernel_error(-ret, "export sync_file", SYNC_FILE_HINT if -ret == errno.ENOTTY else "")
         return SyncFile(self._backend, arg.fd, self.path)
@@ -276,7 +275,7 @@ class Buffer(_fastpath.BufferBase, Handle):
         arg = ffi.new("struct dma_buf_import_sync_file *")
         arg.flags = _direction(read, write)
         arg.fd = fd
-        ret = self._backend.ioctl(self._kernel_fd(), lib.DMA_BUF_IOCTL_IMPORT_SYNC_FILE, arg)
+        ret = self._on_fd(self._backend.ioctl, lib.DMA_BUF_IOCTL_IMPORT_SYNC_FILE, arg)
         if ret < 0:
             hint = SYNC_FILE_HINT if -ret == errno.ENOTTY else "not a sync_file fd" if -ret == errno.EINVAL else ""
             self._raise_kernel_error(-ret, "import sync_file", hint)
@@ -294,7 +293,7 @@ class Buffer(_fastpath.BufferBase, Handle):
     def dup(self) -> Buffer:
         """Another Buffer on a dup() of the fd: the same memory, closed independently."""
         try:
-            fd = self._backend.dup(self._kernel_fd())
+            fd = self._on_fd(self._backend.dup)
         except OSError as exc:
             self._raise_kernel_error(exc.errno or errno.EMFILE, "dup")
         return Buffer(self._backend, fd, self.path, self.exporter, size=self.size, writable=self.writable)

@@ -140,7 +140,7 @@ class Udmabuf(Handle):
         arg.flags = lib.UDMABUF_FLAGS_CLOEXEC
         arg.offset = offset
         arg.size = size
-        ret = self._backend.ioctl(self._kernel_fd(), lib.UDMABUF_CREATE, arg)
+        ret = self._on_fd(self._backend.ioctl, lib.UDMABUF_CREATE, arg)
         return self._buffer(ret, "create (UDMABUF_CREATE)", name)
 
     def create_list(self, ranges: Iterable[RangeSpec], *, seal: bool = True, name: str | None = None) -> Buffer:
@@ -159,7 +159,7 @@ class Udmabuf(Handle):
             arg.list[i].memfd = memfd
             arg.list[i].offset = offset
             arg.list[i].size = size
-        ret = self._backend.ioctl(self._kernel_fd(), lib.UDMABUF_CREATE_LIST, arg)
+        ret = self._on_fd(self._backend.ioctl, lib.UDMABUF_CREATE_LIST, arg)
         return self._buffer(ret, f"create from {len(items)} ranges (UDMABUF_CREATE_LIST)", name)
 
     def allocate(self, size: int, *, name: str | None = None) -> Buffer:

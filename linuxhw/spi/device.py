@@ -150,14 +150,14 @@ class Device(Handle):
     # -- settings -------------------------------------------------------------------------------------
 
     def _read(self, request: int, cell: Any, operation: str) -> int:
-        ret = self._ioctl(self._kernel_fd(), request, cell)
+        ret = self._on_fd(self._ioctl, request, cell)
         if ret < 0:
             self._raise_kernel_error(-ret, operation)
         return int(cell[0])
 
     def _write(self, request: int, cell: Any, value: int, operation: str, hint: str) -> None:
         cell[0] = value
-        ret = self._ioctl(self._kernel_fd(), request, cell)
+        ret = self._on_fd(self._ioctl, request, cell)
         if ret < 0:
             self._raise_kernel_error(-ret, operation, hint if -ret == errno.EINVAL else "")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mmap
+import sys
 
 import pytest
 
@@ -61,6 +62,7 @@ def test_new_memory_is_zeroed(dma: DmaEnv) -> None:
         (0, ValueError, r"size must be 1\.\.\d+ bytes, not 0"),
         (-4096, ValueError, "size must be 1"),
         (1 << 63, ValueError, "size must be 1"),
+        (sys.maxsize - 1, ValueError, "size must be 1"),  # page-rounded, past a Py_ssize_t (armhf: 2 GiB)
         (4096.0, TypeError, "size must be an int"),
         (True, TypeError, "size must be an int"),
         ("4096", TypeError, "size must be an int"),
@@ -69,6 +71,10 @@ def test_new_memory_is_zeroed(dma: DmaEnv) -> None:
 def test_bad_sizes_fail_before_any_syscall(dma: DmaEnv, size: object, error: type[Exception], message: str) -> None:
     with dmabuf.Heap() as heap, pytest.raises(error, match=message):
         heap.allocate(size)  # type: ignore[arg-type]
+
+
+def test_the_largest_size_allowed_still_indexes_a_mapping() -> None:
+    assert dmabuf._common.page_align(dmabuf._common.MAX_SIZE) <= sys.maxsize
 
 
 def test_allocate_with_a_name(dma: DmaEnv) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from linuxhw import _fastpath, i2c, mock, spi, use_backend
+from linuxhw import ClosedError, _fastpath, gpio, i2c, mock, spi, use_backend
 from linuxhw._kernel.real import RealBackend
 from linuxhw._uapi import ffi
 from linuxhw.gpio import EdgeEvent
@@ -82,3 +82,32 @@ def test_edge_events_from_c_hash_as_their_tuples() -> None:
 def test_a_message_longer_than_its_buffer_is_refused() -> None:
     with pytest.raises(ValueError, match="length 5 is more than the buffer's 4 bytes"):
         i2c.Message(0x50, 0, bytearray(4), 5)
+
+
+def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C get/set looks the line up with the key's own __eq__: Python code, during which another
+    thread may close the request. The call holds the gate from before the lookup (it crashed here)."""
+    monkeypatch.setattr(mock.Board, "gpio_values", RealBackend.gpio_values)
+    board = mock.Board()
+    chip = board.add_gpio_chip(4)
+    request = gpio.request_lines(
+        f"/dev/{chip.chip_name}", {0: gpio.LineSettings(direction=gpio.Direction.OUTPUT)}, backend=board
+    )
+    assert type(request._c_values).__name__ == "GpioValues"
+
+    class ClosingKey:
+        def __hash__(self) -> int:
+            return hash(0)
+
+        def __eq__(self, other: object) -> bool:
+            request.close()  # as another thread would, while this one runs the key's Python code
+            return other == 0
+
+    for call in (lambda: request.get_value(ClosingKey()), lambda: request.set_value(ClosingKey(), 1)):
+        with pytest.raises(ClosedError):
+            call()
+        request = gpio.request_lines(
+            f"/dev/{chip.chip_name}", {0: gpio.LineSettings(direction=gpio.Direction.OUTPUT)}, backend=board
+        )
+    request.close()
+    assert board.open_files() == 0
