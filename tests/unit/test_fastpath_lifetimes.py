@@ -84,7 +84,10 @@ def test_a_message_longer_than_its_buffer_is_refused() -> None:
         i2c.Message(0x50, 0, bytearray(4), 5)
 
 
-def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("setter", [False, True], ids=["get_value", "set_value"])
+def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(
+    monkeypatch: pytest.MonkeyPatch, setter: bool
+) -> None:
     """The C get/set looks the line up with the key's own __eq__: Python code, during which another
     thread may close the request. The call holds the gate from before the lookup (it crashed here)."""
     monkeypatch.setattr(mock.Board, "gpio_values", RealBackend.gpio_values)
@@ -103,11 +106,9 @@ def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(monkeypa
             request.close()  # as another thread would, while this one runs the key's Python code
             return other == 0
 
-    for call in (lambda: request.get_value(ClosingKey()), lambda: request.set_value(ClosingKey(), 1)):
-        with pytest.raises(ClosedError):
-            call()
-        request = gpio.request_lines(
-            f"/dev/{chip.chip_name}", {0: gpio.LineSettings(direction=gpio.Direction.OUTPUT)}, backend=board
-        )
-    request.close()
+    with pytest.raises(ClosedError):
+        if setter:
+            request.set_value(ClosingKey(), 1)
+        else:
+            request.get_value(ClosingKey())
     assert board.open_files() == 0
