@@ -3,6 +3,7 @@ board is given the kernel backend's C state here, so these run wherever the mock
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import weakref
@@ -106,9 +107,11 @@ def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(
             request.close()  # as another thread would, while this one runs the key's Python code
             return other == 0
 
+    call = (
+        functools.partial(request.set_value, ClosingKey(), 1)
+        if setter
+        else functools.partial(request.get_value, ClosingKey())
+    )
     with pytest.raises(ClosedError):
-        if setter:
-            request.set_value(ClosingKey(), 1)
-        else:
-            request.get_value(ClosingKey())
+        call()
     assert board.open_files() == 0
