@@ -9,6 +9,7 @@ import os
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,11 +108,8 @@ def test_a_line_key_that_closes_the_request_meanwhile_gets_closed_error(
             request.close()  # as another thread would, while this one runs the key's Python code
             return other == 0
 
-    call = (
-        functools.partial(request.set_value, ClosingKey(), 1)
-        if setter
-        else functools.partial(request.get_value, ClosingKey())
-    )
+    key: Any = ClosingKey()  # a line key as the C lookup sees it: anything hashable
+    call = functools.partial(request.set_value, key, 1) if setter else functools.partial(request.get_value, key)
     with pytest.raises(ClosedError):
         call()
     assert board.open_files() == 0
