@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import select
+import threading
 import time
 import weakref
 from collections import deque
@@ -150,25 +151,30 @@ class EventReader(Generic[T]):
         self._buffer: Any = None
         self._record_size = ffi.sizeof(ctype)
         self.pending: deque[T] = deque()
+        # One read and its decoding and counting (on_batch) at a time, never held over a wait: another
+        # thread's read in between would land in the same buffer, or count this one's events as lost.
+        # A C stand-in for read() (LineRequest's) takes it too.
+        self.read_lock = threading.Lock()
 
     def _read_available(self, max_events: int) -> list[T]:
         """One non-blocking read() of up to ``max_events`` records; [] if none are queued."""
-        if self._buffer is None:
-            self._buffer = ffi.new(f"{self._ctype}[]", self._capacity)
-        count = min(max_events, self._capacity)
-        gate = self._source._gate
-        try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
-            ret = self._source._backend_read(gate.enter(), self._buffer, count * self._record_size)
-        finally:
-            gate.leave()
-        if ret < 0:
-            if -ret in (errno.EAGAIN, errno.EINTR):
-                return []
-            self._source._raise_kernel_error(-ret, "read events")
-        events = self._decode(self._buffer, ret // self._record_size)
-        if self._on_batch is not None and events:
-            self._on_batch(self._source, events)
-        return events
+        with self.read_lock:
+            if self._buffer is None:
+                self._buffer = ffi.new(f"{self._ctype}[]", self._capacity)
+            count = min(max_events, self._capacity)
+            gate = self._source._gate
+            try:  # the fd stays ours until leave(); -1 once closed: EBADF, then ClosedError
+                ret = self._source._backend_read(gate.enter(), self._buffer, count * self._record_size)
+            finally:
+                gate.leave()
+            if ret < 0:
+                if -ret in (errno.EAGAIN, errno.EINTR):
+                    return []
+                self._source._raise_kernel_error(-ret, "read events")
+            events = self._decode(self._buffer, ret // self._record_size)
+            if self._on_batch is not None and events:
+                self._on_batch(self._source, events)
+            return events
 
     def read(self, max_events: int | None = None, timeout: float | None = None) -> list[T]:
         """Up to ``max_events`` records, blocking until at least one arrives or ``timeout`` passes."""

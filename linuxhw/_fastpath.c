@@ -1157,14 +1157,16 @@ static PyObject *smbus_read_word_data(PyObject *device, PyObject *const *args, P
 }
 
 /* A kernel line request's C state for read_edge_events (LineRequest._c_events): its fd, a buffer of
- * capacity records, its reader's queue of events already read (the Python path serves those), and
- * what the records become (edge_events()'s cls and types). */
+ * capacity records, its reader's queue of events already read (the Python path serves those), its
+ * reader's read_lock (one read and its counting at a time, shared with the Python path), and what
+ * the records become (edge_events()'s cls and types). */
 typedef struct {
     PyObject_HEAD
     FdGate *gate; /* NULL once close()d: every call goes to the Python method */
     Py_ssize_t capacity;
     struct gpio_v2_line_event *records;
     PyObject *pending;
+    PyObject *lock;
     PyObject *cls;
     PyObject *types;
 } EdgeReads;
@@ -1172,14 +1174,14 @@ typedef struct {
 static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     EdgeReads *self;
-    PyObject *gate, *pending, *cls, *types;
+    PyObject *gate, *pending, *lock, *cls, *types;
     Py_ssize_t capacity;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "EdgeReads(gate, capacity, pending, cls, types) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "EdgeReads(gate, capacity, pending, lock, cls, types) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "O!nOO!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &PyType_Type, &cls,
-                          &PyTuple_Type, &types))
+    if (!PyArg_ParseTuple(args, "O!nOOO!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &lock, &PyType_Type,
+                          &cls, &PyTuple_Type, &types))
         return NULL;
     if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
         PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
@@ -1198,6 +1200,8 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
     self->capacity = capacity;
     Py_INCREF(pending);
     self->pending = pending;
+    Py_INCREF(lock);
+    self->lock = lock;
     Py_INCREF(cls);
     self->cls = cls;
     Py_INCREF(types);
@@ -1210,6 +1214,7 @@ static void edge_reads_dealloc(PyObject *obj)
     EdgeReads *self = (EdgeReads *)obj;
     PyMem_Free(self->records);
     Py_XDECREF(self->pending);
+    Py_XDECREF(self->lock);
     Py_XDECREF(self->cls);
     Py_XDECREF(self->types);
     Py_XDECREF(self->gate);
@@ -1234,7 +1239,7 @@ static PyTypeObject EdgeReadsType = {
     .tp_basicsize = sizeof(EdgeReads),
     .tp_dealloc = edge_reads_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "EdgeReads(gate, capacity, pending, cls, types): a kernel line request's state for "
+    .tp_doc = "EdgeReads(gate, capacity, pending, lock, cls, types): a kernel line request's state for "
               "read_edge_events in C.",
     .tp_methods = edge_reads_methods,
     .tp_new = edge_reads_new,
@@ -1245,6 +1250,7 @@ static PyObject *edge_state_name; /* "_c_events" */
 static Py_ssize_t edge_state_offset;
 static PyObject *edge_counter_names[3]; /* "_events_read", "_max_seqno", "lost_events" */
 static PyObject *edge_check_name; /* "_check_sequence" */
+static PyObject *lock_names[2];   /* "acquire", "release" */
 
 /* The request's int attribute name as an unsigned 64-bit value; -1 with an exception set. */
 static int request_u64(PyObject *request, PyObject *name, unsigned long long *out)
@@ -1290,6 +1296,22 @@ static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, 
                : 0;
 }
 
+/* lock.release(), keeping an exception already set (the one to report): 0, or -1 with its own. */
+static int lock_release(PyObject *lock)
+{
+    PyObject *type, *value, *traceback, *result;
+    PyErr_Fetch(&type, &value, &traceback);
+    result = PyObject_CallMethodNoArgs(lock, lock_names[1]);
+    if (type != NULL) {
+        Py_XDECREF(result);
+        PyErr_Clear();
+        PyErr_Restore(type, value, traceback);
+        return 0;
+    }
+    Py_XDECREF(result);
+    return result ? 0 : -1;
+}
+
 /* read_edge_events(max_events=None, timeout=None) when nothing is queued from an earlier read: one
  * non-blocking read() and its records as events, no Python frame. When nothing is there to read
  * (the wait, with its timeout), or read() fails, the Python method reads again and does the rest. */
@@ -1297,7 +1319,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
 {
     EdgeReads *state = NULL;
     FdGate *gate;
-    PyObject *events;
+    PyObject *events = NULL, *taken;
     unsigned long long batch_max = 0;
     Py_ssize_t limit, count, i, queued;
     ssize_t got;
@@ -1324,6 +1346,15 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
         if (limit > state->capacity)
             limit = state->capacity;
     }
+    /* One read and its counting at a time (another thread's read in between would land in the same
+     * records, or count this one's events as lost): held by another thread, the Python method waits. */
+    taken = PyObject_CallMethodOneArg(state->lock, lock_names[0], Py_False);
+    if (taken != Py_True) {
+        Py_XDECREF(taken);
+        PyErr_Clear();
+        goto python;
+    }
+    Py_DECREF(taken);
     gate = state->gate;
     Py_INCREF(gate);
     fd = gate_enter(gate);
@@ -1332,10 +1363,9 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     Py_END_ALLOW_THREADS
     gate_leave(gate);
     Py_DECREF(gate);
-    if (got <= 0)
-        goto python;
-    count = got / (ssize_t)sizeof(struct gpio_v2_line_event);
-    events = PyList_New(count);
+    count = got > 0 ? got / (ssize_t)sizeof(struct gpio_v2_line_event) : 0;
+    if (count > 0)
+        events = PyList_New(count);
     for (i = 0; events != NULL && i < count; i++) {
         PyObject *event = edge_event((PyTypeObject *)state->cls, state->types, state->records + i);
         if (event == NULL) {
@@ -1348,6 +1378,10 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     }
     if (events != NULL && edge_sequence(request, events, count, batch_max) < 0)
         Py_CLEAR(events);
+    if (lock_release(state->lock) < 0)
+        Py_CLEAR(events);
+    if (count == 0 && !PyErr_Occurred()) /* nothing to read (the wait), or read() failed: the Python method */
+        goto python;
     Py_DECREF(state);
     return events;
 python:
@@ -2417,6 +2451,8 @@ PyMODINIT_FUNC PyInit__fastpath(void)
         return NULL;
     edge_state_name = PyUnicode_InternFromString("_c_events");
     edge_check_name = PyUnicode_InternFromString("_check_sequence");
+    lock_names[0] = PyUnicode_InternFromString("acquire");
+    lock_names[1] = PyUnicode_InternFromString("release");
     edge_counter_names[0] = PyUnicode_InternFromString("_events_read");
     edge_counter_names[1] = PyUnicode_InternFromString("_max_seqno");
     edge_counter_names[2] = PyUnicode_InternFromString("lost_events");

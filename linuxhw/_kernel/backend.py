@@ -115,7 +115,9 @@ class Backend(abc.ABC):
         frame on this backend's fds, or None for the Python methods (the mock)."""
         return None
 
-    def gpio_edge_reads(self, gate: Any, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
+    def gpio_edge_reads(
+        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...]
+    ) -> Any:
         """The C state with which LineRequest.read_edge_events makes its read() with no Python frame
         on this backend's fds, or None for the Python method (the mock)."""
         return None

@@ -65,8 +65,10 @@ class RealBackend(Backend):
     def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int) -> Any:
         return _fastpath.GpioValues(gate, outputs, index)
 
-    def gpio_edge_reads(self, gate: Any, capacity: int, pending: Any, cls: type, types: tuple[Any, ...]) -> Any:
-        return _fastpath.EdgeReads(gate, capacity, pending, cls, types)
+    def gpio_edge_reads(
+        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...]
+    ) -> Any:
+        return _fastpath.EdgeReads(gate, capacity, pending, lock, cls, types)
 
     def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
         return _fastpath.SmbusReads(channel, key, fail, address, can)

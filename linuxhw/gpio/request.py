@@ -79,7 +79,9 @@ class LineRequest(Handle):
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
         # read_edge_events in C (see the end of this module), or None: the Python method.
-        self._c_events = backend.gpio_edge_reads(self._gate, capacity, self._events.pending, EdgeEvent, EDGE_TYPES)
+        self._c_events = backend.gpio_edge_reads(
+            self._gate, capacity, self._events.pending, self._events.read_lock, EdgeEvent, EDGE_TYPES
+        )
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else f"fd={self._fd}"

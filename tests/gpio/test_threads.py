@@ -14,6 +14,7 @@ from linuxhw import ClosedError, gpio
 from linuxhw.gpio import Direction, Edge, EdgeType, LineSettings
 from tests.conftest import GpioSimulator
 from tests.threads import close_amid_calls, no_fd_leak, run_together, wait_blocked
+from tests.waiting import DEADLINE
 
 OUT = LineSettings(direction=Direction.OUTPUT)
 IN = LineSettings(direction=Direction.INPUT)
@@ -191,3 +192,65 @@ def test_close_while_calls_run_keeps_the_fd_until_they_left(sim: GpioSimulator) 
             return call
 
         close_amid_calls(req, {"line 0": toggle(0), "line 1": toggle(1)}, ROUNDS)
+
+
+class _TellingLock:
+    """A request's read_lock that says when a thread other than its holder asks for it."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+        self.asked = threading.Event()
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if threading.current_thread().name == "second reader":
+            self.asked.set()
+        return bool(self._lock.acquire(blocking))
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+@pytest.mark.mock_only  # the mock's reads run in Python, where the moment between read() and decoding is reachable
+def test_a_read_and_its_decoding_are_not_split_by_another_threads_read(sim: GpioSimulator) -> None:
+    """Thread A has read its event but not decoded it when thread B reads: B waits for A, each gets
+    its own event and none counts as lost (both once shared one buffer: A returned B's event)."""
+    chip = sim.add_chip(2)
+    request = gpio.request_lines(
+        chip.chip_name, {0: LineSettings(direction=Direction.INPUT, edge=Edge.BOTH)}, backend=sim.backend
+    )
+    chip.set_pull(0, 1)
+    chip.set_pull(0, 0)  # seqno 1 and 2 queued
+    reader = request._events
+    lock = reader.read_lock = _TellingLock(reader.read_lock)  # type: ignore[assignment]
+    decode = reader._decode
+    got: dict[str, list[int]] = {}
+
+    def read_one(name: str) -> None:
+        try:
+            got[name] = [event.line_seqno for event in request.read_edge_events(1)]
+        finally:
+            lock.asked.set()  # a second reader that never waited for the lock is done: go on too
+
+    second = threading.Thread(target=read_one, args=("second reader",), name="second reader")
+
+    def decode_once_the_second_reader_asked(buffer: Any, count: int) -> Any:
+        if threading.current_thread() is not second:  # the first reader, between its read() and decoding
+            second.start()
+            assert lock.asked.wait(DEADLINE), "the second reader neither asked for the read lock nor finished"
+        return decode(buffer, count)
+
+    reader._decode = decode_once_the_second_reader_asked
+    try:
+        read_one("first reader")
+        second.join(DEADLINE)
+        assert not second.is_alive(), "the second reader never finished"
+        assert got == {"first reader": [1], "second reader": [2]}
+        assert request.lost_events == 0
+    finally:
+        request.close()
