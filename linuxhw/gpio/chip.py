@@ -200,7 +200,7 @@ class Chip(Handle):
             offset = self.line_offset(line)
             if offset not in offsets or settings[offsets.index(offset)].direction is not Direction.OUTPUT:
                 raise ValueError(f"output_values names line {line!r}, which is not an output line of this request")
-            values[offsets.index(offset)] = check_bit(value, f"output value for line {line!r}")
+            values[offsets.index(offset)] = check_bit(value, "output value for line {}", line)
 
         request = ffi.new("struct gpio_v2_line_request *")
         request.offsets[0 : len(offsets)] = offsets

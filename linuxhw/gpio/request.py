@@ -205,7 +205,7 @@ class LineRequest(Handle):
             if not self._output_mask & (1 << idx):
                 raise ValueError(f"line {line!r} is not an output: only outputs can be set")
             mask |= 1 << idx
-            bits |= check_bit(value, f"value for line {line!r}") << idx
+            bits |= check_bit(value, "value for line {}", line) << idx
         if not mask:
             raise ValueError("values must name at least one line")
         self.set_bits(bits, mask)
@@ -256,7 +256,7 @@ class LineRequest(Handle):
         for idx, value in explicit.items():
             if new_settings[idx].direction is not _OUTPUT:
                 raise ValueError(f"output_values names line {self.offsets[idx]}, which is not an output")
-            values[idx] = check_bit(value, f"output value for line {self.offsets[idx]}")
+            values[idx] = check_bit(value, "output value for line {}", self.offsets[idx])
         # Encoding a configuration costs more than its ioctl: keep the last few, keyed by the settings
         # objects' identities (the cache holds them, so an id cannot be reused meanwhile) and values.
         key = (tuple(map(id, new_settings)), tuple(values))
