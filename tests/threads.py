@@ -69,7 +69,9 @@ def no_fd_leak() -> Iterator[None]:
 def wait_blocked(thread_id: int, what: str, timeout: float = DEADLINE) -> str:
     """Block until the thread (a native id) sits in a blocking syscall (poll, ioctl, epoll_wait, per
     /proc/self/task/TID/syscall); its name. Fails naming ``what`` at the deadline."""
-    names = BLOCKING_SYSCALLS.get(os.uname().machine, {})
+    # The kernel's syscall numbers: the host's when scripts/platforms runs us under qemu-user.
+    machine = os.environ.get("LINUXHW_SYSCALL_MACHINE") or os.uname().machine
+    names = BLOCKING_SYSCALLS.get(machine, {})
     path = f"/proc/self/task/{thread_id}/syscall"
     deadline = time.monotonic() + timeout
     seen = ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
+import operator
 import os
 import platform
 import re
@@ -25,7 +27,8 @@ __all__ = ["Device"]
 
 DEFAULT_BUFSIZ = 4096
 _BYTES = frozenset((bytes, bytearray))
-ALL_MODE_FLAGS = sum(flag.value for flag in Mode)  # every bit some kernel defines
+# every bit some kernel defines (OR, not sum: before 3.11 iterating Mode also yields MODE_3 = CPOL | CPHA)
+ALL_MODE_FLAGS = functools.reduce(operator.or_, (flag.value for flag in Mode), 0)
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
 T = TypeVar("T")
