@@ -5,5 +5,12 @@ from setuptools import Extension, setup
 
 setup(
     cffi_modules=["linuxhw/_build_uapi.py:ffibuilder"],
-    ext_modules=[Extension("linuxhw._fastpath", ["linuxhw/_fastpath.c"], extra_compile_args=["-Wall", "-Wextra"])],
+    ext_modules=[
+        Extension(
+            "linuxhw._fastpath",
+            ["linuxhw/_fastpath.c"],
+            include_dirs=["cdefs/uapi"],  # the vendored kernel uAPI headers, before the system's
+            extra_compile_args=["-Wall", "-Wextra"],
+        )
+    ],
 )

@@ -1,21 +1,12 @@
-/* C side of linuxhw._uapi: the kernel headers themselves plus guarded fallbacks
- * for constants that appeared after the 5.10 baseline. */
+/* C side of linuxhw._uapi: the kernel's uAPI headers vendored in cdefs/uapi/ (one release for every
+ * build, whatever the build machine's linux-libc-dev; scripts/vendor-headers), found before the system's. */
 #include <errno.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <linux/version.h>
 #include <linux/gpio.h>
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 #include <linux/spi/spidev.h>
-
-/* Event clocks arrived as enum members (#ifndef cannot see them): realtime in 5.11, HTE in 5.19. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)
-#define GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME (1ULL << 11)
-#endif
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 19, 0)
-#define GPIO_V2_LINE_FLAG_EVENT_CLOCK_HTE (1ULL << 12)
-#endif
 
 /* DMA-BUF heaps, dma-buf fds and udmabuf (<fcntl.h> for the memfd seals udmabuf checks). */
 #include <fcntl.h>
@@ -25,45 +16,8 @@
 #include <linux/dma-heap.h>
 #include <linux/udmabuf.h>
 
-#ifndef DMA_BUF_IOCTL_EXPORT_SYNC_FILE
-/* Exporting/importing sync_file fences arrived in 6.0. */
-struct dma_buf_export_sync_file {
-    __u32 flags;
-    __s32 fd;
-};
-struct dma_buf_import_sync_file {
-    __u32 flags;
-    __s32 fd;
-};
-#define DMA_BUF_IOCTL_EXPORT_SYNC_FILE _IOWR(DMA_BUF_BASE, 2, struct dma_buf_export_sync_file)
-#define DMA_BUF_IOCTL_IMPORT_SYNC_FILE _IOW(DMA_BUF_BASE, 3, struct dma_buf_import_sync_file)
-#endif
-
 #ifndef F_SEAL_FUTURE_WRITE
-#define F_SEAL_FUTURE_WRITE 0x0010 /* 5.1 */
-#endif
-
-/* SPI mode bits newer than the 5.10 headers (values are fixed by the uAPI). */
-#ifndef SPI_CS_WORD
-#define SPI_CS_WORD (1UL << 12)
-#endif
-#ifndef SPI_TX_OCTAL
-#define SPI_TX_OCTAL (1UL << 13)
-#endif
-#ifndef SPI_RX_OCTAL
-#define SPI_RX_OCTAL (1UL << 14)
-#endif
-#ifndef SPI_3WIRE_HIZ
-#define SPI_3WIRE_HIZ (1UL << 15)
-#endif
-#ifndef SPI_RX_CPHA_FLIP
-#define SPI_RX_CPHA_FLIP (1UL << 16)
-#endif
-#ifndef SPI_MOSI_IDLE_LOW
-#define SPI_MOSI_IDLE_LOW (1UL << 17)
-#endif
-#ifndef SPI_MOSI_IDLE_HIGH
-#define SPI_MOSI_IDLE_HIGH (1UL << 18)
+#define F_SEAL_FUTURE_WRITE 0x0010 /* 5.1: <fcntl.h> is the C library's, not vendored */
 #endif
 
 static unsigned long lhw_spi_ioc_message(unsigned int n)

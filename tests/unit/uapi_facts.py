@@ -34,12 +34,14 @@ def c_program(headers: Sequence[str], structs: Structs, constants: Sequence[str]
     return "\n".join(lines)
 
 
-def header_facts(source: str, work: Path) -> dict[str, int]:
-    """Compile and run ``source``; its ``name value`` lines as a dict."""
+def header_facts(source: str, work: Path, include_dirs: Sequence[Path] = ()) -> dict[str, int]:
+    """Compile and run ``source`` (``include_dirs`` searched before the system's headers); its ``name value``
+    lines as a dict."""
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         pytest.fail("a C compiler is needed to check the uAPI layout (apt-get install gcc)")
     (work / "facts.c").write_text(source)
-    subprocess.run([compiler, "-o", str(work / "facts"), str(work / "facts.c")], check=True)
+    includes = [f"-I{d}" for d in include_dirs]
+    subprocess.run([compiler, *includes, "-o", str(work / "facts"), str(work / "facts.c")], check=True)
     out = subprocess.run([str(work / "facts")], check=True, capture_output=True, text=True).stdout
     return {key: int(value) for key, value in (line.split() for line in out.splitlines())}
