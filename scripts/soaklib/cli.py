@@ -16,7 +16,8 @@ transfer_async, the flash's JEDEC ID), and the DMA heap and udmabuf (allocate, n
 SPI and I2C straight from and into dma-buf memory).
 
 Output: a report on stdout and JSON (--out). Exit status 0 when every answer was checked and right and the
-resources stayed flat, 1 otherwise, 2 for bad arguments.
+resources stayed flat (or the run was too short to judge them: under 5 minutes), 1 otherwise, 2 for bad
+arguments.
 """
 
 from __future__ import annotations
@@ -197,5 +198,5 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"\nwrote {args.out}")
     answers = result["answers"]
-    return 0 if result["verdict"]["flat"] and answers["errors"] == 0 and answers["checked"] == answers[
-        "operations"] else 1  # fmt: skip
+    right = answers["errors"] == 0 and answers["checked"] == answers["operations"]
+    return 0 if right and result["verdict"]["flat"] is not False else 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 LABELS = {"fds": "fds", "rss_kib": "RSS KiB", "threads": "threads"}
+RESOURCES = {True: "FLAT", False: "NOT FLAT", None: "NOT JUDGED"}  # by the verdict's flat (None: too short)
+RESOURCES_MD = {True: "flat", False: "NOT flat", None: "not judged"}
 
 
 def text(result: dict[str, Any]) -> str:
@@ -29,7 +31,7 @@ def text(result: dict[str, Any]) -> str:
         "",
         f"answers: {answers['checked']} of {answers['operations']} checked and right, {answers['errors']} errors: "
         + ("ALL CHECKED" if all_checked else "WRONG OR UNCHECKED ANSWERS"),
-        f"resources: {'FLAT' if verdict['flat'] else 'NOT FLAT'} ({verdict['why']})",
+        f"resources: {RESOURCES[verdict['flat']]} ({verdict['why']})",
     ]
     return "\n".join(lines)
 
@@ -54,6 +56,6 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"{meta['seconds']} s, {meta['rounds']} rounds on the {meta['backend']} backend {meta['where']}, kernel "
         f"{meta['kernel']}, commit `{meta['commit'] or '?'}`, {len(result['resources']['samples'])} samples: "
-        f"resources {'flat' if verdict['flat'] else 'NOT flat'} ({verdict['why']}).",
+        f"resources {RESOURCES_MD[verdict['flat']]} ({verdict['why']}).",
     ]
     return "\n".join(lines)

@@ -9,7 +9,9 @@ threads (both are whole numbers that a leak raises by one at a time), by at most
 (Python's allocator takes memory in 1 MiB arenas, and fragmentation alone may leave one or two more in use:
 a 10-minute kernel-tier run stepped up by 936 KiB once and stayed there; a leak of one small object per
 operation grows by megabytes a minute).  Quarters, not single samples, so one sample taken at an unlucky moment decides
-nothing; maxima, not means, so a slow climb cannot hide behind a dip.
+nothing; maxima, not means, so a slow climb cannot hide behind a dip.  Only a run of MIN_JUDGED_SECONDS or
+more gets a verdict: a shorter one cannot tell a leak from arenas and thread stacks settling (a 15-second run
+on a busy host once grew 3 MiB with every answer right), so its figures are shown and judged by nobody.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ WARMUP_SHARE = 0.1
 WARMUP_ROUNDS = 3
 RSS_SLACK_KIB = 2048
 MIN_JUDGED = 4  # judged samples needed for a verdict (a quarter of them is at least one)
+MIN_JUDGED_SECONDS = 300.0  # runs shorter than this get no verdict on flatness
 FIGURES = ("fds", "rss_kib", "threads")
 
 
@@ -52,7 +55,7 @@ def take(started: float, rounds: int, operations: int) -> Sample:
 
 @dataclass(frozen=True)
 class Verdict:
-    flat: bool
+    flat: bool | None  # None: the run was too short to judge
     why: str  # what was judged, with the numbers; what grew when not flat
     growth: dict[str, int]  # max of the last quarter minus max of the first, per figure
     judged: int  # samples after the warm-up
@@ -60,16 +63,22 @@ class Verdict:
 
 def judge(samples: list[Sample], duration: float) -> Verdict:
     judged = [s for s in samples if s.seconds >= WARMUP_SHARE * duration and s.rounds >= WARMUP_ROUNDS]
+    long_enough = duration >= MIN_JUDGED_SECONDS
+    too_short = (f"not judged: a {duration:.0f} s run is too short to tell a leak from memory settling "
+                 f"(runs of {MIN_JUDGED_SECONDS:.0f} s or more are judged)")  # fmt: skip
     if len(judged) < MIN_JUDGED:
-        return Verdict(False, f"only {len(judged)} samples after the warm-up; {MIN_JUDGED} needed", {}, len(judged))
+        few = f"only {len(judged)} samples after the warm-up; {MIN_JUDGED} needed"
+        return Verdict(False, few, {}, len(judged)) if long_enough else Verdict(None, too_short, {}, len(judged))
     quarter = max(1, len(judged) // 4)
     first, last = judged[:quarter], judged[-quarter:]
     growth = {f: max(getattr(s, f) for s in last) - max(getattr(s, f) for s in first) for f in FIGURES}
     slack = {"fds": 0, "rss_kib": RSS_SLACK_KIB, "threads": 0}
     grew = [f"{f} +{growth[f]} (allowed +{slack[f]})" for f in FIGURES if growth[f] > slack[f]]
     span = f"max of the first vs the last {quarter} of {len(judged)} samples after the warm-up"
-    return Verdict(not grew, f"{span}: " + ("; ".join(grew) if grew else "no growth beyond the bounds"), growth,
-                   len(judged))  # fmt: skip
+    seen = f"{span}: " + ("; ".join(grew) if grew else "no growth beyond the bounds")
+    if not long_enough:
+        return Verdict(None, f"{too_short}; seen: {seen}", growth, len(judged))
+    return Verdict(not grew, seen, growth, len(judged))
 
 
 def summary(samples: list[Sample]) -> dict[str, Any]:
