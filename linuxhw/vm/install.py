@@ -1,7 +1,7 @@
 """What the kernel tier needs on the host, installed with apt (Debian kernels, QEMU) and pip (virtme-ng).
 
-It says what it installs before doing so; as an ordinary user it installs nothing with apt but names
-the exact command to run first.
+It says what it installs before doing so, in one apt-get update and one install (linuxhw/vm/apt.py); as an
+ordinary user it installs nothing with apt but names the exact command to run first.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from linuxhw.vm._host import EXIT_HOST_SETUP, Failure, log, run
+from linuxhw.vm.apt import Apt
 
 VNG_SPEC = os.environ.get("LINUXHW_VNG_SPEC", "virtme-ng==1.42")
 # Host tools the guest needs, by the Debian package that provides them.
@@ -27,6 +28,7 @@ HOST_TOOLS = {
     "make": "make",  # building the simulator modules
 }
 TOOL_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin")
+ROOT = Path("/")  # where installed things are looked for (tests look in a bare tree instead)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,23 +61,22 @@ def version_key(kver: str) -> tuple[int, ...]:
     return tuple(int(n) for n in re.findall(r"\d+", kver))
 
 
-def installed_kernel(kernel: KernelSeries) -> str | None:
-    """Newest Debian kernel of the series whose image, headers and source are all installed."""
-    if not kernel.tarball.is_file():
+def installed_kernel(kernel: KernelSeries, root: Path = ROOT) -> str | None:
+    """Newest Debian kernel of the series whose image, headers and source are all installed (below ``root``)."""
+    if not (root / kernel.tarball.relative_to("/")).is_file():
         return None
     found = []
-    for image in glob.glob(f"/boot/vmlinuz-{kernel.series}.*"):
-        kver = image[len("/boot/vmlinuz-") :]
-        if re.fullmatch(kernel.kver_re, kver) and Path(f"/lib/modules/{kver}/build/Makefile").is_file():
+    for image in glob.glob(f"{root / 'boot'}/vmlinuz-{kernel.series}.*"):
+        kver = Path(image).name[len("vmlinuz-") :]
+        if re.fullmatch(kernel.kver_re, kver) and (root / f"lib/modules/{kver}/build/Makefile").is_file():
             found.append(kver)
     return max(found, key=version_key, default=None)
 
 
-def newest_kernel_in_apt(kernel: KernelSeries) -> str:
+def newest_kernel_in_apt(kernel: KernelSeries, apt: Apt) -> str:
     """Newest kernel version of the series for which apt has both an image and headers."""
-    out = run(
-        ["apt-cache", "search", "--names-only", f"^linux-(image|headers)-{kernel.kver_re}$"],
-        what="looking up kernel packages",
+    out = apt.query(
+        ["search", "--names-only", f"^linux-(image|headers)-{kernel.kver_re}$"], "looking up kernel packages"
     )
     found: dict[str, set[str]] = {}
     for line in out.splitlines():
@@ -94,30 +95,46 @@ def newest_kernel_in_apt(kernel: KernelSeries) -> str:
     return max(kvers, key=version_key)
 
 
-def apt_version(pkg: str) -> str:
-    out = run(["apt-cache", "policy", pkg], what=f"looking up {pkg}")
-    match = re.search(r"Candidate:\s*(\S+)", out)
+def apt_version(pkg: str, apt: Apt) -> str:
+    match = re.search(r"Candidate:\s*(\S+)", apt.query(["policy", pkg], f"looking up {pkg}"))
     if not match or match.group(1) == "(none)":
         raise Failure(EXIT_HOST_SETUP, f"apt has no installable {pkg}")
     return match.group(1)
 
 
-def missing_tools(tools: Mapping[str, str]) -> list[str]:
-    return [t for t in tools if not any(Path(d, t).exists() for d in TOOL_DIRS)]
+def missing_tools(tools: Mapping[str, str], root: Path = ROOT) -> list[str]:
+    return [t for t in tools if not any((root / d.lstrip("/") / t).exists() for d in TOOL_DIRS)]
 
 
-def apt_packages(kernel: KernelSeries, kver: str | None, tools: list[str], all_tools: Mapping[str, str]) -> list[str]:
-    """The Debian packages to install: the missing tools' and, unless installed, the kernel's."""
-    pkgs = sorted({all_tools[t] for t in tools})
-    if kver is None:
-        kver = newest_kernel_in_apt(kernel)
-        image_version = apt_version(f"linux-image-{kver}")
-        pkgs += [f"linux-image-{kver}", f"linux-headers-{kver}"]
-        if apt_version(kernel.source_pkg) == image_version:
-            pkgs.append(kernel.source_pkg)
-        else:  # the mirror may still carry the matching source as an older version
-            pkgs.append(f"{kernel.source_pkg}={image_version}")
+def kernel_packages(kernel: KernelSeries, apt: Apt) -> list[str]:
+    """The newest kernel of the series apt offers: its image, headers and the matching source."""
+    kver = newest_kernel_in_apt(kernel, apt)
+    image_version = apt_version(f"linux-image-{kver}", apt)
+    pkgs = [f"linux-image-{kver}", f"linux-headers-{kver}"]
+    if apt_version(kernel.source_pkg, apt) == image_version:
+        pkgs.append(kernel.source_pkg)
+    else:  # the mirror may still carry the matching source as an older version
+        pkgs.append(f"{kernel.source_pkg}={image_version}")
     return pkgs
+
+
+def host_packages(
+    kernels: Sequence[KernelSeries],
+    tools: Mapping[str, str],
+    apt: Apt,
+    extra_packages: Sequence[str] = (),
+    root: Path = ROOT,
+) -> list[str]:
+    """The Debian packages this host lacks to boot ``kernels`` with ``tools`` (program: package), plus
+    ``extra_packages``. A kernel's packages are looked up after apt's update (as root), since a fresh
+    machine's package lists may be missing or stale."""
+    pkgs = sorted({tools[t] for t in missing_tools(tools, root)}) + list(extra_packages)
+    absent = [kernel for kernel in kernels if installed_kernel(kernel, root) is None]
+    if absent and apt.root:
+        apt.update()
+    for kernel in absent:
+        pkgs += kernel_packages(kernel, apt)
+    return list(dict.fromkeys(pkgs))
 
 
 def ensure_installed(
@@ -129,32 +146,10 @@ def ensure_installed(
     """Install what is missing (as root) or say how to (otherwise); return the kernel version to boot.
     ``extra_tools`` (program: package) and ``extra_packages`` are a caller's own needs."""
     tools = {**HOST_TOOLS, **(extra_tools or {})}
-    missing = missing_tools(tools)
-    kver = installed_kernel(kernel)
-    if not missing and kver is not None and not extra_packages:
-        return kver
-    if shutil.which("apt-get") is None:
-        raise Failure(
-            EXIT_HOST_SETUP,
-            f"the kernel tier needs {', '.join(missing) or 'Debian kernel ' + kernel.series} and installs them "
-            "with apt, which this system lacks: run it on Debian bookworm (or in a debian:bookworm container)",
-        )
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    root = os.geteuid() == 0
-    if root:
-        log("apt-get update (to find Debian's kernel packages)")
-        run(["apt-get", "update"], what="apt-get update", env=env)
-    pkgs = apt_packages(kernel, kver, missing, tools) + list(extra_packages or [])
-    why = "QEMU and tools" if kver is not None else f"QEMU, tools and Debian's {kernel.series} kernel to boot"
-    command = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *pkgs]
-    if not root:
-        raise Failure(
-            EXIT_HOST_SETUP,
-            f"the kernel tier needs these Debian packages ({why}), and installing them needs root. "
-            f"Run first:\n    sudo apt-get update && sudo {' '.join(command)}",
-        )
-    log(f"installing {why}: {' '.join(command)}")
-    run(command, what="apt-get install", env=env, logfile=cache / "apt-install.log")
+    apt = Apt(logfile=cache / "apt-install.log")
+    pkgs = host_packages([kernel], tools, apt, extra_packages or [])
+    if pkgs:
+        apt.install(pkgs, f"the kernel tier (QEMU, its tools and Debian's {kernel.series} kernel to boot)")
     kver = installed_kernel(kernel)
     if kver is None:
         raise Failure(EXIT_HOST_SETUP, f"Debian's {kernel.series} kernel is not complete after apt-get install")
