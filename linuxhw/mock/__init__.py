@@ -15,13 +15,15 @@ from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
-from linuxhw.mock.i2c_parts import Bme280, Ssd1306
+from linuxhw.mock.i2c_parts import Bme280, Bme280Spi, Ssd1306
+from linuxhw.mock.registers import RegisterFile
 from linuxhw.mock.spi import MockSpiBus, MockSpiDevice, SpiRecord
-from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiTarget
+from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiRegisterDevice, SpiTarget
 
 __all__ = [
     "AdcMcp3008",
     "Bme280",
+    "Bme280Spi",
     "Board",
     "Eeprom",
     "I2cTarget",
@@ -33,8 +35,10 @@ __all__ = [
     "MockSpiBus",
     "MockSpiDevice",
     "RegisterDevice",
+    "RegisterFile",
     "SerialFlash",
     "SpiRecord",
+    "SpiRegisterDevice",
     "SpiTarget",
     "Ssd1306",
     "attach_reference_models",
