@@ -13,9 +13,11 @@
 from linuxhw.mock.board import Board, MockDevice
 from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
+from linuxhw.mock.hcsr04 import Hcsr04
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
 from linuxhw.mock.i2c_parts import Bme280, Bme280Spi, Ssd1306
+from linuxhw.mock.peripherals import GpioPeripheral, PeripheralPins, Scheduled, Timeline
 from linuxhw.mock.registers import RegisterFile
 from linuxhw.mock.spi import MockSpiBus, MockSpiDevice, SpiRecord
 from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiRegisterDevice, SpiTarget
@@ -26,6 +28,8 @@ __all__ = [
     "Bme280Spi",
     "Board",
     "Eeprom",
+    "GpioPeripheral",
+    "Hcsr04",
     "I2cTarget",
     "Loopback",
     "MockDevice",
@@ -34,13 +38,16 @@ __all__ = [
     "MockI2cStub",
     "MockSpiBus",
     "MockSpiDevice",
+    "PeripheralPins",
     "RegisterDevice",
     "RegisterFile",
+    "Scheduled",
     "SerialFlash",
     "SpiRecord",
     "SpiRegisterDevice",
     "SpiTarget",
     "Ssd1306",
+    "Timeline",
     "attach_reference_models",
     "demo_board",
 ]
