@@ -10,6 +10,7 @@
 1
 """
 
+from linuxhw.mock.ads1x15 import Ads1015, Ads1115
 from linuxhw.mock.board import Board, MockDevice
 from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
@@ -24,6 +25,8 @@ from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash, SpiRegist
 
 __all__ = [
     "AdcMcp3008",
+    "Ads1015",
+    "Ads1115",
     "Bme280",
     "Bme280Spi",
     "Board",

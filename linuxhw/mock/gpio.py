@@ -178,7 +178,7 @@ class MockGpioChip:
         self.watchers: list[_ChipFile] = []
         self._listeners: dict[int, list[tuple[GpioPeripheral, str]]] = {}  # offset -> parts hearing it
         self._heard: dict[int, int] = {}  # the level each heard line had when its parts were last told
-        self._driven: set[int] = set()  # lines a wired part drives: a requested bias does not move them
+        self._driven: set[int] = set()  # lines a wired part drives now: a requested bias does not move them
         for offset, (consumer, direction) in (hogs or {}).items():
             if not 0 <= offset < num_lines:
                 raise ValueError(f"hogs: offset {offset} is out of range 0..{num_lines - 1}")
@@ -267,8 +267,6 @@ class MockGpioChip:
                 if pin in part.watches:
                     self._listeners.setdefault(offset, []).append((part, pin))
                     self._heard[offset] = self.lines[offset].level
-                else:
-                    self._driven.add(offset)
             part.wired()
         return part
 
@@ -285,9 +283,12 @@ class MockGpioChip:
         the line keeps its level), as of ``time_ns``: inputs see the edge with that timestamp."""
         line = self._line(offset)
         if level is None:
+            self._driven.discard(offset)
             level = _requested_pull(line.flags) if line.held and not line.is_out else None
             if level is None:
                 return
+        else:
+            self._driven.add(offset)
         self._apply_pull(offset, level, time_ns)
 
     def _tell_parts(self, time_ns: int | None = None) -> None:

@@ -1,0 +1,39 @@
+"""Adafruit's CircuitPython drivers from PyPI, unmodified, on linuxhw.compat.circuitpython against the
+mock's device models: each reading is what the model's data sheet says the driver must see."""
+
+from __future__ import annotations
+
+import pytest
+
+from linuxhw import mock
+from linuxhw.compat import circuitpython
+
+
+def test_ads1115_and_ads1015(demo: mock.Board) -> None:
+    ads1x15 = pytest.importorskip("adafruit_ads1x15.ads1x15")
+    from adafruit_ads1x15 import ADS1015, ADS1115, AnalogIn
+
+    Pin = ads1x15.Pin
+
+    adc16, adc12 = mock.Ads1115(), mock.Ads1015()
+    parts = demo.add_i2c_bus("adc")
+    parts.attach(0x48, adc16)
+    parts.attach(0x49, adc12)
+    adc16.set_voltage(0, 1.5)
+    adc16.set_voltage(1, 0.25)
+    adc12.set_voltage(0, 0.7)
+    adc12.set_voltage(1, 1.5)
+    with circuitpython.I2C("adc") as bus:
+        ads = ADS1115(bus)  # single-shot, ±4.096 V, 128 SPS: it polls OS until the 7.8 ms conversion is done
+        assert AnalogIn(ads, Pin.A0).voltage == 1.5 and AnalogIn(ads, Pin.A0).value == 12000
+        assert AnalogIn(ads, Pin.A0, Pin.A1).voltage == 1.25
+        ads.gain = 16  # ±0.256 V: 1.5 V is past full scale, 0.25 V just inside it
+        assert (AnalogIn(ads, Pin.A0).value, AnalogIn(ads, Pin.A1).value) == (0x7FFF, 32000)
+        ads.gain = 2 / 3
+        assert AnalogIn(ads, Pin.A1).voltage == pytest.approx(0.25, abs=0.0002)  # ±6.144 V: 0.19 mV steps
+        # continuous mode: the driver (3.0.5) keeps the chip's MUX there, AIN0-AIN1 from power-on
+        fast = ADS1015(bus, address=0x49, mode=ads1x15.Mode.CONTINUOUS, data_rate=3300)
+        assert adc12.registers[1] & 0x0100 == 0  # the chip converts continuously
+        assert AnalogIn(fast, Pin.A0, Pin.A1).voltage == pytest.approx(-0.8, abs=0.002)
+        assert AnalogIn(fast, Pin.A0, Pin.A1).value == -400 << 4  # again, without moving the pointer
+    assert adc16.conversions == 6 and adc12.conversions >= 1  # one per single-shot read
