@@ -37,3 +37,36 @@ def test_ads1115_and_ads1015(demo: mock.Board) -> None:
         assert AnalogIn(fast, Pin.A0, Pin.A1).voltage == pytest.approx(-0.8, abs=0.002)
         assert AnalogIn(fast, Pin.A0, Pin.A1).value == -400 << 4  # again, without moving the pointer
     assert adc16.conversions == 6 and adc12.conversions >= 1  # one per single-shot read
+
+
+def test_mcp23017_pins_and_interrupts(demo: mock.Board) -> None:
+    mcp23017 = pytest.importorskip("adafruit_mcp230xx.mcp23017")
+    digitalio = pytest.importorskip("digitalio")
+    from linuxhw import gpio
+    from tests.waiting import read_edge_events
+
+    expander = demo.add_i2c_bus("io").attach(0x20, mock.Mcp23017())
+    soc = demo.devices("gpio")[0]
+    assert isinstance(soc, mock.MockGpioChip)
+    soc.attach(expander, inta="GPIO17")
+    irq = gpio.LineSettings(direction=gpio.Direction.INPUT, edge=gpio.Edge.FALLING, bias=gpio.Bias.PULL_UP)
+    with circuitpython.I2C("io") as bus, gpio.request_lines("pinctrl-mock", {"GPIO17": irq}) as line:
+        mcp = mcp23017.MCP23017(bus)
+        led = mcp.get_pin(0)
+        led.switch_to_output(value=True)
+        button = mcp.get_pin(8)
+        button.switch_to_input(pull=digitalio.Pull.UP)
+        inverted = mcp.get_pin(9)
+        inverted.switch_to_input(invert_polarity=True)
+        expander.set_input(9, 1)
+        assert expander.levels()[0] == 1 and button.value and not inverted.value
+        assert mcp.iodir == 0xFFFE and mcp.gppu == 0x0100  # 16-bit registers through sequential reads
+        led.value = False
+        assert expander.levels()[0] == 0
+        mcp.interrupt_enable = 0x0100
+        mcp.io_control = 0x44  # INTA and INTB mirrored, open drain
+        expander.set_input(8, 0)  # the button is pressed
+        assert read_edge_events(line, 1)[0].line_offset == 17
+        assert mcp.int_flag == [8] and mcp.int_cap[8] == 0 and not button.value
+        mcp.clear_ints()
+        assert line.get_value("GPIO17") == 1 and mcp.int_flag == []
