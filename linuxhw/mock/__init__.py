@@ -18,6 +18,7 @@ from linuxhw.mock.hcsr04 import Hcsr04
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
 from linuxhw.mock.i2c_parts import Bme280, Bme280Spi, Ssd1306
+from linuxhw.mock.mcp9808 import Mcp9808
 from linuxhw.mock.mcp23017 import Mcp23017
 from linuxhw.mock.peripherals import GpioPeripheral, PeripheralPins, Scheduled, Timeline
 from linuxhw.mock.registers import RegisterFile
@@ -36,6 +37,7 @@ __all__ = [
     "Hcsr04",
     "I2cTarget",
     "Loopback",
+    "Mcp9808",
     "Mcp23017",
     "MockDevice",
     "MockGpioChip",

@@ -3,6 +3,8 @@ mock's device models: each reading is what the model's data sheet says the drive
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from linuxhw import mock
@@ -70,3 +72,23 @@ def test_mcp23017_pins_and_interrupts(demo: mock.Board) -> None:
         assert mcp.int_flag == [8] and mcp.int_cap[8] == 0 and not button.value
         mcp.clear_ints()
         assert line.get_value("GPIO17") == 1 and mcp.int_flag == []
+
+
+def test_mcp9808_temperature_limits_and_resolution(demo: mock.Board) -> None:
+    adafruit_mcp9808 = pytest.importorskip("adafruit_mcp9808")
+    from tests.waiting import DEADLINE
+
+    sensor = demo.add_i2c_bus("thermo").attach(0x18, mock.Mcp9808(temperature=23.53))
+    with circuitpython.I2C("thermo") as bus:
+        mcp = adafruit_mcp9808.MCP9808(bus)  # checks the manufacturer and device IDs
+        assert mcp.temperature == 23.5 and mcp.resolution == 3  # 0.0625 °C steps, rounded down
+        mcp.resolution = 0  # 0.5 °C, a conversion every 30 ms
+        sensor.temperature = -10.3
+        readings = [mcp.temperature]
+        while readings[-1] != -10.5 and len(readings) < DEADLINE / 0.001:  # the next conversion shows it
+            threading.Event().wait(0.001)
+            readings.append(mcp.temperature)
+        assert readings[-1] == -10.5 and set(readings) <= {23.5, -10.5}
+        mcp.upper_temperature, mcp.critical_temperature, mcp.lower_temperature = 20, 30, 0
+        assert (mcp.upper_temperature, mcp.critical_temperature, mcp.lower_temperature) == (20, 30, 0)
+        assert (mcp.above_upper, mcp.above_critical, mcp.below_lower) == (False, False, True)

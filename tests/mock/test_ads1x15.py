@@ -7,24 +7,13 @@ import pytest
 
 from linuxhw import gpio, i2c, mock
 from linuxhw.gpio import Bias, Direction, Edge, EdgeType, LineSettings
+from tests.mock.clock import FakeClock, fake_clock
 from tests.waiting import read_edge_events
-
-
-class FakeClock:
-    """CLOCK_MONOTONIC for the model, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 10**12
-
-    def monotonic_ns(self) -> int:
-        return self.now
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock()
-    monkeypatch.setattr("linuxhw.mock.ads1x15.time", fake)
-    return fake
+    return fake_clock(monkeypatch, "linuxhw.mock.ads1x15")
 
 
 def _device(model: mock.I2cTarget, board: mock.Board | None = None) -> tuple[i2c.Bus, i2c.Device]:
