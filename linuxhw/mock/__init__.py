@@ -12,6 +12,7 @@
 
 from linuxhw.mock.ads1x15 import Ads1015, Ads1115
 from linuxhw.mock.board import Board, MockDevice
+from linuxhw.mock.command_models import CommandDevice, Response, Sht4x, sensirion_crc8
 from linuxhw.mock.demo import demo_board
 from linuxhw.mock.gpio import MockGpioChip
 from linuxhw.mock.hcsr04 import Hcsr04
@@ -32,6 +33,7 @@ __all__ = [
     "Bme280",
     "Bme280Spi",
     "Board",
+    "CommandDevice",
     "Eeprom",
     "GpioPeripheral",
     "Hcsr04",
@@ -48,8 +50,10 @@ __all__ = [
     "PeripheralPins",
     "RegisterDevice",
     "RegisterFile",
+    "Response",
     "Scheduled",
     "SerialFlash",
+    "Sht4x",
     "SpiRecord",
     "SpiRegisterDevice",
     "SpiTarget",
@@ -57,4 +61,5 @@ __all__ = [
     "Timeline",
     "attach_reference_models",
     "demo_board",
+    "sensirion_crc8",
 ]

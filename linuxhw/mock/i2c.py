@@ -45,12 +45,12 @@ SMBUS_SIZES = (
 I2C_SMBUS_I2C_BLOCK_BROKEN = 6
 
 
-def crc8(data: Iterable[int], crc: int = 0) -> int:
-    """SMBus PEC: CRC-8 with polynomial x^8 + x^2 + x + 1."""
+def crc8(data: Iterable[int], crc: int = 0, polynomial: int = 0x07) -> int:
+    """CRC-8, MSB first: by default SMBus PEC's (x^8 + x^2 + x + 1, from 0); Sensirion's is 0x31 from 0xFF."""
     for byte in data:
         crc ^= byte
         for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+            crc = ((crc << 1) ^ polynomial) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
     return crc
 
 

@@ -92,3 +92,18 @@ def test_mcp9808_temperature_limits_and_resolution(demo: mock.Board) -> None:
         mcp.upper_temperature, mcp.critical_temperature, mcp.lower_temperature = 20, 30, 0
         assert (mcp.upper_temperature, mcp.critical_temperature, mcp.lower_temperature) == (20, 30, 0)
         assert (mcp.above_upper, mcp.above_critical, mcp.below_lower) == (False, False, True)
+
+
+def test_sht4x_measurements_with_crc(demo: mock.Board) -> None:
+    adafruit_sht4x = pytest.importorskip("adafruit_sht4x")
+
+    sensor = demo.add_i2c_bus("humidity").attach(0x44, mock.Sht4x(temperature=21.5, humidity=43.2))
+    with circuitpython.I2C("humidity") as bus:
+        sht = adafruit_sht4x.SHT4x(bus)  # a soft reset, then 1 ms
+        assert sht.serial_number == 0x0B5A_3C7E  # both words' CRCs checked by the driver
+        temperature, humidity = sht.measurements  # it waits 10 ms for the 8.3 ms measurement
+        assert temperature == pytest.approx(21.5, abs=0.003) and humidity == pytest.approx(43.2, abs=0.002)
+        sht.mode = adafruit_sht4x.Mode.LOWHEAT_100MS  # 20 mW for 0.1 s, then the measurement
+        sensor.humidity = 61.0
+        assert sht.relative_humidity == pytest.approx(61.0, abs=0.002)
+    assert sensor.commands == [0x94, 0x89, 0xFD, 0x15] and sensor.heater_runs == 1
