@@ -108,6 +108,7 @@ class PeripheralPins:
         if at_ns is None:
             with self.chip.board.lock:
                 self.chip.drive_from_outside(offset, level, time.monotonic_ns())
+                self.chip.board._state_changed()  # wires follow, and board.wait_for() looks again
             return None
         return self.chip.board.timeline.at(at_ns, lambda due: self.chip.drive_from_outside(offset, level, due))
 
