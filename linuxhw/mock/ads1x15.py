@@ -36,8 +36,9 @@ class _Ads1x15(RegisterDevice, GpioPeripheral):
     full scale clamps it. Wire ``alert`` (``chip.attach(adc, alert=...)``, open drain: give the
     line a pull-up) for the comparator (traditional or window, latching or not, queue of 1, 2 or 4)
     or, with Hi_thresh's MSB 1 and Lo_thresh's 0, conversion ready: asserted at the end of a
-    single-shot conversion, an 8 µs pulse per continuous one. ``COMP_QUE`` 11 (power-on) leaves
-    the pin released.
+    single-shot conversion, an 8 µs pulse per continuous one (so, wired, continuous conversions keep
+    the board's timeline busy, one wake-up per conversion). ``COMP_QUE`` 11 (power-on) leaves the
+    pin released.
     """
 
     drives = ("alert",)

@@ -62,6 +62,11 @@ class Timeline:
         with self._wake:
             return len(self._due)
 
+    def running(self) -> bool:
+        """Whether its thread is up (it is only while something is still to run)."""
+        with self._wake:
+            return self._thread is not None
+
     def _next(self) -> Scheduled | None:
         with self._wake:
             while self._due:

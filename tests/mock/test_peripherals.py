@@ -4,6 +4,7 @@ event timestamps are the modelled times (no polling thread: the timeline sleeps 
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -116,7 +117,7 @@ def test_hcsr04_ignores_short_and_overlapping_triggers() -> None:
     out is ignored; the echo rises one 8-cycle burst after the trigger falls."""
     _, soc = _board()
     ranger = soc.attach(mock.Hcsr04(distance=1.0), trigger=3, echo=4)
-    t0 = 10**12
+    t0 = time.monotonic_ns()  # its echo is then scheduled in the next milliseconds
     ranger.pin_changed("trigger", 1, t0)
     ranger.pin_changed("trigger", 0, t0 + 9_999)
     assert ranger.measurements == 0
@@ -135,12 +136,11 @@ def test_the_timeline_thread_ends_when_nothing_is_due() -> None:
         req.set_value(1, 1)
         board.wait_for(lambda: soc.get_value(2) == 0, "the answer")
     assert part.heard
-    waiter = threading.Event()
-    deadline = DEADLINE
-    while any(t.name == "mock board timeline" for t in threading.enumerate()) and deadline > 0:
-        waiter.wait(0.01)
-        deadline -= 0.01
-    assert not any(t.name == "mock board timeline" for t in threading.enumerate())
+    pause = threading.Event()
+    deadline = time.monotonic() + DEADLINE
+    while board.timeline.running() and time.monotonic() < deadline:
+        pause.wait(0.01)
+    assert not board.timeline.running() and board.timeline.pending() == 0
     scheduled = board.timeline.at(0, lambda due: None)
     scheduled.cancel()
     assert scheduled.cancelled
