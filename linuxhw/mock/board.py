@@ -8,12 +8,15 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from linuxhw._kernel.backend import Backend
 from linuxhw._kernel.real import natural_key
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
+
+if TYPE_CHECKING:
+    from linuxhw.mock.peripherals import Timeline
 
 __all__ = ["Board", "MockDevice"]
 
@@ -58,6 +61,7 @@ class Board(Backend):
         self._files: dict[int, MockFile] = {}
         self.module_parameters: dict[str, str] = {"spidev.bufsiz": "4096"}  # "module.parameter": value
         self._spi_buses = 0
+        self._timeline: Timeline | None = None
 
     # -- building the board -------------------------------------------------------------------------
 
@@ -155,6 +159,16 @@ class Board(Backend):
             return MockSpiBus(
                 self, self._spi_buses - 1, max_speed_hz, min_speed_hz, ALL_MODE_BITS if mode_bits is None else mode_bits
             )
+
+    @property
+    def timeline(self) -> Timeline:
+        """The board's modelled future (a ``linuxhw.mock.Timeline``): wired parts schedule edges on it."""
+        from linuxhw.mock.peripherals import Timeline
+
+        with self.lock:
+            if self._timeline is None:
+                self._timeline = Timeline(self)
+            return self._timeline
 
     # -- file descriptor table ----------------------------------------------------------------------
 

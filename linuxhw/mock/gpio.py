@@ -12,16 +12,18 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board
+    from linuxhw.mock.peripherals import GpioPeripheral
 
 __all__ = ["MockGpioChip"]
 
+Part = TypeVar("Part", bound="GpioPeripheral")
 EDGE_FLAGS = lib.GPIO_V2_LINE_FLAG_EDGE_RISING | lib.GPIO_V2_LINE_FLAG_EDGE_FALLING
 DIRECTION_FLAGS = lib.GPIO_V2_LINE_FLAG_INPUT | lib.GPIO_V2_LINE_FLAG_OUTPUT
 DRIVE_FLAGS = lib.GPIO_V2_LINE_FLAG_OPEN_DRAIN | lib.GPIO_V2_LINE_FLAG_OPEN_SOURCE
@@ -34,6 +36,7 @@ HOG_DIRECTIONS = ("input", "output-high", "output-low")
 INFO_FIFO_SIZE = 32
 V2_CHIP_IOCTLS = (lib.GPIO_V2_GET_LINEINFO_IOCTL, lib.GPIO_V2_GET_LINEINFO_WATCH_IOCTL, lib.GPIO_V2_GET_LINE_IOCTL)
 EVENT_BUFFER_MAX = lib.GPIO_V2_LINES_MAX * 16
+REALTIME_OFFSET_NS = time.time_ns() - time.monotonic_ns()  # CLOCK_REALTIME - CLOCK_MONOTONIC at import
 
 
 def _flags_error(flags: int) -> int:
@@ -173,6 +176,9 @@ class MockGpioChip:
         self.num_lines = num_lines
         self.lines = [_Line(name_map.get(i, "")) for i in range(num_lines)]
         self.watchers: list[_ChipFile] = []
+        self._listeners: dict[int, list[tuple[GpioPeripheral, str]]] = {}  # offset -> parts hearing it
+        self._heard: dict[int, int] = {}  # the level each heard line had when its parts were last told
+        self._driven: set[int] = set()  # lines a wired part drives now: a requested bias does not move them
         for offset, (consumer, direction) in (hogs or {}).items():
             if not 0 <= offset < num_lines:
                 raise ValueError(f"hogs: offset {offset} is out of range 0..{num_lines - 1}")
@@ -242,6 +248,60 @@ class MockGpioChip:
             self.board._observers.append(lambda: self._follow_wire(a, b))
             self._follow_wire(a, b)
 
+    def attach(self, part: Part, **pins: int | str) -> Part:
+        """Wire a part's pins (``trigger=23``, ``echo="GPIO24"``: offsets or line names) to this chip's
+        lines; the part then hears the lines in its ``watches`` and drives those in its ``drives``."""
+        from linuxhw.mock.peripherals import PeripheralPins
+
+        known = set(part.watches) | set(part.drives)
+        offsets: dict[str, int] = {}
+        for pin, line in pins.items():
+            if pin not in known:
+                raise ValueError(f"{type(part).__name__} has no pin {pin!r}: its pins are {sorted(known)}")
+            offsets[pin] = self._offset_of(line)
+        if part.pins is not None:
+            raise ValueError(f"this {type(part).__name__} is already wired")
+        with self.board.lock:
+            part.pins = PeripheralPins(self, offsets)
+            for pin, offset in offsets.items():
+                if pin in part.watches:
+                    self._listeners.setdefault(offset, []).append((part, pin))
+                    self._heard[offset] = self.lines[offset].level
+            part.wired()
+        return part
+
+    def _offset_of(self, line: int | str) -> int:
+        if isinstance(line, str):
+            if line not in self.line_names:
+                raise ValueError(f"{self.label} has no line named {line!r}")
+            return self.line_names.index(line)
+        self._line(line)
+        return line
+
+    def drive_from_outside(self, offset: int, level: int | None, time_ns: int) -> None:
+        """A wired part drives a line (None: lets go; a requested pull-up or pull-down then wins, else
+        the line keeps its level), as of ``time_ns``: inputs see the edge with that timestamp."""
+        line = self._line(offset)
+        if level is None:
+            self._driven.discard(offset)
+            level = _requested_pull(line.flags) if line.held and not line.is_out else None
+            if level is None:
+                return
+        else:
+            self._driven.add(offset)
+        self._apply_pull(offset, level, time_ns)
+
+    def _tell_parts(self, time_ns: int | None = None) -> None:
+        """Tell wired parts about every line they hear that changed level since they were last told."""
+        for offset, parts in self._listeners.items():
+            level = self.lines[offset].level
+            if self._heard[offset] == level:
+                continue
+            self._heard[offset] = level
+            when = time.monotonic_ns() if time_ns is None else time_ns
+            for part, pin in parts:
+                part.pin_changed(pin, level, when)
+
     def _follow_wire(self, a: int, b: int) -> None:
         ends = [self.lines[a], self.lines[b]]
         drivers = [line.level for line in ends if line.held and line.is_out]
@@ -260,13 +320,15 @@ class MockGpioChip:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), self.dev_path)
         return _ChipFile(self)
 
-    def _apply_pull(self, offset: int, value: int) -> None:
+    def _apply_pull(self, offset: int, value: int, time_ns: int | None = None) -> None:
         line = self._line(offset)
         before = line.level
         line.pull = value
         after = line.level
         if before != after and line.owner is not None and not line.is_out:
-            line.owner.line_changed(offset, after)
+            line.owner.line_changed(offset, after, time_ns)
+        if self._listeners:
+            self._tell_parts(time_ns)
 
     def line_info(self, offset: int, info: Any) -> None:
         """Fill a ``struct gpio_v2_line_info`` the way gpio_desc_to_lineinfo() does."""
@@ -392,6 +454,7 @@ def _request_lines(chip: MockGpioChip, request: Any) -> int:
     for idx, offset in enumerate(offsets):
         file.configure_line(idx, config)
         chip.notify(offset, lib.GPIO_V2_LINE_CHANGED_REQUESTED)
+    chip._tell_parts()
     request.fd = chip.board.install(file)
     return 0
 
@@ -420,7 +483,9 @@ class _RequestFile(MockFile):
         offset = self.offsets[idx]
         line = chip.lines[offset]
         flags = config.flags(idx)
-        if flags & lib.GPIO_V2_LINE_FLAG_BIAS_PULL_UP:
+        if offset in chip._driven:
+            pass  # a wired part drives it: a weak pull does not move it
+        elif flags & lib.GPIO_V2_LINE_FLAG_BIAS_PULL_UP:
             chip._apply_pull(offset, 1)  # gpio-sim turns a requested pull into the simulated pull
         elif flags & lib.GPIO_V2_LINE_FLAG_BIAS_PULL_DOWN:
             chip._apply_pull(offset, 0)
@@ -450,8 +515,9 @@ class _RequestFile(MockFile):
 
     # -- edges --------------------------------------------------------------------------------------
 
-    def line_changed(self, offset: int, level: int) -> None:
-        """The physical level of an owned input changed (called under the board lock)."""
+    def line_changed(self, offset: int, level: int, time_ns: int | None = None) -> None:
+        """The physical level of an owned input changed (called under the board lock), at ``time_ns``
+        on CLOCK_MONOTONIC when a modelled part says when (None: now)."""
         line = self.chip.lines[offset]
         if line.debounce_us:
             line.cancel_debounce()
@@ -459,7 +525,7 @@ class _RequestFile(MockFile):
             line.timer.daemon = True
             line.timer.start()
         else:
-            self._edge(offset, level)
+            self._edge(offset, level, time_ns)
 
     def _debounce_expired(self, offset: int) -> None:
         with self.chip.board.lock:
@@ -473,7 +539,7 @@ class _RequestFile(MockFile):
             line.debounced_level = level
             self._edge(offset, level)
 
-    def _edge(self, offset: int, level: int) -> None:
+    def _edge(self, offset: int, level: int, time_ns: int | None = None) -> None:
         line = self.chip.lines[offset]
         edges = line.flags & EDGE_FLAGS
         if not edges:
@@ -482,7 +548,11 @@ class _RequestFile(MockFile):
         wanted = lib.GPIO_V2_LINE_FLAG_EDGE_RISING if logical else lib.GPIO_V2_LINE_FLAG_EDGE_FALLING
         if not edges & wanted:
             return
-        timestamp = time.time_ns() if line.flags & lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME else time.monotonic_ns()
+        realtime = line.flags & lib.GPIO_V2_LINE_FLAG_EVENT_CLOCK_REALTIME
+        if time_ns is None:
+            timestamp = time.time_ns() if realtime else time.monotonic_ns()
+        else:  # a modelled time: on CLOCK_REALTIME, one offset keeps the modelled durations exact
+            timestamp = time_ns + REALTIME_OFFSET_NS if realtime else time_ns
         self.seqno += 1
         line.line_seqno += 1
         event = ffi.new("struct gpio_v2_line_event *")
@@ -511,6 +581,7 @@ class _RequestFile(MockFile):
             for idx, offset in enumerate(self.offsets):
                 self.configure_line(idx, config)
                 self.chip.notify(offset, lib.GPIO_V2_LINE_CHANGED_CONFIG)
+            self.chip._tell_parts()
             return 0
         return -errno.EINVAL
 
@@ -538,6 +609,8 @@ class _RequestFile(MockFile):
         for idx in selected:
             line = self.chip.lines[self.offsets[idx]]
             line.driven = (values.bits >> idx & 1) ^ bool(line.flags & lib.GPIO_V2_LINE_FLAG_ACTIVE_LOW)
+        if self.chip._listeners:
+            self.chip._tell_parts()
         return 0
 
     def read(self, buf: Any, count: int) -> int:
@@ -550,4 +623,5 @@ class _RequestFile(MockFile):
                 if self.chip.lines[offset].owner is self:
                     self.release_line(offset)
                     self.chip.notify(offset, lib.GPIO_V2_LINE_CHANGED_RELEASED)
+            self.chip._tell_parts()
         super().release()

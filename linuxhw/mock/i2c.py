@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
-from linuxhw.mock.i2c_models import I2cTarget
+from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
 
 if TYPE_CHECKING:
     from linuxhw.mock.board import Board
@@ -45,12 +45,12 @@ SMBUS_SIZES = (
 I2C_SMBUS_I2C_BLOCK_BROKEN = 6
 
 
-def crc8(data: Iterable[int], crc: int = 0) -> int:
-    """SMBus PEC: CRC-8 with polynomial x^8 + x^2 + x + 1."""
+def crc8(data: Iterable[int], crc: int = 0, polynomial: int = 0x07) -> int:
+    """CRC-8, MSB first: by default SMBus PEC's (x^8 + x^2 + x + 1, from 0); Sensirion's is 0x31 from 0xFF."""
     for byte in data:
         crc ^= byte
         for _ in range(8):
-            crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
+            crc = ((crc << 1) ^ polynomial) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
     return crc
 
 
@@ -503,14 +503,20 @@ class _I2cFile(MockFile):
         return count
 
 
+def sim_register_device(who_am_i: int) -> RegisterDevice:
+    """The register device of the project's kernel I2C simulator: 256 8-bit registers behind an
+    auto-incrementing pointer, WHO_AM_I (0x0F) = ``who_am_i``, SMBus block commands 0xA0-0xBF
+    (0xB0-0xBF store their block reversed), block 0xA0 holding "linuxhw-sim"."""
+    return RegisterDevice(defaults={0x0F: who_am_i}, block_commands=range(0xA0, 0xC0),
+                          reversing_block_commands=range(0xB0, 0xC0), blocks={0xA0: b"linuxhw-sim"})  # fmt: skip
+
+
 def attach_reference_models(bus: MockI2cBus) -> MockI2cBus:
     """The device set of the project's kernel I2C simulator: 24c02 at 0x50, 24c32 at 0x51,
     a register device at 0x1c, a 10-bit register device at 0x2a5, a kernel driver at 0x3c."""
-    from linuxhw.mock.i2c_models import Eeprom, RegisterDevice
-
     bus.attach(0x50, Eeprom(256, address_bytes=1, page_size=8))
     bus.attach(0x51, Eeprom(4096, address_bytes=2, page_size=32))
-    bus.attach(0x1C, RegisterDevice(who_am_i=0x6A))
-    bus.attach(0x2A5, RegisterDevice(who_am_i=0xA5), ten_bit=True)
+    bus.attach(0x1C, sim_register_device(0x6A))
+    bus.attach(0x2A5, sim_register_device(0xA5), ten_bit=True)
     bus.bind_driver(0x3C)
     return bus

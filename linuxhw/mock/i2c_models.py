@@ -2,11 +2,16 @@
 
 A target sees the bus the way a real chip does: after its address is ACKed it
 receives the bytes of a write message, supplies the bytes of a read message, and
-is told when the master sends STOP. The same models are built into the project's
-kernel I2C simulator module (linuxhw/vm/kmod/i2c-sim), so tests agree on both.
+is told when the master sends STOP. The EEPROMs and the register device of
+``attach_reference_models`` are built into the project's kernel I2C simulator module
+(linuxhw/vm/kmod/i2c-sim) too, so tests agree on both.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from linuxhw.mock.registers import AutoIncrement, RegisterCursor, RegisterFile, check_auto_increment
 
 __all__ = ["Eeprom", "I2cTarget", "RegisterDevice"]
 
@@ -65,58 +70,91 @@ class Eeprom(I2cTarget):
         return bytes(out)
 
 
-BLOCK_COMMANDS = range(0xA0, 0xC0)
-REVERSING_COMMANDS = range(0xB0, 0xC0)
+class RegisterDevice(RegisterFile, I2cTarget):
+    """A register-map chip on I2C: a write's first byte (``pointer_bytes`` bytes) sets the register
+    pointer and the rest are register values from there; a read answers from the pointer. The
+    registers are a :class:`RegisterFile` (``size``, ``width`` 1 or 2 bytes, ``byte_order``,
+    ``defaults``); a 16-bit-register chip (MCP9808, ADS1115, TMP117...) is ``width=2``.
 
+    ``auto_increment``: True, the pointer moves to the next register after each one (the pointer
+    survives between transfers); False, it stays (reads repeat one register, as on most 16-bit
+    parts); a bit mask such as 0x80, ST-style: the pointer byte's bit asks for auto-increment and
+    the register is the rest. A register read halfway keeps the pointer on it.
 
-class RegisterDevice(I2cTarget):
-    """A register-map chip: 256 8-bit registers behind an auto-incrementing pointer.
-
-    Commands 0xA0-0xBF are SMBus blocks: a write ``[cmd, count, data...]`` stores a block
-    (0xB0-0xBF store it reversed, so a block process call answers with the data reversed);
-    a read at a block command answers ``[count, data..., 0xFF...]`` — what RECV_LEN expects.
+    ``block_commands`` are SMBus block commands, none unless named: a write ``[cmd, count,
+    data...]`` stores a block (``reversing_block_commands`` store it reversed, so a block process
+    call answers it reversed); a read at one answers ``[count, data..., 0xFF...]``, what RECV_LEN
+    expects. ``blocks`` gives their contents at power-on.
     """
 
-    WHO_AM_I = 0x0F
-
-    def __init__(self, who_am_i: int = 0x6A, identity: bytes = b"linuxhw-sim") -> None:
-        self.registers = bytearray(256)
-        self.registers[self.WHO_AM_I] = who_am_i
-        self.blocks: dict[int, bytes] = {0xA0: identity}
+    def __init__(self, size: int = 256, *, width: int = 1, byte_order: str = "big",
+                 defaults: Mapping[int, int] | None = None, paired_writes: bool = False,
+                 auto_increment: AutoIncrement = True, pointer_bytes: int = 1,
+                 block_commands: Iterable[int] = (), reversing_block_commands: Iterable[int] = (),
+                 blocks: Mapping[int, bytes] | None = None) -> None:  # fmt: skip
+        check_auto_increment(auto_increment)
+        if pointer_bytes not in (1, 2):
+            raise ValueError(f"pointer_bytes must be 1 or 2, not {pointer_bytes!r}")
+        self.auto_increment = auto_increment
+        self.pointer_bytes = pointer_bytes
+        self.block_commands = frozenset(block_commands)
+        self.reversing_block_commands = frozenset(reversing_block_commands)
+        if not self.reversing_block_commands <= self.block_commands:
+            raise ValueError("reversing_block_commands must be block commands too")
+        self.blocks: dict[int, bytes] = {}
+        for command, block in (blocks or {}).items():
+            if command not in self.block_commands:
+                raise ValueError(f"blocks: {command:#x} is not one of the block commands")
+            self.blocks[command] = bytes(block)
+        super().__init__(size, width=width, byte_order=byte_order, defaults=defaults, paired_writes=paired_writes)
         self.pointer = 0
-        self._block_stream: bytes | None = None  # this segment's block answer; None: registers
-        self._segment_read = False
+        self._increments = auto_increment is True
+        self._cursor: RegisterCursor | None = None  # this segment's reads; None until its first read byte
+        self._block_stream: bytes | None = None  # this segment's block answer
 
     def start(self, read: bool) -> None:
-        self._segment_read = False  # a START begins a segment; NOSTART messages continue it
+        self._cursor = None  # a START begins a segment; NOSTART messages continue it
+        self._block_stream = None
 
     def stop(self) -> None:
-        self._segment_read = False
+        self.start(False)
+
+    def _set_pointer(self, data: bytes) -> None:
+        self.pointer, self._increments = self.decode_address(int.from_bytes(data, "big"), self.auto_increment)
 
     def write(self, data: bytes) -> None:
-        if not data:
+        size = self.pointer_bytes
+        if len(data) < size:
+            return  # an incomplete pointer changes nothing
+        self._set_pointer(data[:size])
+        if self.pointer in self.block_commands:
+            if len(data) > size:
+                block = bytes(data[size + 1 : size + 1 + data[size]])
+                self.blocks[self.pointer] = block[::-1] if self.pointer in self.reversing_block_commands else block
             return
-        self.pointer = data[0]
-        if self.pointer in BLOCK_COMMANDS:
-            if len(data) >= 2:
-                block = bytes(data[2 : 2 + data[1]])
-                self.blocks[self.pointer] = block[::-1] if self.pointer in REVERSING_COMMANDS else block
-            return
-        for byte in data[1:]:
-            self.registers[self.pointer] = byte
-            self.pointer = (self.pointer + 1) & 0xFF
+        cursor = RegisterCursor(self, self.pointer, self._increments and not self.paired_writes)
+        rest = data[size:]
+        while rest:
+            done = cursor.write_byte(rest[0])
+            rest = rest[1:]
+            if done and self.paired_writes and len(rest) >= size:  # the next pair's register
+                self._set_pointer(rest[:size])
+                cursor, rest = RegisterCursor(self, self.pointer, False), rest[size:]
+        self.pointer = cursor.address
 
     def read(self, count: int) -> bytes:
-        if not self._segment_read:  # the segment's first read byte decides: block or registers
-            self._segment_read = True
-            block = self.blocks.get(self.pointer, b"") if self.pointer in BLOCK_COMMANDS else None
-            self._block_stream = None if block is None else bytes([len(block)]) + block
+        if self._cursor is None and self._block_stream is None:  # the segment's first read byte decides
+            if self.pointer in self.block_commands:
+                block = self.blocks.get(self.pointer, b"")
+                self._block_stream = bytes([len(block)]) + block
+            else:
+                self.begin_read(self.pointer)
+                self._cursor = RegisterCursor(self, self.pointer, self._increments)
         if self._block_stream is not None:
             answer = (self._block_stream + b"\xff" * count)[:count]
             self._block_stream = self._block_stream[count:]
             return answer
-        out = bytearray()
-        for _ in range(count):
-            out.append(self.registers[self.pointer])
-            self.pointer = (self.pointer + 1) & 0xFF
-        return bytes(out)
+        assert self._cursor is not None
+        answer = bytes(self._cursor.read_byte() for _ in range(count))
+        self.pointer = self._cursor.address
+        return answer

@@ -1,5 +1,5 @@
 """Models of parts people wire first, for running real drivers on the mock board: a BME280/BMP280
-environment sensor and an SSD1306 OLED display controller (its frame buffer inspectable).
+environment sensor (on I2C or SPI) and an SSD1306 OLED display controller (its frame buffer inspectable).
 
 Both follow their datasheets' I2C protocol byte for byte, so drivers from PyPI (smbus2-based or
 CircuitPython ones) run unchanged; what they report follows from the calibration and raw values
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import struct
 
-from linuxhw.mock.i2c_models import I2cTarget
+from linuxhw.mock.i2c_models import I2cTarget, RegisterDevice
+from linuxhw.mock.registers import RegisterFile
+from linuxhw.mock.spi_models import SpiRegisterDevice
 
-__all__ = ["Bme280", "Ssd1306"]
+__all__ = ["Bme280", "Bme280Spi", "Ssd1306"]
 
 # The worked example of Bosch's BMP280 datasheet (section 3.12): with these trimming values,
 # raw temperature 519888 is 25.08 °C and raw pressure 415148 is 100653.27 Pa.
@@ -25,15 +27,8 @@ CHIP_ID = {"bme280": 0x60, "bmp280": 0x58}
 RESET_VALUE = 0x80000  # what the data registers hold before the first measurement (or when skipped)
 
 
-class Bme280(I2cTarget):
-    """A Bosch BME280 (``kind="bme280"``, chip id 0x60) or BMP280 (``"bmp280"``, 0x58, no humidity).
-
-    Registers: trimming at 0x88-0xA1 and 0xE1-0xE7, ``id`` 0xD0, ``reset`` 0xE0 (write 0xB6),
-    ``ctrl_hum`` 0xF2, ``status`` 0xF3, ``ctrl_meas`` 0xF4, ``config`` 0xF5, data 0xF7-0xFE. Writes are
-    register/value pairs; reads auto-increment. A measurement completes at once: forced mode
-    latches the raw values into the data registers and returns to sleep; normal mode latches on
-    every read of the data. A channel whose oversampling is 0 (skipped) reads 0x80000.
-    """
+class _Bme280Registers(RegisterFile):
+    """The BME280's registers and what they do; :class:`Bme280` and :class:`Bme280Spi` frame them."""
 
     def __init__(self, kind: str = "bme280", trimming: tuple[int, ...] = DATASHEET_TRIMMING,
                  humidity_trimming: tuple[int, ...] = HUMIDITY_TRIMMING) -> None:  # fmt: skip
@@ -41,8 +36,8 @@ class Bme280(I2cTarget):
             raise ValueError(f"kind must be 'bme280' or 'bmp280', not {kind!r}")
         if len(trimming) != 12 or len(humidity_trimming) != 6:
             raise ValueError("trimming takes 12 values (T1-T3, P1-P9), humidity_trimming 6 (H1-H6)")
+        super().__init__(256, paired_writes=True)
         self.kind = kind
-        self.registers = bytearray(256)
         self.registers[0x88:0xA0] = struct.pack("<HhhHhhhhhhhh", *trimming)
         if kind == "bme280":
             h1, h2, h3, h4, h5, h6 = humidity_trimming
@@ -54,10 +49,10 @@ class Bme280(I2cTarget):
         self.raw_pressure = DATASHEET_RAW_PRESSURE
         self.raw_humidity = 0x6000
         self.measurements = 0
-        self._reset()
-        self.pointer = 0
+        self.power_on()
 
-    def _reset(self) -> None:
+    def power_on(self) -> None:
+        """The power-on reset (also what writing 0xB6 to ``reset`` does): the trimming stays."""
         self.registers[0xD0] = CHIP_ID[self.kind]
         self.registers[0xF2:0xF6] = bytes(4)
         self._latch(RESET_VALUE, RESET_VALUE, 0x8000)
@@ -76,28 +71,42 @@ class Bme280(I2cTarget):
             self.raw_humidity if ctrl_hum & 0x7 else 0x8000,
         )
 
-    def write(self, data: bytes) -> None:
-        if not data:
-            return
-        self.pointer = data[0]
-        for register, value in zip(data[0::2], data[1::2]):
-            if register == 0xE0:
-                if value == 0xB6:
-                    self._reset()
-            elif register in (0xF2, 0xF4, 0xF5):
-                self.registers[register] = value
-                if register == 0xF4 and value & 0x3 in (1, 2):  # forced mode: measure, back to sleep
-                    self._measure()
-                    self.registers[0xF4] = value & ~0x3
+    def write_register(self, address: int, value: int) -> None:
+        if address == 0xE0:
+            if value == 0xB6:
+                self.power_on()
+        elif address in (0xF2, 0xF4, 0xF5):  # the only writable registers; the rest ignore writes
+            self.registers[address] = value
+            if address == 0xF4 and value & 0x3 in (1, 2):  # forced mode: measure, back to sleep
+                self._measure()
+                self.registers[0xF4] = value & ~0x3
 
-    def read(self, count: int) -> bytes:
-        if self.registers[0xF4] & 0x3 == 0x3 and 0xF7 <= self.pointer <= 0xFE:  # normal mode
+    def begin_read(self, address: int) -> None:
+        if self.registers[0xF4] & 0x3 == 0x3 and 0xF7 <= address <= 0xFE:  # normal mode: data shadowed per burst
             self._measure()
-        out = bytearray()
-        for _ in range(count):
-            out.append(self.registers[self.pointer])
-            self.pointer = (self.pointer + 1) & 0xFF
-        return bytes(out)
+
+
+class Bme280(_Bme280Registers, RegisterDevice):
+    """A Bosch BME280 (``kind="bme280"``, chip id 0x60) or BMP280 (``"bmp280"``, 0x58, no humidity) on I2C.
+
+    Registers: trimming at 0x88-0xA1 and 0xE1-0xE7, ``id`` 0xD0, ``reset`` 0xE0 (write 0xB6),
+    ``ctrl_hum`` 0xF2, ``status`` 0xF3, ``ctrl_meas`` 0xF4, ``config`` 0xF5, data 0xF7-0xFE. Writes are
+    register/value pairs; reads auto-increment. A measurement completes at once: forced mode
+    latches the raw values into the data registers and returns to sleep; normal mode latches at
+    the start of every read burst of the data. A channel whose oversampling is 0 (skipped) reads
+    0x80000.
+    """
+
+
+class Bme280Spi(_Bme280Registers, SpiRegisterDevice):
+    """The same BME280 (or BMP280) on SPI (modes 0 and 3): a control byte holds the register's low 7
+    bits, bit 7 set to read (the data sheet's section 6.3); reads auto-increment, writes are pairs
+    of control and data bytes."""
+
+    def __init__(self, kind: str = "bme280", trimming: tuple[int, ...] = DATASHEET_TRIMMING,
+                 humidity_trimming: tuple[int, ...] = HUMIDITY_TRIMMING) -> None:  # fmt: skip
+        super().__init__(kind, trimming, humidity_trimming)
+        self.register_base = 0x80  # SPI replaces the top bit of the register address by the R/W bit
 
 
 # SSD1306 commands that take parameter bytes, and how many.

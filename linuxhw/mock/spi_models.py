@@ -8,7 +8,11 @@ kernel SPI controller simulator (linuxhw/vm/kmod/spi-sim), so tests agree on bot
 
 from __future__ import annotations
 
-__all__ = ["AdcMcp3008", "Loopback", "SerialFlash", "SpiTarget"]
+from collections.abc import Mapping
+
+from linuxhw.mock.registers import AutoIncrement, RegisterCursor, RegisterFile, check_auto_increment
+
+__all__ = ["AdcMcp3008", "Loopback", "SerialFlash", "SpiRegisterDevice", "SpiTarget"]
 
 
 class SpiTarget:
@@ -146,3 +150,57 @@ class AdcMcp3008(SpiTarget):
             value = self.inputs[(self._window[1] >> 4) & 0x7] if index >= 1 and self._window[0] & 1 else 0
             out.append((value >> 8) & 0x3 if index == 1 else value & 0xFF if index == 2 else 0)
         return bytes(out)
+
+
+class SpiRegisterDevice(RegisterFile, SpiTarget):
+    """A register-map sensor on SPI: each chip-select period begins with a control byte, the register
+    address with ``read_bit`` set for a read (``read_when_set=False``: clear for a read, as on the
+    MAX31865), then data bytes out of or into the registers (a :class:`RegisterFile`). The register is
+    ``register_base`` plus the address bits (the BME280's 0x80: SPI replaces its addresses' top bit).
+
+    ``auto_increment``: True, the address moves on after each register; False, it stays; a bit of
+    the control byte such as 0x40, the MB/MS bit of ADXL345- and LIS3DH-style parts. With
+    ``paired_writes`` each written value is followed by a new control byte. MISO idles high
+    (0xFF) except while register data goes out.
+    """
+
+    def __init__(self, size: int = 128, *, width: int = 1, byte_order: str = "big",
+                 defaults: Mapping[int, int] | None = None, paired_writes: bool = False, read_bit: int = 0x80,
+                 read_when_set: bool = True, auto_increment: AutoIncrement = True,
+                 register_base: int = 0) -> None:  # fmt: skip
+        check_auto_increment(auto_increment)
+        check_auto_increment(read_bit, "read_bit")
+        if isinstance(read_bit, bool) or read_bit is auto_increment or read_bit == auto_increment:
+            raise ValueError(f"read_bit must be one bit other than auto_increment's, not {read_bit!r}")
+        self.read_bit = read_bit
+        self.read_when_set = read_when_set
+        self.auto_increment = auto_increment
+        self.register_base = register_base
+        super().__init__(size, width=width, byte_order=byte_order, defaults=defaults, paired_writes=paired_writes)
+        self._cursor: RegisterCursor | None = None  # None: the next byte is a control byte
+        self._reading = False
+
+    def select(self) -> None:
+        self._cursor = None
+
+    def deselect(self) -> None:
+        self._cursor = None
+
+    def exchange(self, tx: bytes) -> bytes:
+        return bytes(self._clock(byte) for byte in tx)
+
+    def _clock(self, byte: int) -> int:
+        cursor = self._cursor
+        if cursor is None:
+            self._reading = bool(byte & self.read_bit) == self.read_when_set
+            address, increments = self.decode_address(byte & ~self.read_bit, self.auto_increment)
+            address = (self.register_base + address) % self.size
+            if self._reading:
+                self.begin_read(address)
+            self._cursor = RegisterCursor(self, address, increments and (self._reading or not self.paired_writes))
+            return 0xFF
+        if self._reading:
+            return cursor.read_byte()
+        if cursor.write_byte(byte) and self.paired_writes:
+            self._cursor = None
+        return 0xFF

@@ -24,6 +24,21 @@ def test_adafruit_bme280_reads_the_datasheet_example(demo: mock.Board) -> None:
         assert bus.scan() == [0x77]
 
 
+def test_adafruit_bme280_over_spi(demo: mock.Board) -> None:
+    """The same driver's SPI class on mock.Bme280Spi: control bytes with the R/W bit, pairs written."""
+    sensor = mock.Bme280Spi()
+    demo.add_spi_bus().add_device(0, sensor)
+    with circuitpython.SPI((2, 0)) as bus, circuitpython.DigitalInOut("GPIO5") as cs:
+        bme280 = adafruit_bme280.Adafruit_BME280_SPI(bus, cs)
+        bme280.sea_level_pressure = 1013.25
+        assert bme280.temperature == pytest.approx(25.08, abs=0.005)
+        assert bme280.pressure == pytest.approx(1006.53, abs=0.005)
+        assert bme280.relative_humidity == pytest.approx(24.70, abs=0.005)
+        bme280.mode = adafruit_bme280.MODE_FORCE
+        assert sensor.registers[0xF4] & 0x3 == 0 and bme280.temperature == pytest.approx(25.08, abs=0.005)
+    assert sensor.measurements >= 2
+
+
 def test_adafruit_ssd1306_draws_into_the_frame_buffer(demo: mock.Board) -> None:
     oled = mock.Ssd1306(128, 32)
     demo.add_i2c_bus("display").attach(0x3C, oled)
