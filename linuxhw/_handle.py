@@ -48,6 +48,11 @@ class Handle:
     """Owns one descriptor from a backend. ``close()`` is safe to repeat; a forgotten handle is closed
     by its finalizer with a ResourceWarning, so no fd (and no requested line) outlives its object.
 
+    At interpreter exit the finalizers stand aside (``atexit = False``): the process's end closes every
+    fd anyway, and weakref.finalize's exit hook may run before another library's own atexit cleanup
+    (atexit is last in, first out, and that hook is registered when the process's first finalizer is
+    made), which would close that library's handles under it: gpiozero's shutdown closes its pins there.
+
     Threads: a call that uses the fd with the GIL released runs between ``fd = self._gate.enter()``
     and ``self._gate.leave()`` (or in ``with self._gate as fd:``, which costs more); close() from
     another thread wakes the waits (they raise ClosedError) and the fd is closed when the last call
@@ -59,6 +64,7 @@ class Handle:
         self._gate = _fastpath.FdGate(fd, backend.close)
         self.path = path
         self._finalizer = weakref.finalize(self, _close_forgotten, self._gate, description)
+        self._finalizer.atexit = False  # the exit is other libraries' to clean up in (see the class docstring)
 
     def close(self) -> None:
         """Release the descriptor (and what the kernel ties to it); repeating it does nothing.
