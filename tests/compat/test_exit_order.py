@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BACKENDS
 from tests.waiting import DEADLINE, child_process, read_line
 
 pytest.importorskip("gpiozero")
@@ -63,7 +64,25 @@ assert pressed.wait({DEADLINE}), "when_pressed never ran"
 """
 
 
-@pytest.fixture(params=["mock", "real"] if os.environ.get("LINUXHW_TEST_TIER") == "kernel" else ["mock"])
+# A library's own atexit cleanup, registered before the process's first linuxhw handle is made.
+ATEXIT_SCRIPT = """
+import atexit
+from linuxhw import gpio
+
+def cleanup():
+    request.reconfigure({3: gpio.LineSettings()})
+    request.close()
+    chip.close()
+    print("cleaned up", flush=True)
+
+atexit.register(cleanup)
+chip = gpio.Chip("gpiochip0")
+request = chip.request_lines({3: gpio.LineSettings(direction=gpio.Direction.OUTPUT)})
+forgotten = gpio.Chip("gpiochip0")  # left open: the process's exit closes it, silently
+"""
+
+
+@pytest.fixture(params=BACKENDS)
 def script_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
     """The environment a child script runs in: the linuxhw factory on the demo board, or on a gpio-sim
     bank of 28 lines named GPIO0..GPIO27 (kernel tier); the press helper importable."""
@@ -132,21 +151,7 @@ def test_an_exception_prints_only_its_traceback(script_env: dict[str, str], tmp_
 def test_an_atexit_hook_registered_first_finds_its_handles_open(tmp_path: Path) -> None:
     """Any library's own exit cleanup, not only gpiozero's: a hook registered before linuxhw made its first
     handle (so before weakref.finalize's own exit hook) still reconfigures and closes its request."""
-    script = write_script(tmp_path, """
-        import atexit
-        from linuxhw import gpio
-
-        def cleanup():
-            request.reconfigure({3: gpio.LineSettings()})
-            request.close()
-            chip.close()
-            print("cleaned up", flush=True)
-
-        atexit.register(cleanup)
-        chip = gpio.Chip("gpiochip0")
-        request = chip.request_lines({3: gpio.LineSettings(direction=gpio.Direction.OUTPUT)})
-        forgotten = gpio.Chip("gpiochip0")  # left open: the process's exit closes it, silently
-    """)
+    script = write_script(tmp_path, ATEXIT_SCRIPT)
     env = {**os.environ, "LINUXHW_BACKEND": "mock", "PYTHONPATH": str(REPO)}
     done = subprocess.run([sys.executable, "-W", "error", script], env=env, capture_output=True, text=True,
                           timeout=DEADLINE, check=False)  # fmt: skip
