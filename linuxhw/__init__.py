@@ -2,8 +2,8 @@
 
 Struct layouts and ioctl numbers come from the kernel headers via cffi; a mock
 board (``linuxhw.mock``) answers the same calls where there is no hardware.
-Pick the backend with ``LINUXHW_BACKEND=mock|real``, :func:`set_backend` or
-:func:`use_backend`.
+Pick the backend with ``LINUXHW_BACKEND=real|mock|package.module:factory``,
+:func:`set_backend` or :func:`use_backend`.
 """
 
 from linuxhw._kernel import Backend, get_backend, set_backend, use_backend

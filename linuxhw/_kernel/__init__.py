@@ -15,9 +15,10 @@ from contextlib import contextmanager
 from typing import Union
 
 from linuxhw._kernel.backend import Backend
+from linuxhw._kernel.factory import ALLOWED, is_factory_spec, load_factory
 from linuxhw._kernel.real import RealBackend
 
-__all__ = ["Backend", "get_backend", "set_backend", "use_backend"]
+__all__ = ["Backend", "get_backend", "resolve_backend", "set_backend", "use_backend"]
 
 BackendSpec = Union[str, Backend]
 
@@ -25,7 +26,10 @@ _lock = threading.Lock()
 _current: Backend | None = None
 
 
-def _resolve(spec: BackendSpec) -> Backend:
+def resolve_backend(spec: BackendSpec, source: str = "backend") -> Backend:
+    """The Backend ``spec`` names: a Backend itself, ``"real"``, ``"mock"`` (a fresh demo board) or
+    ``"package.module:factory"`` (see :mod:`linuxhw._kernel.factory`); ValueError naming ``source``
+    (``LINUXHW_BACKEND``, ``--backend`` ...) and what is allowed otherwise."""
     if isinstance(spec, Backend):
         return spec
     if spec == "real":
@@ -34,17 +38,21 @@ def _resolve(spec: BackendSpec) -> Backend:
         from linuxhw.mock import demo_board
 
         return demo_board()
-    raise ValueError(f"backend must be 'real', 'mock' or a Backend instance, not {spec!r}")
+    if isinstance(spec, str) and is_factory_spec(spec):
+        return load_factory(spec, source)
+    instance = ", or a Backend instance" if source == "backend" else ""  # what Python callers may also pass
+    raise ValueError(f"{source} must be {ALLOWED}{instance}; not {spec!r}")
 
 
 def get_backend() -> Backend:
-    """The backend new handles use: set by :func:`set_backend`, else ``$LINUXHW_BACKEND`` (default real)."""
+    """The backend new handles use: set by :func:`set_backend`, else ``$LINUXHW_BACKEND`` (default real;
+    it takes what :func:`set_backend` takes as a string)."""
     global _current
     backend = _current
     if backend is None:
         with _lock:
             if _current is None:
-                _current = _resolve(os.environ.get("LINUXHW_BACKEND", "real") or "real")
+                _current = resolve_backend(os.environ.get("LINUXHW_BACKEND") or "real", "LINUXHW_BACKEND")
             backend = _current
     return backend
 
@@ -52,11 +60,12 @@ def get_backend() -> Backend:
 def set_backend(spec: BackendSpec) -> Backend:
     """Select the backend for handles opened from now on and return it.
 
-    ``"real"`` talks to the kernel, ``"mock"`` to the demo board, or pass a
-    ``linuxhw.mock.Board``. Handles already open keep the backend they were opened with.
+    ``"real"`` talks to the kernel, ``"mock"`` to the demo board, ``"package.module:factory"`` to
+    the Backend that factory returns (a ``linuxhw.mock.Board`` with your parts), or pass a Backend
+    such as a ``linuxhw.mock.Board``. Handles already open keep the backend they were opened with.
     """
     global _current
-    backend = _resolve(spec)
+    backend = resolve_backend(spec)
     with _lock:
         _current = backend
     return backend
@@ -66,7 +75,7 @@ def set_backend(spec: BackendSpec) -> Backend:
 def use_backend(spec: BackendSpec) -> Iterator[Backend]:
     """Use a backend inside a ``with`` block, restoring the previous selection afterwards."""
     global _current
-    backend = _resolve(spec)
+    backend = resolve_backend(spec)
     with _lock:
         previous = _current
         _current = backend

@@ -13,7 +13,8 @@ import sys
 from collections.abc import Sequence
 
 import linuxhw
-from linuxhw._kernel import Backend
+from linuxhw._kernel import Backend, resolve_backend
+from linuxhw._kernel.factory import cwd_on_path, is_factory_spec
 from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import describe_error, error
@@ -28,9 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--backend",
-        choices=("real", "mock"),
-        default=os.environ.get("LINUXHW_BACKEND") or "real",
-        help="talk to the kernel (real) or to the demo board (mock); default: $LINUXHW_BACKEND or real",
+        metavar="BACKEND",
+        help="real (the kernel), mock (the demo board) or package.module:factory (a callable returning a "
+        "mock.Board with your parts; the current directory is on the path); default: $LINUXHW_BACKEND or real",
     )
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON (JSON lines for streams)")
     parser.add_argument("--version", action="version", version=f"linuxhw {linuxhw.__version__}")
@@ -104,6 +105,20 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    selected: Backend | str = backend if backend is not None else args.backend
-    with linuxhw.use_backend(selected):
+    if backend is None:
+        try:
+            backend = _chosen_backend(args.backend)
+        except ValueError as exc:
+            error(None, str(exc))
+            return EXIT_USAGE
+    with linuxhw.use_backend(backend):
         return run(args)
+
+
+def _chosen_backend(option: str | None) -> Backend:
+    """The backend ``--backend`` names, else ``$LINUXHW_BACKEND``, else the kernel. A factory's module is
+    looked for in the current directory too (after sys.path), as ``python -m`` would find it."""
+    spec, source = (option, "--backend") if option else (os.environ.get("LINUXHW_BACKEND") or "real", "LINUXHW_BACKEND")
+    if is_factory_spec(spec) and not cwd_on_path():
+        sys.path.append(os.getcwd())
+    return resolve_backend(spec, source)

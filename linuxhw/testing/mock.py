@@ -13,7 +13,8 @@ __all__ = ["MockHardware"]
 
 
 class MockHardware(Hardware):
-    """Simulated hardware on a new :class:`linuxhw.mock.Board` (``board``); nothing touches the kernel.
+    """Simulated hardware on a :class:`linuxhw.mock.Board` (``board``: a new empty one unless given, e.g.
+    ``mock.demo_board()`` or your own with its parts); nothing touches the kernel.
 
     Beyond the shared shape it takes Python device models (``add_i2c_device``, ``add_spi_device``):
     ``linuxhw.mock`` has EEPROMs, register chips, a BME280, an SSD1306, a serial flash, an MCP3008,
@@ -22,8 +23,8 @@ class MockHardware(Hardware):
 
     name = "mock"
 
-    def __init__(self) -> None:
-        self.board = Board()
+    def __init__(self, board: Board | None = None) -> None:
+        self.board = Board() if board is None else board
         super().__init__(self.board)
         self._i2c_bus: Any = None
         self._i2c_sim: str | None = None

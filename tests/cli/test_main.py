@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+from linuxhw._kernel.factory import ALLOWED
 from linuxhw.cli import main
-from tests.cli.conftest import Cli, linuxhw_process
-from tests.waiting import read_line
+from tests.cli.conftest import REPO, Cli, linuxhw_process
+from tests.waiting import DEADLINE, read_line
 
 
 def test_usage_errors_exit_2(cli: Cli) -> None:
@@ -88,3 +93,54 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
         err = proc.stderr.read()
         status = proc.wait(timeout=60)
     assert (status, err) == (141, "")
+
+
+FACTORY = """
+from linuxhw import mock
+
+def make_board():
+    board = mock.Board()
+    board.add_gpio_chip(4, label="my-parts", names=["READY"])
+    return board
+"""
+CONSOLE_SCRIPT = "import sys\nfrom linuxhw.cli import main\nsys.exit(main())\n"  # what pip's `linuxhw` script does
+
+
+@pytest.mark.parametrize("where", ["--backend", "LINUXHW_BACKEND"])
+def test_backend_names_a_factory_found_in_the_current_directory(tmp_path: Path, where: str) -> None:
+    project, scripts = tmp_path / "project", tmp_path / "bin"
+    project.mkdir()
+    scripts.mkdir()
+    (project / "myparts.py").write_text(FACTORY)
+    (scripts / "linuxhw").write_text(CONSOLE_SCRIPT)  # sys.path[0] is the script's directory, not the cwd
+    spec = "myparts:make_board"
+    args, env = (["--backend", spec], {}) if where == "--backend" else ([], {"LINUXHW_BACKEND": spec})
+    run = subprocess.run(
+        [sys.executable, str(scripts / "linuxhw"), *args, "gpio", "detect"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": REPO, **env},
+        capture_output=True,
+        text=True,
+        timeout=DEADLINE,
+        check=False,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "gpiochip0 [my-parts] (4 lines)\n", "")
+
+
+def test_a_backend_that_cannot_be_made_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the CLI appends the current directory for a factory
+    assert main(["--backend", "no_such_parts_x:make_board", "gpio", "detect"]) == 2
+    assert capsys.readouterr().err == (
+        "linuxhw: error: --backend='no_such_parts_x:make_board': no module named 'no_such_parts_x' on sys.path"
+        f" (the current directory is on it); --backend must be {ALLOWED}\n"
+    )
+    assert main(["--backend", "fake", "gpio", "detect"]) == 2
+    assert capsys.readouterr().err == f"linuxhw: error: --backend must be {ALLOWED}; not 'fake'\n"
+    monkeypatch.setenv("LINUXHW_BACKEND", "linuxhw.mock:no_board")
+    assert main(["gpio", "detect"]) == 2
+    assert capsys.readouterr().err == (
+        "linuxhw: error: LINUXHW_BACKEND='linuxhw.mock:no_board': linuxhw.mock has no attribute 'no_board'"
+        " (did you mean 'demo_board'?)\n"
+    )

@@ -117,3 +117,84 @@ def test_the_readme_example_test_passes_on_the_mock(pytester: pytest.Pytester) -
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rs")
     kernel_runs = CONFIGFS_DIR.is_dir()  # the kernel run passes where gpio-sim exists, else skips
     result.assert_outcomes(passed=2 if kernel_runs else 1, skipped=0 if kernel_runs else 1)
+
+
+PARTS = """
+from linuxhw import mock
+from linuxhw._kernel.real import RealBackend
+
+def make_board():
+    board = mock.Board()
+    board.add_gpio_chip(4, label="my-parts")
+    return board
+
+def bench():
+    board = mock.Board()
+    board.add_gpio_chip(2, label="bench")
+    return board
+
+def the_kernel():
+    return RealBackend()
+"""
+
+BOARD_TESTS = """
+import pytest
+import myparts
+from linuxhw import gpio
+
+def labels():
+    return " ".join(chip.label for chip in gpio.chips())
+
+def test_unmarked(linuxhw_mock):
+    print("unmarked", labels())
+
+def test_hardware(linuxhw_hardware):
+    print("hardware", labels())
+
+@pytest.mark.linuxhw_mock_board("mock")
+def test_demo(linuxhw_mock):
+    print("demo", labels())
+
+@pytest.mark.linuxhw_mock_board(factory=myparts.bench)
+def test_callable(linuxhw_mock):
+    print("callable", labels())
+    linuxhw_mock.add_gpio_chip(1, label="extra")  # the shared shape works on a factory's board
+    print("extended", labels())
+"""
+
+
+def test_the_mock_board_comes_from_the_ini_option_the_command_line_or_a_marker(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(myparts=PARTS, test_boards=BOARD_TESTS)
+    pytester.makeini("[pytest]\nlinuxhw_mock_board = myparts:make_board\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*unmarked my-parts*",
+            "*hardware my-parts*",
+            "*demo pinctrl-mock mock-expander*",
+            "*callable bench*",
+            "*extended bench extra*",
+        ]
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "--linuxhw-mock-board=myparts:bench")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines_random(["*unmarked bench*", "*hardware bench*", "*demo pinctrl-mock*"])
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("real", "ini option linuxhw_mock_board: a mock board is 'mock' * or 'package.module:factory' *, not 'real'"),
+        ("myparts:make_bord", "ini option linuxhw_mock_board='myparts:make_bord': myparts has no attribute*"),
+        ("myparts:the_kernel", "ini option linuxhw_mock_board gave <*RealBackend*, not a linuxhw.mock.Board"),
+    ],
+)  # fmt: skip
+def test_a_board_that_cannot_be_made_fails_the_test_naming_the_option(
+    pytester: pytest.Pytester, spec: str, message: str
+) -> None:
+    pytester.makepyfile(myparts=PARTS, test_boards="def test_unmarked(linuxhw_mock):\n    pass\n")
+    pytester.makeini(f"[pytest]\nlinuxhw_mock_board = {spec}\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"*test_boards.py::test_unmarked: {message}"])
