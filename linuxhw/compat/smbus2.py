@@ -21,6 +21,7 @@ also names the device and the operation). Where it differs, on purpose:
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from enum import IntFlag
@@ -28,6 +29,7 @@ from types import TracebackType
 from typing import Any, Union
 
 from linuxhw._uapi import lib
+from linuxhw.errors import UnsupportedError
 from linuxhw.i2c import Bus, Device, Message
 from linuxhw.i2c import Functionality as F
 from linuxhw.i2c.message import BLOCK_MAX
@@ -172,9 +174,10 @@ class SMBus:
         self.enable_pec(enable)
 
     def enable_pec(self, enable: int = True) -> None:
-        """Turn PEC on or off for the following SMBus calls; ``OSError`` if the adapter has none."""
+        """Turn PEC on or off for the following SMBus calls; ``OSError`` (EOPNOTSUPP) if the adapter has none."""
         if not self.funcs & I2cFunc.SMBUS_PEC:
-            raise OSError("SMBUS_PEC is not a feature")
+            path = self._bus.path if self._bus is not None else None
+            raise UnsupportedError(errno.EOPNOTSUPP, "SMBUS_PEC is not a feature of this adapter", path, "enable PEC")
         self._pec = int(bool(enable))
 
     def _device(self, address: int, force: bool | None) -> Device:
