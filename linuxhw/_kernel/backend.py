@@ -143,6 +143,19 @@ class Backend(abc.ABC):
         """A sysfs attribute of a character device (e.g. an I2C adapter's ``name``), None if absent."""
 
     @abc.abstractmethod
+    def device_tree_property(self, name: str) -> bytes | None:
+        """A property of the device tree the board booted with, as the kernel exports it under
+        ``/proc/device-tree`` (``compatible``, ``model``, ``system/linux,revision``): its raw bytes (string
+        lists NUL-separated), None where there is no such property or no device tree (x86 PCs)."""
+
+    @staticmethod
+    def check_device_tree_name(name: str) -> str:
+        """``name`` if it is a relative property path inside the device tree (ValueError otherwise)."""
+        if not isinstance(name, str) or not name or name.startswith("/") or ".." in name.split("/"):
+            raise ValueError(f"a device-tree property is a relative path such as 'model', not {name!r}")
+        return name
+
+    @abc.abstractmethod
     def device_nodes(self, prefix: str) -> list[str]:
         """Paths of character devices in /dev whose name starts with ``prefix``, in natural order."""
 

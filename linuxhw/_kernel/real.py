@@ -34,8 +34,9 @@ class RealBackend(Backend):
 
     name = "real"
 
-    def __init__(self, dev_dir: str = "/dev") -> None:
+    def __init__(self, dev_dir: str = "/dev", device_tree_dir: str = "/proc/device-tree") -> None:
         self.dev_dir = dev_dir
+        self.device_tree_dir = device_tree_dir
         # Bound straight to the C wrappers: no Python frame on the hot path.
         self.ioctl = lib.lhw_ioctl  # type: ignore[method-assign]
         self.read = lib.lhw_read  # type: ignore[method-assign]
@@ -103,6 +104,13 @@ class RealBackend(Backend):
             with open(f"{_sysfs_dir(path)}/{name}") as attribute:
                 return attribute.read().rstrip("\n")
         except OSError:
+            return None
+
+    def device_tree_property(self, name: str) -> bytes | None:
+        try:
+            with open(os.path.join(self.device_tree_dir, self.check_device_tree_name(name)), "rb") as prop:
+                return prop.read()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
 
     def device_nodes(self, prefix: str) -> list[str]:

@@ -53,7 +53,16 @@ class Board(Backend):
 
     name = "mock"
 
-    def __init__(self) -> None:
+    def __init__(self, *, model: str | None = None, compatible: Sequence[str] = ()) -> None:
+        """``model`` and ``compatible`` are what the board's device tree says it is (as
+        ``/proc/device-tree/model`` and ``compatible``): give a Raspberry Pi's and linuxhw.boards takes the
+        board for one. ``device_tree`` holds those and any other property, as the kernel's raw bytes."""
+        self.device_tree: dict[str, bytes] = {}
+        if model is not None:
+            self.device_tree["model"] = model.encode() + b"\0"
+        strings = (compatible,) if isinstance(compatible, str) else tuple(compatible)
+        if strings:
+            self.device_tree["compatible"] = b"".join(s.encode() + b"\0" for s in strings)
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)  # notified after every open, close and ioctl
         self._observers: list[Callable[[], None]] = []
@@ -273,6 +282,9 @@ class Board(Backend):
     def device_attribute(self, path: str, name: str) -> str | None:
         device = self._devices.get(path)
         return None if device is None else device.attributes.get(name)
+
+    def device_tree_property(self, name: str) -> bytes | None:
+        return self.device_tree.get(self.check_device_tree_name(name))
 
     def device_nodes(self, prefix: str) -> list[str]:
         directory, _, prefix = prefix.rpartition("/")  # "dma_heap/" lists /dev/dma_heap
