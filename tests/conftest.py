@@ -130,19 +130,37 @@ def kernel_version() -> tuple[int, int]:
 SPIDEV_SETS_MOSI_IDLE_LOW = kernel_version() >= (6, 4)
 
 
-# Tests that only ever drive a mock board (the CLI's on the demo board, the fuzzing): the mock tier runs them,
-# and the kernel tier's guest of the same CI run leaves them out unless named on its command line (under
-# emulation they would cost a third of its time and check nothing of the kernel).
-HOST_ONLY = ("tests/cli/", "tests/fuzz/")
+def reaches_the_kernel(item: pytest.Item) -> bool:
+    """What the kernel tier's guest runs: the kernel-only tests, the real-backend half of the conformance
+    suite, and tests marked ``guest`` (they reach the kernel by their own means). The rest only ever drives
+    a mock board: the mock tier of the same CI run ran it on the host, and under emulation it would cost
+    half the guest's time and check nothing of the kernel."""
+    if "kernel" in item.keywords or "guest" in item.keywords:
+        return True
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "real" in callspec.params.values()
+
+
+def named_on_the_command_line(config: pytest.Config) -> tuple[str, ...]:
+    """The test paths or node ids the run was given, as node id prefixes (the default ``tests`` names none)."""
+    named = []
+    for arg in map(str, config.args):
+        path, _, node = arg.partition("::")
+        relative = os.path.relpath(os.path.abspath(path), config.rootpath)
+        if relative not in ("tests", "."):
+            named.append(relative + ("::" + node if node else ""))
+    return tuple(named)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if TIER == "kernel":
-        named = [d for d in HOST_ONLY if any(str(arg).rstrip("/") + "/" == d or d in str(arg) for arg in config.args)]
-        left_out = [i for i in items if i.nodeid.startswith(HOST_ONLY) and not i.nodeid.startswith(tuple(named))]
+        # A path named on the command line runs whole, both backends, as asked.
+        named = named_on_the_command_line(config)
+        left_out = [i for i in items if not reaches_the_kernel(i) and not i.nodeid.startswith(named)]
         if left_out:
             config.hook.pytest_deselected(items=left_out)
-            items[:] = [i for i in items if i not in set(left_out)]
+            kept = set(items) - set(left_out)
+            items[:] = [i for i in items if i in kept]
         return
     skip = pytest.mark.skip(reason="kernel tier only (run scripts/vmtest)")
     for item in items:

@@ -66,6 +66,7 @@ def run(*args: str | Path, cwd: Path | None = None) -> str:
     return proc.stdout
 
 
+@pytest.mark.guest  # in the guest, the example project's own kernel tests run too
 @pytest.mark.timeout(900)  # an sdist and a wheel built (mock tier), two installs; all slow under emulation
 def test_example_suite_passes_from_the_sdist_in_a_fresh_venv(tmp_path: Path) -> None:
     if not (REPO / "setup.py").is_file() or not (REPO / ".git").exists() or not EXAMPLE.is_dir():
