@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import select
 import socket
 import stat
@@ -13,14 +12,8 @@ from typing import Any, Callable
 
 from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
+from linuxhw._kernel.formats import natural_key, parse_fdinfo
 from linuxhw._uapi import lib
-
-_NUMBER = re.compile(r"(\d+)")
-
-
-def natural_key(path: str) -> list[Any]:
-    """Sort key putting gpiochip2 before gpiochip10."""
-    return [int(part) if part.isdigit() else part for part in _NUMBER.split(path)]
 
 
 def _sysfs_dir(path: str) -> str:
@@ -187,13 +180,3 @@ class RealBackend(Backend):
                 os.close(fd)
             raise OSError(errno.EMSGSIZE, f"more than {maxfds} file descriptor(s) arrived; the rest were dropped")
         return data, fds
-
-
-def parse_fdinfo(text: str) -> dict[str, str]:
-    """``key:<tab>value`` lines of an fdinfo file as a dict."""
-    fields = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:  # "key:\tvalue"; values such as a dma-buf's name keep their own spaces
-            fields[key] = value[1:] if value.startswith("\t") else value.strip()
-    return fields

@@ -15,7 +15,7 @@ from linuxhw import _fastpath
 from linuxhw._args import check_int
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
-from linuxhw._kernel.real import natural_key
+from linuxhw._kernel.formats import natural_key
 from linuxhw._nodes import node_path, unique_by_name
 from linuxhw._uapi import ffi, lib
 from linuxhw._worker import FifoWorker

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from linuxhw._kernel.backend import Backend
-from linuxhw._kernel.real import natural_key
+from linuxhw._kernel.formats import natural_key
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 

@@ -35,7 +35,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from linuxhw._fastpath import mapping_view
-from linuxhw._kernel.real import parse_fdinfo
+from linuxhw._kernel.formats import parse_fdinfo
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 

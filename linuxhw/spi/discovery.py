@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from linuxhw._kernel import Backend, get_backend
-from linuxhw._kernel.real import natural_key
+from linuxhw._kernel.formats import natural_key
 from linuxhw.spi.device import Device
 from linuxhw.spi.mode import Mode
 

@@ -15,7 +15,8 @@ import pytest
 
 import linuxhw
 from linuxhw import UnsupportedError, dmabuf, mock
-from linuxhw._kernel.real import RealBackend, parse_fdinfo
+from linuxhw._kernel.formats import parse_fdinfo
+from linuxhw._kernel.real import RealBackend
 from tests.conftest import DMA_HEAP_SYSTEM, UDMABUF, require_kernel_devices
 
 pytestmark = pytest.mark.kernel
