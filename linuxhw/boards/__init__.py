@@ -18,6 +18,7 @@ backend so that a mock board can be a Pi); :func:`locate` finds a pin's line on 
 from linuxhw.boards.catalog import get, identify, known
 from linuxhw.boards.detect import BOARD_VARIABLE, current
 from linuxhw.boards.lines import locate
+from linuxhw.boards.lookup import UnknownPinError
 from linuxhw.boards.model import Board, GpioChipLayout, Header, HeaderPin, I2cBus, LineRef, SpiBus
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "I2cBus",
     "LineRef",
     "SpiBus",
+    "UnknownPinError",
     "current",
     "get",
     "identify",

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from linuxhw.boards.model import Board, HeaderPin
 
-__all__ = ["accepted_forms", "find_pin"]
+__all__ = ["UnknownPinError", "accepted_forms", "find_pin"]
+
+
+class UnknownPinError(ValueError, LookupError):
+    """A spec of no pin's form or name on the board: a ValueError, as every bad spec, and a LookupError,
+    so that a caller trying a board's pins after its own names can tell "not a pin" from a malformed one."""
+
 
 _BOARD = re.compile(r"BOARD(\d+)", re.IGNORECASE)
 _HEADER_UNDERSCORE = re.compile(r"([A-Z]+\d*)_(\d+)", re.IGNORECASE)
@@ -27,9 +33,7 @@ def find_pin(board: Board, spec: str) -> HeaderPin:
     text = spec.strip()
     header, colon, number = text.partition(":")
     if colon:
-        if not number.isdigit():
-            raise ValueError(f"pin spec {spec!r}: after {header}: comes a physical pin number, as in {_example(board)}")
-        return _on_header(board, spec, header, int(number))
+        return _on_header(board, spec, header, number)
     match = _BOARD.fullmatch(text)
     if match:
         try:
@@ -46,8 +50,8 @@ def find_pin(board: Board, spec: str) -> HeaderPin:
         )
     match = _HEADER_UNDERSCORE.fullmatch(text)
     if match and match.group(1).upper() in (h.name.upper() for h in board.headers):
-        return _on_header(board, spec, match.group(1), int(match.group(2)))
-    raise ValueError(f"no pin {spec!r} on {board.model}: name a pin as {accepted_forms(board)}")
+        return _on_header(board, spec, match.group(1), match.group(2))
+    raise UnknownPinError(f"no pin {spec!r} on {board.model}: name a pin as {accepted_forms(board)}")
 
 
 def accepted_forms(board: Board) -> str:
@@ -62,9 +66,15 @@ def accepted_forms(board: Board) -> str:
     return ", ".join(forms)
 
 
-def _on_header(board: Board, spec: str, header: str, number: int) -> HeaderPin:
+def _on_header(board: Board, spec: str, header: str, number: str) -> HeaderPin:
     try:
-        return board.header(header).pin(number)
+        found = board.header(header)
+    except ValueError as exc:
+        raise UnknownPinError(f"pin spec {spec!r}: {exc}") from None
+    if not number.isdigit():
+        raise ValueError(f"pin spec {spec!r}: after {found.name}: comes a physical pin number, as in {_example(board)}")
+    try:
+        return found.pin(int(number))
     except ValueError as exc:
         raise ValueError(f"pin spec {spec!r}: {exc}") from None
 

@@ -130,7 +130,7 @@ def line_info(args: argparse.Namespace) -> int:
 
 def _some_lines_info(args: argparse.Namespace) -> int:
     """gpioinfo LINE...: one row per line, ``CHIP OFFSET<TAB>name<TAB>attributes``."""
-    refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
+    refs = LineResolver.for_args(args).resolve_all(args.lines)
     chips = {path: index for index, path in enumerate(chip_paths())}
     refs.sort(key=lambda r: (chips.get(r.chip_path, len(chips)), r.offset))  # gpioinfo: in chip order
     data = []
@@ -153,7 +153,7 @@ def find_line(args: argparse.Namespace) -> int:
 
 
 def get_values(args: argparse.Namespace) -> int:
-    refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
+    refs = LineResolver.for_args(args).resolve_all(args.lines)
     if args.as_is:
         settings = LineSettings(active_low=args.active_low)
         if args.bias != "as-is":
@@ -179,7 +179,7 @@ def get_values(args: argparse.Namespace) -> int:
 
 
 def _assignments(args: argparse.Namespace) -> list[tuple[LineRef, int]]:
-    resolver = LineResolver(args.chip, args.by_name)
+    resolver = LineResolver.for_args(args)
     parsed = []
     for text in args.assignments:
         spec, sep, value = text.rpartition("=")

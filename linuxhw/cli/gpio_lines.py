@@ -1,16 +1,21 @@
-"""Naming GPIO lines on the command line: ``NAME``, ``CHIP:OFFSET``, ``CHIP:NAME``, or offsets with --chip.
+"""Naming GPIO lines on the command line: ``NAME``, ``CHIP:OFFSET``, ``CHIP:NAME``, or offsets with --chip;
+and, on a board linuxhw.boards knows, its header pins: ``J8:11``, ``BOARD11``, ``P9_12``, ``GPIO17``.
 
 A chip is a number, a path, a kernel name (gpiochip0) or a label (pinctrl-bcm2711); a bare
-name is looked up across every chip and must be unique on the system.
+name is looked up across every chip and must be unique on the system. A spec that names no chip's
+line is tried as a pin of the board (``--board ID``, else ``$LINUXHW_BOARD``, else the device tree's),
+so the kernel's own names always win and a header pin reaches its line by chip label and offset.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from linuxhw import gpio
+from linuxhw import boards, gpio
 from linuxhw.cli.errors import UsageError
 from linuxhw.errors import DeviceNotFoundError
 from linuxhw.gpio import Bias, Drive
@@ -42,13 +47,32 @@ def open_chip(spec: str) -> gpio.Chip:
     return gpio.Chip(int(spec) if spec.isdigit() else spec)
 
 
+# What a header pin looks like when no board is known: J8:11, BOARD11, P9_12.
+_PIN_SHAPE = re.compile(r"[A-Z]+\d+[:_]\d+|BOARD\d+", re.IGNORECASE)
+
+
 class LineResolver:
     """Resolves line specs, reading every chip's line names at most once per command."""
 
-    def __init__(self, chip: str | None = None, by_name: bool = False) -> None:
+    def __init__(self, chip: str | None = None, by_name: bool = False, board: str | None = None) -> None:
         self.chip = chip
         self.by_name = by_name  # --by-name: digits are a name, not an offset on --chip
         self._names: dict[str, list[LineRef]] | None = None
+        # --board: whose header pins specs may name (an unknown id fails at once); else found when needed
+        self._board = boards.get(board) if board else None
+        self._board_known = self._board is not None
+
+    @classmethod
+    def for_args(cls, args: argparse.Namespace) -> LineResolver:
+        """The resolver the chip options (add_chip_options) ask for."""
+        return cls(args.chip, args.by_name, args.board)
+
+    def board(self) -> boards.Board | None:
+        """The board whose header pins specs may name: --board's, else $LINUXHW_BOARD's or the device
+        tree's, looked up once, when a spec first needs it."""
+        if not self._board_known:
+            self._board, self._board_known = boards.current(), True
+        return self._board
 
     def _index(self) -> dict[str, list[LineRef]]:
         if self._names is None:
@@ -78,6 +102,12 @@ class LineResolver:
             raise UsageError("a line name must not be empty")
         if self.chip is not None:
             return self._on_chip(self.chip, spec, spec, as_name=self.by_name)
+        try:
+            return self._on_system(spec)
+        except (DeviceNotFoundError, LookupError) as missing:
+            return self._on_board(spec, missing)
+
+    def _on_system(self, spec: str) -> LineRef:
         chip_spec, colon, line = spec.rpartition(":")
         if colon and chip_spec and line:
             try:
@@ -94,6 +124,30 @@ class LineResolver:
             raise LookupError(f"no GPIO line named {spec!r} on any chip{hint}")
         found = matches[0]
         return LineRef(spec, found.chip_path, found.chip_name, found.offset, found.name)
+
+    def _on_board(self, spec: str, missing: Exception) -> LineRef:
+        """``spec`` as a header pin of the board, after no chip had it (``missing`` says so)."""
+        board = self.board()
+        if board is None:
+            if _PIN_SHAPE.fullmatch(spec):
+                known = ", ".join(b.id for b in boards.known())
+                raise LookupError(
+                    f"no GPIO chip has a line {spec!r}, and it looks like a header pin, but linuxhw does not know "
+                    f"this board: name it with --board ID or ${boards.BOARD_VARIABLE} (one of {known})"
+                ) from None
+            raise missing
+        try:
+            pin = board.pin(spec)
+        except boards.UnknownPinError:
+            if spec.isdigit() and isinstance(missing, LookupError):
+                raise LookupError(f"{missing}, or BOARD{spec} for pin {spec} of the {board.model}'s header") from None
+            raise missing from None
+        except ValueError as exc:  # a header pin's form, but not one of this board's: J8:41, BOARD0
+            raise UsageError(str(exc)) from None
+        if pin.line is None:
+            raise UsageError(f"{spec!r} is pin {pin.spec} of the {board.model}: {pin.name}, not a GPIO line")
+        location = boards.locate(pin.line)
+        return LineRef(spec, location.chip_path, os.path.basename(location.chip_path), location.offset, location.name)
 
     def resolve_all(self, specs: Sequence[str]) -> list[LineRef]:
         """Resolve every spec; the same line named twice is a usage error."""
@@ -120,6 +174,12 @@ def by_chip(refs: Sequence[LineRef]) -> dict[str, list[LineRef]]:
 def add_chip_options(parser: argparse.ArgumentParser) -> None:
     """How libgpiod 2.x's tools scope and print lines: -c/--chip, --by-name, -s/--strict, --unquoted."""
     parser.add_argument("-c", "--chip", help="the chip of the lines (number, path, name or label): offsets allowed")
+    parser.add_argument(
+        "--board",
+        metavar="ID",
+        help=f"the board whose header pins lines may be (J8:11, BOARD11, P9_12): default ${boards.BOARD_VARIABLE}, "
+        "else the device tree's",
+    )
     parser.add_argument("--by-name", action="store_true", help="lines are names even if they look like offsets")
     parser.add_argument(
         "-s", "--strict", action="store_true", help="accepted: linuxhw always refuses a name that is not unique"

@@ -185,7 +185,7 @@ def monitor(args: argparse.Namespace) -> int:
         debounce_period=args.debounce_period,
         event_clock=CLOCKS[clock],
     )
-    refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
+    refs = LineResolver.for_args(args).resolve_all(args.lines)
     with ExitStack() as stack:
         selector = stack.enter_context(selectors.DefaultSelector())
         for path, group in by_chip(refs).items():
@@ -291,7 +291,7 @@ def realtime(monotonic_ns: int) -> int:
 def notify_changes(args: argparse.Namespace) -> int:
     _check_count(args)
     wanted = {INFO_TYPES[args.event]} if args.event else set(InfoChangeType)
-    refs = LineResolver(args.chip, args.by_name).resolve_all(args.lines)
+    refs = LineResolver.for_args(args).resolve_all(args.lines)
     with ExitStack() as stack:
         selector = stack.enter_context(selectors.DefaultSelector())
         for path, group in by_chip(refs).items():

@@ -77,3 +77,15 @@ def test_known_and_get() -> None:
     with pytest.raises(LookupError, match=r"unknown board 'pi4': linuxhw knows raspberrypi-1b, .*beaglebone-black"):
         boards.get("pi4")
     assert repr(PI4) == "<Board raspberrypi-4b: Raspberry Pi 4 Model B>"
+
+
+@pytest.mark.parametrize("spec", ["XYZ", "J9:3", "gpiochip0:GPIO17", "P10_1"])
+def test_a_spec_that_names_no_pin_is_an_unknown_pin(spec: str) -> None:
+    """Of no pin's name or header: UnknownPinError, a ValueError and a LookupError (the CLI then keeps its own
+    error for the spec); a header pin's form gone wrong (J8:41) is a plain ValueError."""
+    with pytest.raises(boards.UnknownPinError) as caught:
+        PI4.pin(spec)
+    assert isinstance(caught.value, LookupError) and isinstance(caught.value, ValueError)
+    with pytest.raises(ValueError) as plain:  # noqa: PT011 (the type is what this checks)
+        PI4.pin("J8:41")
+    assert not isinstance(plain.value, boards.UnknownPinError)
