@@ -7,7 +7,6 @@ another thread, asyncio's ``add_reader`` and the mock backend's pipe-backed fds.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import select
 import threading
@@ -15,11 +14,14 @@ import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Callable, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
 from linuxhw._args import check_int, poll_timeout
 from linuxhw._fastpath import FdGate
 from linuxhw._uapi import ffi
+
+if TYPE_CHECKING:  # asyncio is imported by the first asyncio call, not by every import
+    import asyncio
 
 T = TypeVar("T")
 
@@ -103,6 +105,8 @@ def _unwatch(loop: asyncio.AbstractEventLoop, fd: int, future: asyncio.Future[No
 
 async def wait_readable_async(fd: int, wake: int, timeout: float | None) -> bool:
     """Await readability of ``fd`` or ``wake`` through the running loop's reader callbacks (no thread)."""
+    import asyncio
+
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
     _watch(loop, fd, ready)
@@ -207,6 +211,8 @@ class EventReader(Generic[T]):
     async def wait_async(self, timeout: float | None) -> bool:
         """Await until a record is readable (or the device is gone); False after ``timeout``;
         ClosedError when the handle is closed, also from another thread (or task) while this one waits."""
+        import asyncio
+
         poll_timeout(timeout)  # a wrong timeout is refused before the wait
         if self.pending:
             return True
@@ -224,6 +230,8 @@ class EventReader(Generic[T]):
 
     async def next_async(self, timeout: float | None) -> T | None:
         """Await the next record, or None after ``timeout`` seconds with none."""
+        import asyncio
+
         poll_timeout(timeout)  # a wrong timeout fails here, not deep in asyncio
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 
@@ -19,9 +21,12 @@ class FifoWorker:
         self._executor: ThreadPoolExecutor | None = None
 
     def submit(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> Future[T]:
-        """Queue ``function(*args, **kwargs)``; the thread starts on first use."""
+        """Queue ``function(*args, **kwargs)``; the thread starts on first use (and concurrent.futures
+        is imported then: a bus that never queues a call never needs it)."""
         with self._lock:
             if self._executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"linuxhw-{self._name}")
             return self._executor.submit(function, *args, **kwargs)
 

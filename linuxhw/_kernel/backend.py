@@ -5,11 +5,13 @@ from __future__ import annotations
 import abc
 import errno
 import os
-import socket
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linuxhw._uapi import ffi, lib
+
+if TYPE_CHECKING:  # a socket is the caller's: who passes one has imported it
+    import socket
 
 
 class Backend(abc.ABC):

@@ -4,9 +4,12 @@ the mock board's spidev alike."""
 
 from __future__ import annotations
 
-import platform
+import os
 
-__all__ = ["DMA_MINALIGN", "UNKNOWN_DMA_MINALIGN", "dma_minalign"]
+__all__ = ["DMA_MINALIGN", "MACHINE", "UNKNOWN_DMA_MINALIGN", "dma_minalign"]
+
+MACHINE = os.uname().machine
+"""This machine's architecture, as ``uname -m`` says (``platform.machine()`` too, at a module's import)."""
 
 # ARCH_DMA_MINALIGN by `uname -m`, from each architecture's asm/cache.h in Linux 6.12 (the generic
 # default is __alignof__(unsigned long long), 8). It is not in the uapi headers, so this is a table.
@@ -21,9 +24,9 @@ UNKNOWN_DMA_MINALIGN = 128  # the largest any architecture has: what passes the 
 
 
 def dma_minalign(machine: str | None = None) -> int:
-    """ARCH_DMA_MINALIGN of the kernel on ``machine`` (``platform.machine()`` by default): spidev rounds
-    each transfer's length up to it when it sums a message against bufsiz."""
-    machine = platform.machine() if machine is None else machine
+    """ARCH_DMA_MINALIGN of the kernel on ``machine`` (this one's, :data:`MACHINE`, by default): spidev
+    rounds each transfer's length up to it when it sums a message against bufsiz."""
+    machine = MACHINE if machine is None else machine
     return _DMA_MINALIGN.get(machine, UNKNOWN_DMA_MINALIGN)
 
 

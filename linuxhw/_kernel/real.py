@@ -5,15 +5,17 @@ from __future__ import annotations
 import errno
 import os
 import select
-import socket
 import stat
 from collections.abc import Sequence
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from linuxhw import _fastpath
 from linuxhw._kernel.backend import Backend
 from linuxhw._kernel.formats import natural_key, parse_fdinfo
 from linuxhw._uapi import lib
+
+if TYPE_CHECKING:
+    import socket
 
 
 def _sysfs_dir(path: str) -> str:
@@ -171,9 +173,13 @@ class RealBackend(Backend):
         return parse_fdinfo(text)
 
     def send_fds(self, sock: socket.socket, data: bytes, fds: Sequence[int]) -> None:
+        import socket  # the caller's socket has imported it: only DMA-BUF sharing needs it
+
         socket.send_fds(sock, [data], list(fds))
 
     def recv_fds(self, sock: socket.socket, bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
+        import socket
+
         data, fds, flags, _ = socket.recv_fds(sock, bufsize, maxfds, socket.MSG_CMSG_CLOEXEC)
         if flags & socket.MSG_CTRUNC:
             for fd in fds:

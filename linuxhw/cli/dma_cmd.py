@@ -10,6 +10,7 @@ from linuxhw import dmabuf
 from linuxhw._kernel import get_backend
 from linuxhw.cli.errors import OperationFailed
 from linuxhw.cli.output import Progress, emit
+from linuxhw.cli.parser import Commands
 from linuxhw.cli.values import argument_type, parse_size
 
 UDMABUF = "udmabuf"
@@ -17,8 +18,8 @@ UDMABUF_PATH = "/dev/udmabuf"
 CHUNK = 1 << 20  # the --check pattern is written and compared a MiB at a time
 
 
-def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("dma", help="DMA-BUF heaps and udmabuf", description=__doc__)
+def register(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("dma", description=__doc__)
     sub = parser.add_subparsers(dest="dma_command", required=True, metavar="DMA_COMMAND")
     heaps = sub.add_parser("heaps", parents=[json_option], help="list the DMA-BUF heaps and udmabuf")
     heaps.set_defaults(run=list_heaps, prog=heaps.prog)

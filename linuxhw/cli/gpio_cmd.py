@@ -13,7 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from linuxhw import gpio
-from linuxhw.cli import gpio_watch, stopping
+from linuxhw.cli import stopping
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.gpio_format import describe_line, info_record, parse_period, quoted
 from linuxhw.cli.gpio_lines import (
@@ -27,34 +27,49 @@ from linuxhw.cli.gpio_lines import (
     open_chip,
 )
 from linuxhw.cli.output import describe_error, emit, error, status
-from linuxhw.cli.parser import PeerParser, refuse
+from linuxhw.cli.parser import Commands, PeerParser, refuse
 from linuxhw.cli.values import argument_type, parse_level
 from linuxhw.gpio import Direction, LineSettings
 from linuxhw.gpio.chip import chip_paths
 
+# gpio's commands, each module imported only when one of its commands runs (see Commands)
+COMMANDS = {
+    "linuxhw.cli.gpio_cmd:register_lines": {
+        "detect": "list GPIO chips (gpiodetect)",
+        "info": "lines and what uses them (gpioinfo; default: every line)",
+        "find": "find a line by name across chips (libgpiod 1.x gpiofind)",
+        "get": "read lines (gpioget): NAME, CHIP:OFFSET, or offsets with -c",
+        "set": "drive lines (gpioset): LINE=VALUE ..., held until Ctrl-C, SIGTERM or --hold-for",
+    },
+    "linuxhw.cli.gpio_watch:register": {
+        "mon": "print edge events as they happen (gpiomon; Ctrl-C stops)",
+        "notify": "print when lines are requested, released or reconfigured (gpionotify)",
+    },
+}
 
-def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(
-        "gpio", help="GPIO chips and lines", description=__doc__, usage_status=PeerParser.peer_usage_status
-    )
+
+def register(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("gpio", description=__doc__, usage_status=PeerParser.peer_usage_status)
     # libgpiod 2.x's tools exit 1 on every failure, usage errors included.
     sub = parser.add_subparsers(dest="gpio_command", required=True, metavar="GPIO_COMMAND", parser_class=PeerParser)
-    parents = [json_option]
+    Commands(sub, COMMANDS, commands.rest).add([json_option])
 
-    detect = sub.add_parser("detect", parents=parents, help="list GPIO chips (gpiodetect)")
+
+def register_lines(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
+    detect = sub.add_parser("detect", parents=parents)
     detect.add_argument("chips", nargs="*", metavar="CHIP", help="number, path, name (gpiochip0) or label")
     detect.set_defaults(run=detect_chips, prog=detect.prog)
 
-    info = sub.add_parser("info", parents=parents, help="lines and what uses them (gpioinfo; default: every line)")
+    info = sub.add_parser("info", parents=parents)
     add_chip_options(info)
     info.add_argument("lines", nargs="*", metavar="LINE")
     info.set_defaults(run=line_info, prog=info.prog)
 
-    find = sub.add_parser("find", parents=parents, help="find a line by name across chips (libgpiod 1.x gpiofind)")
+    find = sub.add_parser("find", parents=parents)
     find.add_argument("name")
     find.set_defaults(run=find_line, prog=find.prog)
 
-    get = sub.add_parser("get", parents=parents, help="read lines (gpioget): NAME, CHIP:OFFSET, or offsets with -c")
+    get = sub.add_parser("get", parents=parents)
     add_line_options(get, "linuxhw-get")
     get.add_argument("-a", "--as-is", action="store_true", help="do not switch the lines to input first")
     get.add_argument("-p", "--hold-period", type=argument_type(parse_period), default=0.0, metavar="PERIOD",
@@ -65,7 +80,6 @@ def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
 
     setp = sub.add_parser(
         "set",
-        help="drive lines (gpioset): LINE=VALUE ..., held until Ctrl-C, SIGTERM or --hold-for",
         description="Drive lines as outputs and hold them until Ctrl-C or SIGTERM, as gpioset does (or for "
         "--hold-for TIME). What a released line does then is up to its driver (many keep driving, gpio-sim "
         "returns to its pull).",
@@ -82,8 +96,6 @@ def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
         refuse(setp, *options, reason=f"gpioset's {what} is not supported by linuxhw", takes_value=options[0] == "-t")
     setp.add_argument("assignments", nargs="+", metavar="LINE=VALUE", help="VALUE: 1/0, active/inactive, on/off")
     setp.set_defaults(run=set_values, prog=setp.prog)
-
-    gpio_watch.register(sub, parents)
 
 
 # -- detect, info, find ---------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from linuxhw.cli.gpio_format import (
 )
 from linuxhw.cli.gpio_lines import BIASES, LineRef, LineResolver, add_chip_options, add_line_options, by_chip
 from linuxhw.cli.output import emit_record, status
-from linuxhw.cli.parser import refuse
+from linuxhw.cli.parser import Commands, refuse
 from linuxhw.cli.stopping import SIGNALLED, drain_signals, watch_signals
 from linuxhw.cli.values import argument_type
 from linuxhw.gpio import Clock, Direction, Edge, EdgeEvent, InfoChangeType, InfoEvent, LineSettings
@@ -47,11 +47,10 @@ FORMAT_HELP = (
 )
 
 
-def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
     mon = sub.add_parser(
         "mon",
         parents=parents,
-        help="print edge events as they happen (gpiomon; Ctrl-C stops)",
         description="Print edge events of input lines as they happen, as gpiomon does; events the kernel dropped "
         '(its event buffer overflowed) are reported on stderr, or as {"lost": N} records with --json.',
     )
@@ -66,9 +65,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     mon.add_argument("lines", nargs="+", metavar="LINE")
     mon.set_defaults(run=monitor, prog=mon.prog)
 
-    notify = sub.add_parser(
-        "notify", parents=parents, help="print when lines are requested, released or reconfigured (gpionotify)"
-    )
+    notify = sub.add_parser("notify", parents=parents)
     add_chip_options(notify)
     notify.add_argument(
         "-e", "--event", choices=tuple(INFO_TYPES), help="only this change (given twice, the last wins, as gpionotify)"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from linuxhw import i2c
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.i2c_args import add_bus, open_bus
 from linuxhw.cli.output import Progress, emit, status
+from linuxhw.cli.parser import Commands
 from linuxhw.cli.values import parse_int
 from linuxhw.i2c import Functionality
 
@@ -18,11 +18,10 @@ HEADER = "     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f"
 READ_RANGES = (range(0x30, 0x38), range(0x50, 0x60))
 
 
-def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
     detect = sub.add_parser(
         "detect",
         parents=parents,
-        help="scan a bus and print the i2cdetect grid",
         description="Probe every address of a bus the way i2cdetect -y does and print its grid: '--' nothing "
         "answered, 'UU' a kernel driver owns the address, a hex number a device answered, blank not probed.",
     )
@@ -36,7 +35,7 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
     detect.add_argument("last", nargs="?", metavar="LAST", help="last address to probe")
     detect.set_defaults(run=detect_devices, prog=detect.prog)
 
-    listing = sub.add_parser("list", parents=parents, help="list the I2C adapters (i2cdetect -l)")
+    listing = sub.add_parser("list", parents=parents)
     listing.set_defaults(run=list_buses, prog=listing.prog)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, Optional
+from typing import Optional
 
 from linuxhw import i2c
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.i2c_args import add_bus, add_safety_options, open_bus, parse_address, parse_mode
 from linuxhw.cli.output import Progress, describe_error, emit
+from linuxhw.cli.parser import Commands
 from linuxhw.cli.values import parse_int
 from linuxhw.errors import DeviceError
 
@@ -18,11 +19,10 @@ WORD_HEADER = "     0,8  1,9  2,a  3,b  4,c  5,d  6,e  7,f"
 Values = dict[int, Optional[int]]  # register -> value, None where the read failed
 
 
-def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
     dump = sub.add_parser(
         "dump",
         parents=parents,
-        help="dump a device's registers (i2cdump)",
         description="Read registers as i2cdump -y does. MODE: b byte data (default), w word data (word grid), "
         "W words at even registers, i I2C blocks, c consecutive receive byte; add p for PEC. XX: the read "
         "failed.",

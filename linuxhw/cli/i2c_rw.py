@@ -11,6 +11,7 @@ from linuxhw import i2c
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.i2c_args import add_bus, add_safety_options, is_mode, open_bus, parse_address, parse_mode
 from linuxhw.cli.output import describe_error, emit, hex_bytes
+from linuxhw.cli.parser import Commands
 from linuxhw.cli.values import parse_int
 
 GET_MODES = "bwcsi"
@@ -22,11 +23,10 @@ READ_FAILED = 2  # i2cget's exit status when the read itself fails
 NOT_ATTEMPTED = (errno.EBUSY, errno.EOPNOTSUPP)
 
 
-def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
     get = sub.add_parser(
         "get",
         parents=parents,
-        help="read a register (i2cget)",
         description="Read from a device as i2cget -y does. MODE: b byte data (default with REGISTER), w word "
         "data, c write byte then read byte, s SMBus block, i I2C block of LENGTH bytes (default 32); add p for "
         "PEC. Without REGISTER: SMBus receive byte. Addresses above 0x7f are 10-bit.",
@@ -41,7 +41,6 @@ def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
 
     setp = sub.add_parser(
         "set",
-        help="write a register (i2cset)",
         description="Write to a device as i2cset -y does: REGISTER [VALUE ...] [MODE]. MODE: c send REGISTER as "
         "one byte (default without VALUE), b byte data (default), w word data, s SMBus block, i I2C block; add "
         "p for PEC.",

@@ -14,12 +14,12 @@ import argparse
 import errno
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from linuxhw import i2c
 from linuxhw.cli.errors import UsageError
 from linuxhw.cli.i2c_args import add_bus, add_safety_options, open_bus, parse_address
 from linuxhw.cli.output import emit, hex_bytes
+from linuxhw.cli.parser import Commands
 from linuxhw.cli.values import parse_int
 from linuxhw.errors import device_error
 
@@ -52,11 +52,10 @@ class MessageSpec:
         return i2c.Message.write(self.address, bytes(self.data), ten_bit=self.ten_bit, **options)
 
 
-def register(sub: Any, parents: list[argparse.ArgumentParser]) -> None:
+def register(sub: Commands, parents: list[argparse.ArgumentParser]) -> None:
     transfer = sub.add_parser(
         "transfer",
         parents=parents,
-        help="send messages as one combined transfer (i2ctransfer)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -15,17 +15,29 @@ from collections.abc import Sequence
 import linuxhw
 from linuxhw._kernel import Backend, resolve_backend
 from linuxhw._kernel.factory import cwd_on_path, is_factory_spec
-from linuxhw.cli import dma_cmd, gpio_cmd, i2c_cmd, probe_cmd, spi_cmd
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import describe_error, error
-from linuxhw.cli.parser import USAGE_STATUS, CommandParser
+from linuxhw.cli.parser import USAGE_STATUS, CommandParser, Commands
 from linuxhw.cli.stopping import Terminated, signals_stop_the_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, USAGE_STATUS
 EXIT_SIGPIPE, EXIT_INTERRUPTED, EXIT_TERMINATED = 141, 130, 143
 
+# Each command's module is imported only when that command runs (see Commands).
+COMMANDS = {
+    "linuxhw.cli.probe_cmd:register": {"probe": "list the hardware this library can drive"},
+    "linuxhw.cli.gpio_cmd:register": {"gpio": "GPIO chips and lines"},
+    "linuxhw.cli.i2c_cmd:register": {"i2c": "I2C adapters and devices"},
+    "linuxhw.cli.spi_cmd:register": {"spi": "SPI devices (spidev)"},
+    "linuxhw.cli.dma_cmd:register": {"dma": "DMA-BUF heaps and udmabuf"},
+    "linuxhw.cli.main:register_vm": {
+        "vm": "run a command in a VM with the kernel's GPIO/I2C/SPI simulators: vm -- pytest"
+    },
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for ``argv``: in full for the command it names, by name and help for the others."""
     parser = CommandParser(prog="linuxhw", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--backend",
@@ -38,14 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
     # Read commands also take --json after the command; SUPPRESS keeps the global one when absent.
     json_option = argparse.ArgumentParser(add_help=False)
     json_option.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (probe_cmd, gpio_cmd, i2c_cmd, spi_cmd, dma_cmd):
-        module.register(commands, json_option)
-    vm = commands.add_parser(
-        "vm", add_help=False, help="run a command in a VM with the kernel's GPIO/I2C/SPI simulators: vm -- pytest"
-    )  # main() hands `linuxhw vm ...` to linuxhw.vm before parsing; after global options it only says how
-    vm.set_defaults(run=lambda args: vm_usage())
+    commands = Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"), COMMANDS, argv)
+    commands.add(json_option)
     return parser
+
+
+def register_vm(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    # main() hands `linuxhw vm ...` to linuxhw.vm before parsing; after global options it only says how
+    vm = commands.add_parser("vm", add_help=False)
+    vm.set_defaults(run=lambda args: vm_usage())
 
 
 def vm_usage() -> int:
@@ -100,7 +113,7 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
         from linuxhw.vm.cli import main as vm_main
 
         return vm_main(argv[1:])
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import sys
 import time
 from types import TracebackType
@@ -17,6 +16,8 @@ KERNEL_NAMES = {"ENOTSUP": "EOPNOTSUPP", "EDEADLOCK": "EDEADLK"}
 def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
     """Print ``data`` as one JSON document with --json, else the text ``text(data)`` renders."""
     if getattr(args, "json", False):
+        import json  # with --json only: a plain command needs no json module
+
         print(json.dumps(data, indent=2))
     else:
         rendered = text(data)
@@ -26,7 +27,11 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> Non
 
 def emit_record(args: argparse.Namespace, record: dict[str, Any], text: str) -> None:
     """Print one record of a stream as it happens: a JSON line with --json, else ``text``; flushed at once."""
-    print(json.dumps(record) if getattr(args, "json", False) else text, flush=True)
+    if getattr(args, "json", False):
+        import json
+
+        text = json.dumps(record)
+    print(text, flush=True)
 
 
 def error(args: argparse.Namespace | None, message: str) -> None:

@@ -8,8 +8,9 @@ commands 2: each parser carries the status its command uses, and so does the nam
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 USAGE_STATUS = 2
@@ -62,6 +63,42 @@ class Refused(argparse.Action):
         option_string: str | None = None,
     ) -> None:
         parser.error(f"{option_string}: {self.reason}")
+
+
+class Commands:
+    """One level of subcommands, each module imported only when one of its commands is run.
+
+    ``table`` maps ``"module:function"`` to the commands that function registers, each with its line
+    of ``--help``; ``args`` are the arguments after this level's own command. The function of the
+    command ``args`` names is called by :meth:`add` with this object, and adds its parsers with
+    :meth:`add_parser` (which gives each its help from the table; ``rest`` are the arguments after
+    it, for a level below). Every other command gets a parser of its name and help only, for the
+    usage and ``--help``, and its module is never imported. The command is the first argument that
+    names one: no option before a command takes a value that could be a command's name, so argparse
+    picks the same one (or fails before it gets there).
+    """
+
+    def __init__(self, sub: Any, table: Mapping[str, Mapping[str, str]], args: Sequence[str]) -> None:
+        self._sub = sub
+        self._table = table
+        self._help = {name: text for names in table.values() for name, text in names.items()}
+        at = next((i for i, arg in enumerate(args) if arg in self._help), len(args))
+        self.chosen = args[at] if at < len(args) else None
+        self.rest = list(args[at + 1 :])
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        """The parser of command ``name`` (``argparse`` keyword arguments; the help is the table's)."""
+        return self._sub.add_parser(name, help=self._help[name], **kwargs)
+
+    def add(self, *args: Any) -> None:
+        """Add every command, in the table's order: the one being run by ``function(self, *args)``."""
+        for target, names in self._table.items():
+            if self.chosen in names:
+                module, function = target.split(":")
+                getattr(importlib.import_module(module), function)(self, *args)
+            else:
+                for name, text in names.items():
+                    self._sub.add_parser(name, help=text)
 
 
 def refuse(parser: argparse.ArgumentParser, *options: str, reason: str, takes_value: bool = False) -> None:

@@ -10,6 +10,7 @@ from linuxhw import dmabuf, gpio, i2c, spi
 from linuxhw._kernel import get_backend
 from linuxhw.cli.dma_cmd import UDMABUF_PATH, udmabuf_present
 from linuxhw.cli.output import describe_error, emit
+from linuxhw.cli.parser import Commands
 from linuxhw.gpio.chip import chip_paths
 from linuxhw.i2c import Functionality as F
 from linuxhw.i2c.bus import bus_paths
@@ -37,8 +38,8 @@ NOTHING_HINT = (
 )
 
 
-def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser("probe", parents=[json_option], help="list the hardware this library can drive")
+def register(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("probe", parents=[json_option])
     parser.set_defaults(run=run, prog=parser.prog)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from linuxhw import spi
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import Progress, emit, status
-from linuxhw.cli.parser import refuse
+from linuxhw.cli.parser import Commands, refuse
 from linuxhw.cli.values import argument_type, parse_size
 from linuxhw.spi.transfer import DMA_MINALIGN
 
@@ -48,10 +48,8 @@ REFUSED = (  # spidev_test options without a linuxhw meaning: (options, what it 
 NO_LOOPBACK_HINT = "no loopback? wire MISO to MOSI, or pass --loop for the controller's internal loopback"
 
 
-def register(commands: Any, json_option: argparse.ArgumentParser) -> None:
-    parser = commands.add_parser(
-        "spi", help="SPI devices (spidev)", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def register(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("spi", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="spi_command", required=True, metavar="SPI_COMMAND")
     listing = sub.add_parser("list", parents=[json_option], help="list spidev devices and their settings")
     listing.set_defaults(run=list_devices, prog=listing.prog)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import errno
-import socket
+from typing import TYPE_CHECKING
 
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.dmabuf._common import discard_fd
 from linuxhw.dmabuf.buffer import Buffer
 from linuxhw.errors import device_error
+
+if TYPE_CHECKING:
+    import socket
 
 __all__ = ["receive_buffer", "send_buffer"]
 
@@ -16,6 +19,8 @@ TAG = b"linuxhw:dma-buf\n"  # the data byte(s) the fd rides on; a stream socket 
 
 
 def _check_socket(sock: socket.socket) -> None:
+    import socket  # here, not at the top: importing linuxhw.dmabuf needs no socket module
+
     if not isinstance(sock, socket.socket):
         raise TypeError(f"sock must be a socket.socket, not {sock!r}")
     if sock.family != socket.AF_UNIX:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from linuxhw import _fastpath
 from linuxhw._args import check_int
@@ -23,6 +21,9 @@ from linuxhw.errors import DeviceError, NoAckError, UnsupportedError, device_err
 from linuxhw.i2c.device import Device, SelectKey
 from linuxhw.i2c.functionality import Functionality
 from linuxhw.i2c.message import Message
+
+if TYPE_CHECKING:  # the worker imports them with its first call
+    from concurrent.futures import Future
 
 __all__ = ["Bus", "BusInfo", "ScanResult", "buses"]
 
@@ -349,6 +350,8 @@ class Bus(Handle):
 
     async def transfer_async(self, *messages: Message) -> None:
         """:meth:`transfer` through the FIFO queue; the event loop keeps running meanwhile."""
+        import asyncio
+
         await asyncio.wrap_future(self.submit(self.transfer, *messages))
 
 

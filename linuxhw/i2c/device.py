@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, Union
 
@@ -83,6 +82,8 @@ def _twin(method: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
     """The asyncio twin of a Device method: queued in FIFO order on the bus worker."""
 
     async def twin(self: Device, *args: Any, **kwargs: Any) -> Any:
+        import asyncio  # here: an import of linuxhw.i2c needs no asyncio
+
         return await asyncio.wrap_future(self.bus.submit(method, self, *args, **kwargs))
 
     twin.__name__ = twin.__qualname__ = f"{method.__name__}_async"

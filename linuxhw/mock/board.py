@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -16,6 +15,8 @@ from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 
 if TYPE_CHECKING:
+    import socket
+
     from linuxhw.mock.peripherals import Timeline
 
 __all__ = ["Board", "MockDevice"]

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import json
 import mmap
 import os
-import socket
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +38,7 @@ from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
 
 if TYPE_CHECKING:
+    import socket
     from collections.abc import Sequence
 
     from linuxhw.mock.board import Board
@@ -471,6 +470,9 @@ def fdinfo(board: Board, fd: int) -> dict[str, str]:
 
 def send_fds(board: Board, sock: socket.socket, data: bytes, fds: Sequence[int]) -> None:
     """SCM_RIGHTS of mock fds: a dma-buf travels as its memfds plus a sealed memfd describing it."""
+    import json  # here: a board that never sends a buffer needs neither module
+    import socket
+
     descriptors: list[dict[str, Any] | None] = []
     real_fds: list[int] = []
     for fd in fds:
@@ -507,6 +509,9 @@ def send_fds(board: Board, sock: socket.socket, data: bytes, fds: Sequence[int])
 
 def recv_fds(board: Board, sock: socket.socket, bufsize: int, maxfds: int) -> tuple[bytes, list[int]]:
     """The other end of :func:`send_fds`: rebuilds received dma-bufs as mock files of this board."""
+    import json
+    import socket
+
     data, fds, flags, _ = socket.recv_fds(sock, bufsize, SCM_MAX_FD, socket.MSG_CMSG_CLOEXEC)
     try:
         if flags & socket.MSG_CTRUNC:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 
@@ -36,11 +38,14 @@ class MessageQueue:
 
     def submit(self, function: Callable[[], T]) -> Future[T]:
         """Queue ``function`` behind everything queued before; the thread starts on first use. A
-        future cancelled before its turn never runs."""
+        future cancelled before its turn never runs (concurrent.futures is imported then: a device
+        that never queues a message never needs it)."""
         with self._lock:
             if self.closing:
                 self._refuse()
             if self._executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"linuxhw-{self._name}")
             return self._enqueue(self._executor, function)
 

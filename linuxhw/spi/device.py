@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import functools
 import operator
 import os
-import platform
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from typing import Any, NoReturn, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, Union, overload
 
 from linuxhw._buffers import buffer_size
 from linuxhw._handle import Handle, open_device
 from linuxhw._kernel import Backend, get_backend
+from linuxhw._kernel.dma_align import MACHINE
 from linuxhw._uapi import ffi, lib
 from linuxhw.errors import SettingChangedWarning
 from linuxhw.spi._queue import MessageQueue
 from linuxhw.spi.mode import Mode
 from linuxhw.spi.transfer import DMA_MINALIGN, Buffer, Message, Transfer, counted
+
+if TYPE_CHECKING:  # the queue imports it with the first message submitted
+    from concurrent.futures import Future
 
 __all__ = ["Device"]
 
@@ -32,7 +33,7 @@ ALL_MODE_FLAGS = functools.reduce(operator.or_, (flag.value for flag in Mode), 0
 Runnable = Union[Message, Transfer, Sequence[Transfer]]
 Callback = Callable[[int], None]
 T = TypeVar("T")
-ROUNDING = f"each transfer rounded up to {DMA_MINALIGN} bytes, the DMA alignment of {platform.machine()} kernels"
+ROUNDING = f"each transfer rounded up to {DMA_MINALIGN} bytes, the DMA alignment of {MACHINE} kernels"
 HINTS = {
     errno.EINVAL: "the kernel refused a setting of this message (mode, word size, bus width or length)",
     errno.ETIMEDOUT: "the controller timed out",
@@ -404,6 +405,8 @@ class Device(Handle):
 
     async def transfer_async(self, message: Runnable) -> int:
         """Run a message through the FIFO queue without blocking the event loop."""
+        import asyncio  # here: an import of linuxhw.spi needs no asyncio
+
         return await asyncio.wrap_future(self.submit(message))
 
     def awrite(self, data: Buffer, callback: Callback | None = None) -> Future[int]:
