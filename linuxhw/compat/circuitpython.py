@@ -24,12 +24,12 @@ import threading
 from types import TracebackType
 from typing import Any
 
-from linuxhw import gpio, i2c, spi
+from linuxhw import boards, gpio, i2c, spi
 from linuxhw.gpio import Bias, LineSettings
 from linuxhw.gpio import Direction as _LineDirection
 from linuxhw.gpio import Drive as _LineDrive
 
-__all__ = ["I2C", "SPI", "DigitalInOut", "Direction", "DriveMode", "Pull"]
+__all__ = ["I2C", "SPI", "DigitalInOut", "Direction", "DriveMode", "Pin", "Pull"]
 
 Buffer = Any  # anything the buffer protocol accepts
 
@@ -184,6 +184,47 @@ class SPI(_Lockable):
             _fill(buffer_in, in_start, in_end, into)
 
 
+class Pin:
+    """``microcontroller.Pin``: one GPIO line, as a board's header pin (a :class:`linuxhw.boards.HeaderPin`,
+    what ``board.D17`` is), a line name (``"GPIO17"``, found across chips) or ``(chip, offset)``.
+
+    ``id`` is what Blinka's pin says: the BCM number on a Raspberry Pi (``17``), the header name on a
+    BeagleBone (``"P9_12"``), else the name or ``(chip, offset)``; ``str(pin)`` is ``str(pin.id)``. Pins
+    are equal when they name the same line the same way."""
+
+    def __init__(self, line: boards.HeaderPin | str | tuple[str | int, int]) -> None:
+        if isinstance(line, boards.HeaderPin):
+            if line.line is None:
+                raise ValueError(f"{line.spec} is {line.name}, not a GPIO line")
+            bcm = line.gpio if line.gpio is not None and line.name == f"GPIO{line.gpio}" else None
+            self.id: int | str | tuple[str | int, int] = line.name if bcm is None else bcm
+        elif isinstance(line, str) or (isinstance(line, tuple) and len(line) == 2):
+            self.id = line
+        else:
+            raise TypeError(f"a Pin is a board's header pin, a line name or (chip, offset), not {line!r}")
+        self._line = line
+
+    def location(self) -> gpio.LineLocation:
+        """Where the line is on this system (found when asked, so a Pin can be made before the chip exists)."""
+        line = self._line
+        if isinstance(line, boards.HeaderPin):
+            return boards.locate(line.line)  # type: ignore[arg-type]  # checked in __init__
+        if isinstance(line, str):
+            return gpio.find_line(line)
+        with gpio.Chip(line[0]) as chip:
+            offset = chip.line_offset(line[1])
+            return gpio.LineLocation(chip.path, chip.label, offset, chip.line_info(offset).name)
+
+    def __repr__(self) -> str:
+        return str(self.id)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Pin) and other._line == self._line
+
+    def __hash__(self) -> int:
+        return hash(self._line)
+
+
 class _Name:
     """A named constant, as CircuitPython's ``Direction.OUTPUT`` or ``Pull.UP``."""
 
@@ -220,20 +261,15 @@ _DRIVE = {"PUSH_PULL": _LineDrive.PUSH_PULL, "OPEN_DRAIN": _LineDrive.OPEN_DRAIN
 
 
 class DigitalInOut(_ContextManaged):
-    """``digitalio.DigitalInOut`` on one GPIO line: ``pin`` is a line name (``"GPIO17"``, found across
-    chips) or ``(chip, offset)``. Takes Blinka's ``Direction``/``Pull``/``DriveMode`` constants or the
-    ones of this module."""
+    """``digitalio.DigitalInOut`` on one GPIO line: ``pin`` is a :class:`Pin` (``board.D17``), a line name
+    (``"GPIO17"``, found across chips) or ``(chip, offset)``. Takes Blinka's ``Direction``/``Pull``/
+    ``DriveMode`` constants or the ones of this module."""
 
-    def __init__(self, pin: str | tuple[str | int, int]) -> None:
-        if isinstance(pin, str):
-            location = gpio.find_line(pin)
-            chip: str | int = location.chip_path
-            line = location.offset
-        else:
-            chip, line = pin
-        self._line = line
+    def __init__(self, pin: Pin | str | tuple[str | int, int]) -> None:
+        location = (pin if isinstance(pin, Pin) else Pin(pin)).location()
+        self._line = location.offset
         self._settings = LineSettings(direction=_LineDirection.INPUT)
-        self._request = gpio.request_lines(chip, {line: self._settings}, consumer="circuitpython")
+        self._request = gpio.request_lines(location.chip_path, {self._line: self._settings}, consumer="circuitpython")
 
     def deinit(self) -> None:
         """Release the line."""

@@ -9,18 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from linuxhw import boards
-from linuxhw.mock import Board, MockGpioChip
+from linuxhw.mock import MockGpioChip
+from tests.boards.shapes import shaped_like
 from tests.cli.conftest import Cli
-
-
-def shaped_like(board_id: str, *, device_tree: bool = True, names: bool = True) -> tuple[Board, list[MockGpioChip]]:
-    """A mock board with the GPIO chips of ``board_id`` (labels, line names) and, if asked, its device tree."""
-    shape = boards.get(board_id)
-    board = Board(model=shape.models[0], compatible=shape.compatible) if device_tree else Board()
-    chips = [
-        board.add_gpio_chip(c.num_lines, label=c.label, names=c.names if names else None) for c in shape.gpio_chips
-    ]
-    return board, chips
 
 
 @pytest.fixture(autouse=True)

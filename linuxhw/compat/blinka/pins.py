@@ -1,0 +1,74 @@
+"""The current board's pins under Blinka's names, and its I2C/SPI ports as Blinka's ``microcontroller.pin``
+lists them: shared by the ``board`` and ``microcontroller.pin`` faces.
+
+The names follow Blinka's board modules (adafruit_blinka/board/raspberrypi/raspi_40pin.py,
+raspi_1b_rev1.py, raspi_1b_rev2.py, raspi_5.py; beagleboard/beaglebone_black.py):
+
+- a Raspberry Pi's header GPIOs are ``D<bcm>`` (those of the main header: P5 has none);
+  a BeagleBone's are their header names (``P9_12``, ``P8_3``);
+- ``SDA``/``SCL``: the first I2C bus's (I2C1 on pins 3/5; I2C0 on the rev 1 Model B; I2C2 on a BeagleBone);
+- ``SCLK``/``SCK``, ``MOSI``, ``MISO``: SPI0's, and ``SCLK_1``/``SCK_1``, ``MOSI_1``, ``MISO_1`` SPI1's;
+- ``CE0``, ``CE1``: SPI0's chip selects, then (where SPI0 has one, as on a BeagleBone) SPI1's first;
+- ``TXD``/``TX``, ``RXD``/``RX``: the header's UART0 pins (Raspberry Pi).
+"""
+
+from __future__ import annotations
+
+import os
+
+from linuxhw import boards
+from linuxhw.compat.circuitpython import Pin
+
+__all__ = ["board_pins", "current_board", "i2c_ports", "spi_ports"]
+
+
+def current_board() -> boards.Board:
+    """The board the faces describe (NotImplementedError, as Blinka's, where linuxhw does not know it)."""
+    board = boards.current()
+    if board is None:
+        chosen = os.environ.get(boards.BOARD_VARIABLE)
+        why = f"${boards.BOARD_VARIABLE} is {chosen!r}" if chosen else "the device tree names no board it knows"
+        raise NotImplementedError(
+            f"linuxhw.boards cannot tell which board this is ({why}): set ${boards.BOARD_VARIABLE} to one of "
+            + ", ".join(b.id for b in boards.known())
+        )
+    return board
+
+
+def board_pins(board: boards.Board) -> dict[str, Pin]:
+    """Every name Blinka's ``board`` module has for ``board``'s pins -> the pin."""
+    pins: dict[str, Pin] = {}
+    for index, header in enumerate(board.headers):
+        for pin in header.pins:
+            if pin.line is None:
+                continue
+            if pin.gpio is not None and pin.name == f"GPIO{pin.gpio}":
+                if index == board.main_header:
+                    pins[f"D{pin.gpio}"] = Pin(pin)
+            else:
+                pins[pin.name] = Pin(pin)
+            if index == board.main_header and "UART0_TXD" in pin.functions:
+                pins["TXD"] = pins["TX"] = Pin(pin)
+            if index == board.main_header and "UART0_RXD" in pin.functions:
+                pins["RXD"] = pins["RX"] = Pin(pin)
+    first_i2c = next(iter(board.i2c.values()), None)
+    if first_i2c is not None:
+        pins["SDA"], pins["SCL"] = Pin(first_i2c.sda), Pin(first_i2c.scl)
+    selects: list[boards.HeaderPin] = []
+    for suffix, spi in zip(("", "_1"), sorted(board.spi.values(), key=lambda bus: bus.number)):
+        pins[f"SCLK{suffix}"] = pins[f"SCK{suffix}"] = Pin(spi.sclk)
+        pins[f"MOSI{suffix}"], pins[f"MISO{suffix}"] = Pin(spi.mosi), Pin(spi.miso)
+        selects += spi.chip_selects if not selects else spi.chip_selects[:1]
+    for n, select in enumerate(selects[:2]):
+        pins[f"CE{n}"] = Pin(select)
+    return pins
+
+
+def i2c_ports(board: boards.Board) -> tuple[tuple[int, Pin, Pin], ...]:
+    """Blinka's ``i2cPorts``: (bus number, SCL, SDA) of every I2C bus on the headers."""
+    return tuple((number, Pin(bus.scl), Pin(bus.sda)) for number, bus in board.i2c.items())
+
+
+def spi_ports(board: boards.Board) -> tuple[tuple[int, Pin, Pin, Pin], ...]:
+    """Blinka's ``spiPorts``: (bus number, SCLK, MOSI, MISO) of every SPI bus on the headers."""
+    return tuple((number, Pin(bus.sclk), Pin(bus.mosi), Pin(bus.miso)) for number, bus in board.spi.items())
