@@ -39,6 +39,15 @@ def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
         raise device_error(err, path, "open", hint) from None
 
 
+_open_handles: weakref.WeakSet[Handle] = weakref.WeakSet()  # see open_handles()
+
+
+def open_handles() -> list[Handle]:
+    """Every handle open in this process (the pytest plugin's ``linuxhw_faces.run()`` closes those a
+    program run in the test's process left open, as the end of its own process would)."""
+    return list(_open_handles)
+
+
 def _close_forgotten(gate: _fastpath.FdGate, description: str) -> None:
     warnings.warn(f"unclosed {description}: closing it now; use close() or a with block", ResourceWarning, stacklevel=2)
     gate.close()
@@ -65,6 +74,7 @@ class Handle:
         self.path = path
         self._finalizer = weakref.finalize(self, _close_forgotten, self._gate, description)
         self._finalizer.atexit = False  # the exit is other libraries' to clean up in (see the class docstring)
+        _open_handles.add(self)
 
     def close(self) -> None:
         """Release the descriptor (and what the kernel ties to it); repeating it does nothing.
@@ -74,6 +84,7 @@ class Handle:
         if self._finalizer.detach() is not None:
             self._fd = -1
             self._gate.close()
+            _open_handles.discard(self)
 
     @property
     def closed(self) -> bool:

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 
 import linuxhw
-from linuxhw._kernel import Backend, resolve_backend
-from linuxhw._kernel.factory import cwd_on_path, is_factory_spec
+from linuxhw._kernel import Backend
+from linuxhw.cli.backend_option import chosen_backend
 from linuxhw.cli.errors import OperationFailed, UsageError
 from linuxhw.cli.output import describe_error, error
 from linuxhw.cli.parser import USAGE_STATUS, CommandParser, Commands
@@ -32,6 +32,9 @@ COMMANDS = {
     "linuxhw.cli.dma_cmd:register": {"dma": "DMA-BUF heaps and udmabuf"},
     "linuxhw.cli.main:register_vm": {
         "vm": "run a command in a VM with the kernel's GPIO/I2C/SPI simulators: vm -- pytest"
+    },
+    "linuxhw.cli.main:register_run": {
+        "run": "run a Python script whose own imports (smbus, smbus2, spidev, ...) get linuxhw's faces"
     },
 }
 
@@ -59,6 +62,20 @@ def register_vm(commands: Commands, json_option: argparse.ArgumentParser) -> Non
     # main() hands `linuxhw vm ...` to linuxhw.vm before parsing; after global options it only says how
     vm = commands.add_parser("vm", add_help=False)
     vm.set_defaults(run=lambda args: vm_usage())
+
+
+def register_run(commands: Commands, json_option: argparse.ArgumentParser) -> None:
+    # main() hands `linuxhw run ...` over before parsing, as it does `vm`: the program's arguments and
+    # exceptions are not the CLI's to touch; after global options other than --backend it only says how
+    run = commands.add_parser("run", add_help=False)
+    run.add_argument("program", nargs=argparse.REMAINDER)
+    run.set_defaults(run=lambda args: run_usage())
+
+
+def run_usage() -> int:
+    """`linuxhw --json run ...` and the like: the program's options cannot follow the CLI's."""
+    error(None, "run takes its options after it: linuxhw run [--backend SPEC] [--face NAME] SCRIPT [ARGS]")
+    return EXIT_USAGE
 
 
 def vm_usage() -> int:
@@ -109,6 +126,14 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
     ``backend`` replaces the one --backend names (tests pass a prepared mock board).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--backend"] and argv[2:3] == ["run"]:  # linuxhw --backend mock run ...
+        argv = ["run", "--backend", *argv[1:2], *argv[3:]]
+    elif argv[:1] and argv[0].startswith("--backend=") and argv[1:2] == ["run"]:
+        argv = ["run", *argv[:1], *argv[2:]]
+    if argv[:1] == ["run"]:
+        from linuxhw.cli.run_cmd import main as run_main
+
+        return run_main(argv[1:])
     if argv[:1] == ["vm"]:  # its own options, and a command after -- that argparse must not touch
         from linuxhw.vm.cli import main as vm_main
 
@@ -120,18 +145,10 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     if backend is None:
         try:
-            backend = _chosen_backend(args.backend)
+            backend = chosen_backend(args.backend)
         except ValueError as exc:
             error(None, str(exc))
             return EXIT_USAGE
     with linuxhw.use_backend(backend):
         return run(args)
 
-
-def _chosen_backend(option: str | None) -> Backend:
-    """The backend ``--backend`` names, else ``$LINUXHW_BACKEND``, else the kernel. A factory's module is
-    looked for in the current directory too (after sys.path), as ``python -m`` would find it."""
-    spec, source = (option, "--backend") if option else (os.environ.get("LINUXHW_BACKEND") or "real", "LINUXHW_BACKEND")
-    if is_factory_spec(spec) and not cwd_on_path():
-        sys.path.append(os.getcwd())
-    return resolve_backend(spec, source)

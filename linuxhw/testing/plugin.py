@@ -10,6 +10,11 @@ callable returning a ``linuxhw.mock.Board``, called once per test; the marker al
 A kernel without the simulators skips the kernel runs with the reason, unless ``LINUXHW_TEST_TIER=kernel``
 (set inside ``linuxhw vm``): there a missing simulator fails.
 After a passing test, a handle left open fails it at teardown.
+
+``linuxhw_faces`` installs ``linuxhw run``'s faces for one test (every face, or those named by
+``@pytest.mark.linuxhw_faces("smbus", ...)``, less ``without=[...]``): the test's imports of ``smbus2``,
+``spidev``, ... get linuxhw's modules, and ``linuxhw_faces.run(script, *args)`` runs an unchanged
+script as ``linuxhw run`` would, in the test's process, on the test's backend.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ import pytest
 
 from linuxhw._kernel import resolve_backend
 from linuxhw._kernel.factory import is_factory_spec
+from linuxhw.compat.faces import FaceImports, select_faces
 from linuxhw.mock import Board
+from linuxhw.testing.faces import Faces
 from linuxhw.testing.hardware import Hardware
 from linuxhw.testing.kernel import KernelHardware
 from linuxhw.testing.mock import MockHardware
@@ -54,6 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "linuxhw_backends(*names): run the test's linuxhw_hardware on each backend named: mock, kernel"
     )
     config.addinivalue_line("markers", f"linuxhw_mock_board(spec | factory=callable): {MOCK_BOARD_HELP}, for this test")
+    config.addinivalue_line(
+        "markers", "linuxhw_faces(*names, without=()): the faces linuxhw_faces installs (default: every face)"
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -138,3 +148,22 @@ def _mock_board(request: pytest.FixtureRequest) -> Board | None:
     if not isinstance(board, Board):
         pytest.fail(f"{where}: {source} gave {board!r}, not a linuxhw.mock.Board", pytrace=False)
     return board
+
+
+@pytest.fixture
+def linuxhw_faces(request: pytest.FixtureRequest) -> Iterator[Faces]:
+    """``linuxhw run``'s faces for this test: its imports of smbus2, spidev, ... get linuxhw's modules
+    (``@pytest.mark.linuxhw_faces(*names, without=())`` picks them); ``.run(script, *args)`` runs a script."""
+    marker = request.node.get_closest_marker("linuxhw_faces")
+    problem = None
+    try:
+        if marker is not None and set(marker.kwargs) - {"without"}:
+            raise ValueError(f"it takes face names and without=[names], not {', '.join(marker.kwargs)}=")
+        names = list(marker.args) if marker is not None and marker.args else None
+        faces = select_faces(names, marker.kwargs.get("without", ()) if marker is not None else ())
+    except ValueError as exc:
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(f"{request.node.nodeid}: @pytest.mark.linuxhw_faces: {problem}", pytrace=False)
+    with FaceImports(faces) as imports:
+        yield Faces(imports)

@@ -198,3 +198,32 @@ def test_a_board_that_cannot_be_made_fails_the_test_naming_the_option(
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"*test_boards.py::test_unmarked: {message}"])
+
+
+def test_linuxhw_faces_marker_names_faces(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.linuxhw_faces("smbus", without=["spidev"])
+        def test_picked(linuxhw_faces):
+            import smbus
+            assert smbus.__name__ == "linuxhw.compat.smbus" and linuxhw_faces.names == ["smbus"]
+
+        @pytest.mark.linuxhw_faces("smbus3")
+        def test_unknown(linuxhw_faces):
+            pass
+
+        @pytest.mark.linuxhw_faces(only=["smbus"])
+        def test_wrong_keyword(linuxhw_faces):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rA")
+    result.assert_outcomes(passed=1, errors=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*test_unknown: @pytest.mark.linuxhw_faces: no face named 'smbus3': the faces are smbus, smbus2*",
+            "*test_wrong_keyword: @pytest.mark.linuxhw_faces: it takes face names and without=?names?, not only=",
+        ]
+    )

@@ -1,0 +1,232 @@
+"""``linuxhw run``: unchanged scripts run as ``python`` runs them (compared with python itself, byte for byte),
+with their own imports of smbus2, spidev, smbus and gpiozero's pin factory answered by linuxhw's faces."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.waiting import DEADLINE, child_process, read_line
+
+REPO = Path(__file__).resolve().parents[2]
+CONSOLE_SCRIPT = Path(sys.executable).with_name("linuxhw")
+
+# Prints what python sets up for a program, then ends as its first argument says.
+SHOW = """
+import sys, __main__
+def inner(how):
+    if how == "raise":
+        try:
+            {}["key"]
+        except KeyError as exc:
+            raise RuntimeError("from inside") from exc
+    if how == "exit":
+        sys.exit(int(sys.argv[2]))
+    if how == "message":
+        sys.exit("a message")
+print(sys.argv, __name__, __file__, __doc__, __package__, __spec__ and __spec__.name, __cached__,
+      type(__loader__).__name__)
+print(sys.path[0], __main__.__dict__ is globals(), sorted(globals()))
+inner(sys.argv[1] if sys.argv[1:] else "")
+"""
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment without this test run's LINUXHW_/GPIOZERO_ settings, linuxhw importable."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("LINUXHW_", "GPIOZERO_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return {**env, **extra}
+
+
+def run(command: list[str], cwd: Path, **env: str) -> tuple[int, str, str]:
+    done = subprocess.run(command, cwd=cwd, env=child_env(**env), capture_output=True, text=True,
+                          timeout=DEADLINE * 4, check=False)  # fmt: skip
+    return done.returncode, done.stdout, done.stderr
+
+
+def linuxhw_run(*args: str, cwd: Path, **env: str) -> tuple[int, str, str]:
+    return run([sys.executable, "-m", "linuxhw", "run", *args], cwd, **env)
+
+
+@pytest.fixture
+def programs(tmp_path: Path) -> Path:
+    """A directory of programs: show.py, a package with __main__ and a module, a directory and a zip app,
+    a script with a syntax error, one in a subdirectory reached through a symlink."""
+    (tmp_path / "show.py").write_text(SHOW)
+    (tmp_path / "broken.py").write_text("print('never')\ndef (:\n")
+    package = tmp_path / "tool"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(SHOW)
+    (package / "cmd.py").write_text(SHOW)
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "__main__.py").write_text(SHOW)
+    with zipfile.ZipFile(tmp_path / "app.zip", "w") as archive:
+        archive.writestr("__main__.py", SHOW)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "linked.py").symlink_to(tmp_path / "show.py")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        ["show.py"], ["show.py", "raise"], ["show.py", "exit", "3"], ["show.py", "message"], ["broken.py"],
+        ["show.py", "--face", "x", "-m", "y"], ["sub/linked.py", "raise"], ["./show.py", "exit", "0"],
+        ["-m", "tool", "raise"], ["-m", "tool.cmd", "exit", "4"], ["-mtool.cmd"], ["app", "raise"],
+        ["app.zip", "message"], ["-m", "no_such_module"], ["missing_dir/"],
+    ],
+    ids=" ".join,
+)  # fmt: skip
+def test_runs_as_python_runs_it(programs: Path, program: list[str]) -> None:
+    """argv, sys.path[0], __main__'s globals, tracebacks (chained ones too), exit status and messages."""
+    theirs = run([sys.executable, *program], programs)
+    ours = linuxhw_run(*program, cwd=programs)
+    if program == ["missing_dir/"]:  # python names itself first: "python: can't open file ..."
+        theirs = (theirs[0], theirs[1], theirs[2].replace(f"{sys.executable}: ", "linuxhw run: "))
+    assert ours == theirs
+
+
+def test_ctrl_c_ends_it_as_it_ends_python(programs: Path) -> None:
+    """An unhandled KeyboardInterrupt: python's traceback, then death by SIGINT (130 in a shell), after
+    atexit hooks ran."""
+    (programs / "wait.py").write_text(
+        "import atexit, sys, time\natexit.register(print, 'atexit ran')\nprint('ready', flush=True)\ntime.sleep(60)\n"
+    )
+    outcomes = []
+    for command in ([sys.executable, "wait.py"], [str(CONSOLE_SCRIPT), "run", "wait.py"]):
+        with child_process(command, cwd=programs, env=child_env(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE) as child:  # fmt: skip
+            assert read_line(child.stdout, f"{command}'s ready line") == "ready\n"
+            child.send_signal(signal.SIGINT)
+            out, err = child.communicate(timeout=DEADLINE)
+            outcomes.append((child.returncode, out, err))
+    for status, out, err in outcomes:  # where the signal lands (print's flush, sleep) is the scheduler's
+        assert (status, out) == (-signal.SIGINT, "atexit ran\n")
+        lines = err.splitlines()
+        assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "KeyboardInterrupt", err
+        assert (
+            [line for line in lines if line.startswith("  File ")]
+            == [line for line in lines if line.startswith(f'  File "{programs / "wait.py"}", line ')]
+            != []
+        ), err  # the program's frames only
+
+
+def test_the_console_script_prints_the_programs_traceback_only(programs: Path) -> None:
+    assert run([str(CONSOLE_SCRIPT), "run", "show.py", "raise"], programs) == run(
+        [sys.executable, "show.py", "raise"], programs
+    )
+
+
+SMBUS2_SCRIPT = """
+import smbus2
+with smbus2.SMBus(1) as bus:
+    print(hex(bus.read_byte_data(0x1c, 0x0f)), bus.read_i2c_block_data(0x50, 0, 2))
+"""
+
+BOARD = """
+from linuxhw import mock
+
+def pi_like():
+    board = mock.Board()
+    board.add_i2c_bus("i2c-0")
+    mock.attach_reference_models(board.add_i2c_bus("i2c-1"))
+    return board
+"""
+
+
+def test_an_smbus2_script_on_bus_1_of_a_board_named_from_outside(tmp_path: Path) -> None:
+    (tmp_path / "read.py").write_text(SMBUS2_SCRIPT)
+    (tmp_path / "myboard.py").write_text(BOARD)
+    status, out, err = linuxhw_run("--backend", "myboard:pi_like", "read.py", cwd=tmp_path)
+    assert (status, out) == (0, "0x6a [255, 255]\n"), err
+    installed = os.path.dirname(str(__import__("smbus2").__file__))  # smbus2 is installed here: the run says so
+    assert err == (
+        f"linuxhw run: import smbus2 gets linuxhw.compat.smbus2, not the smbus2 installed at {installed} "
+        "(--no-face smbus2 keeps it)\n"
+    )
+    assert linuxhw_run("--face", "smbus2", "--backend", "myboard:pi_like", "read.py", cwd=tmp_path) == (
+        0,
+        "0x6a [255, 255]\n",
+        "",
+    )  # fmt: skip  (asked for by name: nothing to say)
+
+
+def test_no_face_keeps_the_installed_package(tmp_path: Path) -> None:
+    (tmp_path / "which.py").write_text("import smbus2, spidev\nprint(smbus2.__name__, spidev.__name__)\n")
+    assert linuxhw_run("--no-face", "smbus2", "--face", "spidev", "which.py", cwd=tmp_path) == (
+        0, "smbus2 linuxhw.compat.spidev\n", ""
+    )  # fmt: skip
+    status, out, _ = linuxhw_run("which.py", cwd=tmp_path)
+    assert (status, out) == (0, "linuxhw.compat.smbus2 linuxhw.compat.spidev\n")
+
+
+def test_a_spidev_script_on_the_demo_board(tmp_path: Path) -> None:
+    (tmp_path / "adc.py").write_text(
+        "import spidev\nadc = spidev.SpiDev()\nadc.open(1, 0)\nadc.max_speed_hz = 1350000\n"
+        "reply = adc.xfer2([1, (8 + 3) << 4, 0])\nprint(((reply[1] & 3) << 8) + reply[2])\n"
+    )
+    status, out, _ = linuxhw_run("--backend", "mock", "adc.py", cwd=tmp_path)
+    assert (status, out) == (0, "384\n")  # the demo board's MCP3008, channel 3
+
+
+def test_a_gpiozero_script_gets_the_linuxhw_pin_factory(tmp_path: Path) -> None:
+    pytest.importorskip("gpiozero")
+    (tmp_path / "blink.py").write_text(
+        "from gpiozero import LED, Device\nled = LED(17)\nled.on()\n"
+        "print(type(Device.pin_factory).__name__, led.is_lit, led.pin.info.name)\n"
+    )
+    assert linuxhw_run("-q", "--backend", "mock", "blink.py", cwd=tmp_path) == (0, "LinuxhwFactory True GPIO17\n", "")
+    status, out, _ = linuxhw_run("--backend", "mock", "blink.py", cwd=tmp_path, GPIOZERO_PIN_FACTORY="mock")
+    assert (status, out.split()[0]) == (0, "MockFactory")  # the user's own choice stands
+
+
+def test_the_backend_and_board_are_the_programs_and_its_childrens(tmp_path: Path) -> None:
+    (tmp_path / "env.py").write_text(
+        "import os, linuxhw\nfrom linuxhw import boards\n"
+        "print(os.environ['LINUXHW_BACKEND'], type(linuxhw.get_backend()).__name__, boards.current().id)\n"
+    )
+    assert linuxhw_run("--board", "raspberrypi-4b", "--backend", "mock", "env.py", cwd=tmp_path)[:2] == (
+        0, "mock Board raspberrypi-4b\n"
+    )  # fmt: skip
+    (tmp_path / "env.py").write_text(
+        "import os, linuxhw\nprint(os.environ['LINUXHW_BACKEND'], type(linuxhw.get_backend()).__name__)\n"
+    )
+    assert run([sys.executable, "-m", "linuxhw", "--backend=mock", "run", "env.py"], tmp_path)[:2] == (
+        0,
+        "mock Board\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["--face", "smbus3", "x.py"], 2, "linuxhw run: error: no face named 'smbus3': the faces are smbus, smbus2"),
+        (["--no-face", "RPi", "x.py"], 2, "linuxhw run: error: no face named 'RPi'"),
+        ([], 2, "linuxhw run: error: give a SCRIPT"),
+        (["--face"], 2, "linuxhw run: error: argument --face: expected one argument"),
+        (["--frobnicate", "x.py"], 2, "linuxhw run: error: unrecognized arguments: --frobnicate"),
+        (["-m"], 2, "linuxhw run: error: give a SCRIPT"),
+        (["nowhere.py"], 2, "linuxhw run: can't open file '{tmp}/nowhere.py': [Errno 2] No such file or directory"),
+        (["--backend", "bogus", "x.py"], 2, "linuxhw run: error: --backend must be 'real' (the kernel), 'mock'"),
+        (["--backend", "nomodule:f", "x.py"], 2, "linuxhw run: error: --backend='nomodule:f': no module named"),
+        (["--board", "raspberrypi-9", "x.py"], 2, "linuxhw run: error: --board: unknown board 'raspberrypi-9'"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: list[str], status: int, message: str) -> None:
+    (tmp_path / "x.py").write_text("print('ran')\n")
+    code, out, err = linuxhw_run(*args, cwd=tmp_path)
+    assert (code, out) == (status, "")
+    assert message.format(tmp=tmp_path) in err
+
+
+def test_global_options_before_run_are_refused(tmp_path: Path) -> None:
+    code, _, err = run([sys.executable, "-m", "linuxhw", "--json", "run", "x.py"], tmp_path)
+    assert code == 2 and "run takes its options after it" in err
