@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any
 
-__all__ = ["FACES", "Face", "FaceImports", "face_names", "select_faces"]
+__all__ = ["FACES", "Face", "FaceImports", "Replaced", "face_names", "select_faces"]
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,9 @@ class _Finder(importlib.abc.MetaPathFinder):
         if face is not None:
             self._imports._note(fullname, face, self)
             return importlib.machinery.ModuleSpec(fullname, _Alias(face.modules[fullname]))
+        submodule = self._imports.submodule_target(fullname)
+        if submodule is not None:
+            return importlib.machinery.ModuleSpec(fullname, _Alias(submodule))
         if fullname in self._imports.packages:
             return importlib.machinery.ModuleSpec(fullname, _Package(), is_package=True)
         return None
@@ -210,6 +214,22 @@ class FaceImports:
             sys.modules.update(self._set_aside)
             for key in self._set:
                 os.environ.pop(key, None)
+
+    def submodule_target(self, name: str) -> str | None:
+        """The linuxhw module answering ``name`` as a submodule of a face's package (``board.pins`` of a
+        face answering ``board`` with a package): the same module object under both names, never a
+        second copy of it; None where there is none."""
+        parent = name.rpartition(".")[0]
+        while parent:
+            face = self.answers.get(parent)
+            if face is not None:
+                target = f"{face.modules[parent]}.{name[len(parent) + 1 :]}"
+                try:
+                    return target if importlib.util.find_spec(target) is not None else None
+                except ModuleNotFoundError:  # the target package is a module: no submodules
+                    return None
+            parent = parent.rpartition(".")[0]
+        return None
 
     def _note(self, name: str, face: Face, finder: _Finder) -> None:
         """Record (once) the installed package, if any, that ``import name`` would have found."""

@@ -81,6 +81,21 @@ def test_a_dotted_face_gets_its_package(tmp_path: Path) -> None:
         import lhw_demo_peer  # noqa: F401
 
 
+def test_a_face_answering_with_a_package_answers_its_submodules_with_the_same_modules() -> None:
+    """``import board.pins`` of a face answering ``board`` with a linuxhw package gets that package's own
+    submodule, never a second copy (whose classes would differ from the package's)."""
+    face = Face("demo", "a package peer", {"lhw_demo_pkg": "linuxhw.compat"})
+    with FaceImports([face]):
+        import lhw_demo_pkg.smbus  # type: ignore[import-not-found]
+        from lhw_demo_pkg import spidev
+
+        assert lhw_demo_pkg.smbus is linuxhw.compat.smbus and spidev is linuxhw.compat.spidev
+        assert sys.modules["lhw_demo_pkg.smbus"] is linuxhw.compat.smbus
+        with pytest.raises(ModuleNotFoundError):
+            import lhw_demo_pkg.nothing_here  # type: ignore[import-not-found]
+    assert not [name for name in sys.modules if name.startswith("lhw_demo_pkg")]
+
+
 def test_environment_is_set_only_where_the_user_left_it_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GPIOZERO_PIN_FACTORY", raising=False)
     with FaceImports(select_faces(["gpiozero"])):
