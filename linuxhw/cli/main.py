@@ -151,4 +151,3 @@ def main(argv: Sequence[str] | None = None, *, backend: Backend | None = None) -
             return EXIT_USAGE
     with linuxhw.use_backend(backend):
         return run(args)
-

@@ -24,7 +24,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from linuxhw.boards.detect import BOARD_VARIABLE
 from linuxhw.cli.parser import USAGE_STATUS, CommandParser
 from linuxhw.compat import faces as face_table
 from linuxhw.compat.faces import FaceImports, Replaced
@@ -98,7 +97,7 @@ def main(argv: Sequence[str]) -> int:
             parser.error("give a SCRIPT (a file, or a directory or zip file with __main__.py) or -m MODULE")
         selected = face_table.select_faces(parsed.face, parsed.no_face)
         if parsed.board is not None:
-            _check_board(parsed.board)
+            _select_board(parsed.board)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else USAGE_STATUS
     except (ValueError, LookupError) as exc:
@@ -110,8 +109,6 @@ def main(argv: Sequence[str]) -> int:
     except ProgramNotFound as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return USAGE_STATUS
-    if parsed.board is not None:
-        os.environ[BOARD_VARIABLE] = parsed.board
     FaceImports(
         selected, None if parsed.face or parsed.quiet else _say_replaced
     ).install()  # for the rest of the process
@@ -126,14 +123,16 @@ def main(argv: Sequence[str]) -> int:
     reraise(ended)
 
 
-def _check_board(board_id: str) -> None:
-    """LookupError naming the boards linuxhw knows, unless ``board_id`` is one."""
-    from linuxhw.boards import get
+def _select_board(board_id: str) -> None:
+    """Make ``board_id`` the program's ``LINUXHW_BOARD``; LookupError naming the boards linuxhw knows if
+    it is none of them (linuxhw.boards is imported only then: it brings linuxhw.gpio)."""
+    from linuxhw.boards import BOARD_VARIABLE, get
 
     try:
         get(board_id)
     except LookupError as exc:
         raise LookupError(f"--board: {exc.args[0]}") from None
+    os.environ[BOARD_VARIABLE] = board_id
 
 
 def _say_replaced(replaced: Replaced) -> None:

@@ -3,6 +3,7 @@ with their own imports of smbus2, spidev, smbus and gpiozero's pin factory answe
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_import_isolation import CLI_MODULES
 from tests.waiting import DEADLINE, child_process, read_line
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,6 +140,9 @@ def pi_like():
     board = mock.Board()
     board.add_i2c_bus("i2c-0")
     mock.attach_reference_models(board.add_i2c_bus("i2c-1"))
+    adc = mock.AdcMcp3008()
+    adc.set_input(3, 384)
+    board.add_spi_bus().add_device(0, adc)
     return board
 """
 
@@ -168,13 +173,13 @@ def test_no_face_keeps_the_installed_package(tmp_path: Path) -> None:
     assert (status, out) == (0, "linuxhw.compat.smbus2 linuxhw.compat.spidev\n")
 
 
-def test_a_spidev_script_on_the_demo_board(tmp_path: Path) -> None:
+def test_a_spidev_script(tmp_path: Path) -> None:
+    (tmp_path / "myboard.py").write_text(BOARD)
     (tmp_path / "adc.py").write_text(
-        "import spidev\nadc = spidev.SpiDev()\nadc.open(1, 0)\nadc.max_speed_hz = 1350000\n"
+        "import spidev\nadc = spidev.SpiDev()\nadc.open(0, 0)\nadc.max_speed_hz = 1350000\n"
         "reply = adc.xfer2([1, (8 + 3) << 4, 0])\nprint(((reply[1] & 3) << 8) + reply[2])\n"
     )
-    status, out, _ = linuxhw_run("--backend", "mock", "adc.py", cwd=tmp_path)
-    assert (status, out) == (0, "384\n")  # the demo board's MCP3008, channel 3
+    assert linuxhw_run("-q", "--backend", "myboard:pi_like", "adc.py", cwd=tmp_path) == (0, "384\n", "")
 
 
 def test_a_gpiozero_script_gets_the_linuxhw_pin_factory(tmp_path: Path) -> None:
@@ -230,3 +235,17 @@ def test_usage_errors(tmp_path: Path, args: list[str], status: int, message: str
 def test_global_options_before_run_are_refused(tmp_path: Path) -> None:
     code, _, err = run([sys.executable, "-m", "linuxhw", "--json", "run", "x.py"], tmp_path)
     assert code == 2 and "run takes its options after it" in err
+
+
+def test_the_run_itself_imports_no_command_nor_subsystem(tmp_path: Path) -> None:
+    """What the program finds in sys.modules is what it imported, plus the run's own few modules."""
+    (tmp_path / "modules.py").write_text("import json, sys\nprint(json.dumps(sorted(sys.modules)))\n")
+    status, out, err = linuxhw_run("modules.py", cwd=tmp_path)
+    assert status == 0, err
+    loaded = set(json.loads(out))
+    heavy = {"linuxhw.gpio", "linuxhw.i2c", "linuxhw.spi", "linuxhw.dmabuf", "linuxhw.mock", "asyncio"}
+    assert not loaded & (CLI_MODULES | heavy)
+    assert {name for name in loaded if name.startswith("linuxhw.compat.")} == {
+        "linuxhw.compat.faces",
+        "linuxhw.compat.run",
+    }
