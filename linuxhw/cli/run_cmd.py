@@ -35,7 +35,7 @@ _TAKES_VALUE = ("--backend", "--board", "--face", "--no-face")
 
 def build_parser() -> CommandParser:
     listing = "\n".join(
-        f"  {face.name:<10} {', '.join(f'import {m}' for m in face.modules)}"
+        f"  {face.name:<10} {'import ' + ', '.join(face.modules) if face.modules else ''}"
         f"{', '.join(f'{k}={v}' for k, v in face.environment.items())}  ({face.stands_for})"
         for face in face_table.FACES
     )

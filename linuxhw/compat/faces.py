@@ -72,6 +72,8 @@ FACES: tuple[Face, ...] = (
     Face("spidev", "py-spidev", {"spidev": "linuxhw.compat.spidev"}),
     Face("gpiozero", "gpiozero's pin factory", environment={"GPIOZERO_PIN_FACTORY": "linuxhw"},
          cleanup=_gpiozero_cleanup),
+    Face("blinka", "Adafruit Blinka", {name: f"linuxhw.compat.blinka.{name}" for name in
+         ("board", "busio", "digitalio", "microcontroller", "micropython")}),
 )
 # fmt: on
 

@@ -182,6 +182,33 @@ def test_a_spidev_script(tmp_path: Path) -> None:
     assert linuxhw_run("-q", "--backend", "myboard:pi_like", "adc.py", cwd=tmp_path) == (0, "384\n", "")
 
 
+PI4 = """
+from linuxhw import boards, mock
+
+def pi4_with_mcp9808():
+    shape = boards.get("raspberrypi-4b")
+    board = mock.Board(model=shape.models[0], compatible=shape.compatible)
+    for chip in shape.gpio_chips:
+        board.add_gpio_chip(chip.num_lines, label=chip.label, names=chip.names)
+    board.add_i2c_bus("i2c-0")
+    board.add_i2c_bus("i2c-1").attach(0x18, mock.Mcp9808(temperature=23.5))
+    return board
+"""
+
+
+def test_an_adafruit_driver_gets_blinkas_modules(tmp_path: Path) -> None:
+    """``import board`` (and the driver's busio, digitalio, micropython) get linuxhw's Blinka face, on a board
+    shaped like a Pi 4 whose device tree says so."""
+    pytest.importorskip("adafruit_mcp9808")
+    (tmp_path / "pi4.py").write_text(PI4)
+    (tmp_path / "temperature.py").write_text(
+        "import board\nimport adafruit_mcp9808\n\nmcp = adafruit_mcp9808.MCP9808(board.I2C())\n"
+        "print(mcp.temperature, board.SDA, board.__name__)\n"
+    )
+    status, out, err = linuxhw_run("-q", "--backend", "pi4:pi4_with_mcp9808", "temperature.py", cwd=tmp_path)
+    assert (status, out, err) == (0, "23.5 2 linuxhw.compat.blinka.board\n", "")
+
+
 def test_a_gpiozero_script_gets_the_linuxhw_pin_factory(tmp_path: Path) -> None:
     pytest.importorskip("gpiozero")
     (tmp_path / "blink.py").write_text(

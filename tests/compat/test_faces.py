@@ -30,8 +30,8 @@ def test_every_face_names_modules_that_exist() -> None:
     assert len(set(imports)) == len(imports), "two faces answer one import"
     for face in FACES:
         assert face.modules or face.environment, face.name
-        for target in face.modules.values():
-            importlib.import_module(target)
+        for target in face.modules.values():  # found, not imported: Blinka's board reads the board at import
+            assert importlib.util.find_spec(target) is not None, target
 
 
 def test_select_faces_by_name_and_without() -> None:
