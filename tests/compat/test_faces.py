@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+import linuxhw
 import linuxhw.compat.smbus
 import linuxhw.compat.smbus2
 import linuxhw.compat.spidev
@@ -32,6 +35,22 @@ def test_every_face_names_modules_that_exist() -> None:
         assert face.modules or face.environment, face.name
         for target in face.modules.values():  # found, not imported: Blinka's board reads the board at import
             assert importlib.util.find_spec(target) is not None, target
+
+
+def test_outside_a_run_no_face_answers_an_import() -> None:
+    """Installing linuxhw puts no module under a face's name anywhere: a fresh interpreter that imports
+    the hook, the runner and the plugin still finds the installed packages (or nothing) for those names."""
+    names = [name.partition(".")[0] for face in FACES for name in face.modules]
+    code = (
+        "import importlib.util, json, linuxhw.compat.faces, linuxhw.cli.run_cmd, linuxhw.testing.plugin\n"
+        f"print(json.dumps({{n: getattr(importlib.util.find_spec(n), 'origin', None) for n in {names!r}}}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    found = json.loads(done.stdout)
+    linuxhw_dir = os.path.dirname(linuxhw.__file__)
+    assert found.keys() == set(names)
+    assert not [origin for origin in found.values() if origin and origin.startswith(linuxhw_dir)]
+    assert found["smbus2"] is not None  # the real one, installed beside linuxhw for these tests
 
 
 def test_select_faces_by_name_and_without() -> None:
