@@ -21,7 +21,8 @@ from linuxhw import mock
 from linuxhw._kernel.real import RealBackend
 
 TIER = os.environ.get("LINUXHW_TEST_TIER", "mock")
-CURRENT_TEST_FILE = os.environ.get("LINUXHW_CURRENT_TEST_FILE")  # set by scripts/vmtest
+CURRENT_TEST_FILE = os.environ.get("LINUXHW_CURRENT_TEST_FILE")  # set by scripts/vmtest (linuxhw.vm.progress)
+FAILED_TESTS_FILE = os.environ.get("LINUXHW_FAILED_TESTS_FILE")
 BACKENDS = ["mock", "real"] if TIER == "kernel" else ["mock"]
 _labels = itertools.count()
 
@@ -176,11 +177,32 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-def pytest_runtest_logstart(nodeid: str, location: tuple[str, int | None, str]) -> None:
-    """Tell scripts/vmtest which test runs, so that its last-resort timeout can name a stuck one."""
+def own_timeout(item: pytest.Item) -> str:
+    """The seconds pytest-timeout gives this test (its ``timeout`` marker, else the ini's), or "" for none."""
+    marker = item.get_closest_marker("timeout")
+    seconds = float(marker.args[0] if marker and marker.args else item.config.getini("timeout") or 0)
+    return f"{seconds:g}" if seconds > 0 else ""
+
+
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Tell scripts/vmtest which test runs and its own timeout: it kills a guest stuck past that, and
+    its last-resort timeout names the test (see linuxhw.vm.progress)."""
     if CURRENT_TEST_FILE:
         with open(CURRENT_TEST_FILE, "w") as record:
-            record.write(nodeid)
+            record.write(f"{item.nodeid}\n{own_timeout(item)}")
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    """Between tests, no test runs: an empty record (the host then waits without a per-test bound)."""
+    if CURRENT_TEST_FILE:
+        open(CURRENT_TEST_FILE, "w").close()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Tell scripts/vmtest each failure as it happens, so that a killed guest's failures are still named."""
+    if FAILED_TESTS_FILE and report.failed:
+        with open(FAILED_TESTS_FILE, "a") as record:
+            record.write(f"{report.nodeid} ({report.when})\n")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

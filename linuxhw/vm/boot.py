@@ -18,20 +18,22 @@ import time
 from pathlib import Path
 from typing import BinaryIO
 
+from linuxhw.vm import progress
 from linuxhw.vm._host import EXIT_GUEST_LOST, EXIT_GUEST_SETUP, EXIT_TIMEOUT, Failure, log
+from linuxhw.vm.progress import CURRENT_TEST, FAILED_TESTS, failed_tests, running_test
 
 GUEST_RUN = Path(__file__).resolve().parent / "guest-run"
 # QEMU's instruction clock: the guest's clocks advance 1 ns per guest instruction (user and kernel),
 # whatever the host's load; an idle guest jumps ahead (sleep=off). For benchmarks, not the tests.
 ICOUNT_OPTS = "-icount shift=0,align=off,sleep=off"
-CURRENT_TEST = "current-test"  # in the run dir: the node id of the test the guest's pytest is running
+POLL = 5.0  # seconds between the host's looks at the guest's progress
 
 
 @dataclasses.dataclass
 class BootOptions:
     """How to boot: the guest's size, its kernel command line, and the last-resort timeout."""
 
-    timeout: float = 1800.0
+    timeout: float = 2700.0
     cpus: int = 1
     memory: str = "1G"
     append: list[str] = dataclasses.field(default_factory=list)
@@ -47,7 +49,9 @@ def guest_env(ko_dir: Path, run_dir: Path, workdir: Path, command: list[str], ex
         "LINUXHW_I2C_STUB_ADDRS": os.environ.get("LINUXHW_I2C_STUB_ADDRS", "0x1c,0x50"),
         "LINUXHW_VM_STATUS": str(run_dir / "status"),
         "LINUXHW_VM_WORKDIR": str(workdir),
-        "LINUXHW_CURRENT_TEST_FILE": str(run_dir / CURRENT_TEST),  # a test runner may name each test there
+        # a test runner may tell its progress there (see linuxhw.vm.progress)
+        "LINUXHW_CURRENT_TEST_FILE": str(run_dir / CURRENT_TEST),
+        "LINUXHW_FAILED_TESTS_FILE": str(run_dir / FAILED_TESTS),
         "PATH": os.environ.get("PATH", ""),
         "PYTHONUNBUFFERED": "1",
         **{k: os.environ[k] for k in ("VIRTUAL_ENV", "LANG", "TERM") if k in os.environ},
@@ -65,8 +69,9 @@ def copy_stream(fd: int, out: BinaryIO) -> None:
         out.flush()
 
 
-def run_guest(vng: list[str], env: dict[str, str], timeout: float) -> int:
-    """Run vng, streaming the guest's output; kill its whole process group on timeout or interruption."""
+def run_guest(vng: list[str], env: dict[str, str], timeout: float, run_dir: Path) -> int:
+    """Run vng, streaming the guest's output; kill its whole process group on timeout, on a test stuck
+    past its own timeout (see linuxhw.vm.progress), or on interruption."""
     # QEMU opens /proc/self/fd/1 and 2 for the guest's output: give it a pipe, not our stdout,
     # which may be a file it would truncate.  Guest stdout and stderr both arrive on our stdout.
     try:
@@ -83,17 +88,32 @@ def run_guest(vng: list[str], env: dict[str, str], timeout: float) -> int:
     assert proc.stdout is not None
     pump = threading.Thread(target=copy_stream, args=(proc.stdout.fileno(), sys.stdout.buffer), daemon=True)
     pump.start()
+    deadline = time.monotonic() + timeout
     try:
-        status = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        raise Failure(EXIT_TIMEOUT, f"the guest did not finish within --timeout {timeout:g} s; killed it") from None
-    except BaseException:  # Ctrl-C, or SIGTERM (see cli.main)
+        while True:
+            try:
+                status = proc.wait(timeout=min(POLL, max(0.0, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                test = running_test(run_dir)
+                if test is not None and test.stuck(time.time()):
+                    raise Failure(
+                        EXIT_TIMEOUT,
+                        f"the guest is stuck: {test.nodeid} has run {time.time() - test.started:.0f} s, more than "
+                        f"its own timeout of {test.timeout:g} s + {progress.GRACE:g} s "
+                        "(its timeout could not stop it); killed it",
+                    ) from None
+                if time.monotonic() >= deadline:
+                    raise Failure(
+                        EXIT_TIMEOUT, f"the guest did not finish within --timeout {timeout:g} s; killed it"
+                    ) from None
+    except BaseException:  # a Failure above, Ctrl-C, or SIGTERM (see cli.main)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         raise
-    pump.join(timeout=10)
+    finally:
+        pump.join(timeout=10)
+        proc.stdout.close()
     return status
 
 
@@ -141,13 +161,15 @@ def boot(
     env = dict(os.environ, PATH=f"{vng_bin}{os.pathsep}{os.environ.get('PATH', '')}")
     log(f"booting {kver} under QEMU (software emulation): {shlex.join(vng)}")
     try:
-        vng_status = run_guest(vng, env, options.timeout)
+        vng_status = run_guest(vng, env, options.timeout, run_dir)
         status = status_file.read_text().split() if status_file.is_file() else []
     except Failure as exc:
-        current = run_dir / CURRENT_TEST
-        if exc.status == EXIT_TIMEOUT and current.is_file():
-            stuck = time.time() - current.stat().st_mtime
-            log(f"the guest was running {current.read_text()} (started {stuck:.0f} s before the kill)")
+        if exc.status == EXIT_TIMEOUT:
+            test = running_test(run_dir)
+            if test is not None:
+                log(f"the guest was running {test.nodeid} (started {time.time() - test.started:.0f} s before the kill)")
+            failed = failed_tests(run_dir)
+            log(f"{len(failed)} test(s) had failed before the kill" + "".join(f"\n    {f}" for f in failed))
         raise
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)

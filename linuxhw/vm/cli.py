@@ -42,8 +42,9 @@ def add_vm_arguments(parser: argparse.ArgumentParser) -> None:
         "--timeout",
         metavar="S",
         type=float,
-        default=1800.0,
-        help="kill the guest after S seconds (default 1800)",
+        default=BootOptions.timeout,
+        help=f"kill the guest after S seconds (default {BootOptions.timeout:g}); a test stuck past its own "
+        "timeout is killed sooner",
     )
     parser.add_argument(
         "--cpus",
