@@ -16,11 +16,12 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from benchlib import report  # noqa: E402
 from benchlib.core import Row  # noqa: E402
+from benchlib.startup import PROCESSES  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("LINUXHW_TEST_TIER") == "kernel", reason="the VM tier runs scripts/bench --quick on the kernel"
 )
-GROUPS = {"GPIO", "I2C stub", "I2C sim", "SPI", "DMA heap", "DMA udmabuf"}
+GROUPS = {"GPIO", "I2C stub", "I2C sim", "SPI", "DMA heap", "DMA udmabuf", "Startup"}
 
 
 def test_quick_run_on_the_mock(tmp_path: Path) -> None:
@@ -35,6 +36,14 @@ def test_quick_run_on_the_mock(tmp_path: Path) -> None:
     assert all(r["median"] > 0 and r["min"] <= r["median"] <= r["max"] for r in ours)
     assert not [r for r in data["results"] if "error" in r]
     assert data["meta"]["quick"] is True
+    # the startup group: whole processes, each op against python -c pass measured in the same rounds
+    startup = {(r["op"], r["impl"]): r for r in data["results"] if r["group"] == "Startup"}
+    assert {op for op, _ in startup} == set(PROCESSES)
+    assert len(startup["import linuxhw.gpio", "python -c pass"]["samples"]) == 2
+    assert startup["import compat.smbus2", "peer's import"]["note"] == "import smbus2"
+    judged = {t["name"] for t in data["targets"]}
+    assert "Startup import linuxhw.gpio: linuxhw ÷ python -c pass" in judged
+    assert "Startup import compat.spidev: linuxhw ÷ peer's import" in judged
 
 
 def test_ratios_targets_and_chart(tmp_path: Path) -> None:

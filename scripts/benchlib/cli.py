@@ -33,12 +33,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import dma, gpio, i2c, report, spi
+from . import dma, gpio, i2c, report, spi, startup
 from .core import CLOCKS, Floors, Runner, Settings
 
 REPO = Path(__file__).resolve().parents[2]
-SUITES = {"gpio": gpio.run, "i2c": i2c.run, "spi": spi.run, "dma": dma.run}
-PEERS = ("gpiod", "python-periphery", "smbus2", "spidev", "matplotlib")
+SUITES = {"gpio": gpio.run, "i2c": i2c.run, "spi": spi.run, "dma": dma.run, "startup": startup.run}
+PEERS = ("gpiod", "python-periphery", "smbus2", "spidev", "gpiozero", "matplotlib")
 SPIDEV_BUFSIZ = 65536
 
 

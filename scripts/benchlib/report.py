@@ -14,6 +14,8 @@ from typing import Any
 
 from .core import CLOCKS, LINUXHW, RAW, SPREAD_LIMIT, Row
 from .gpio import BATCH, SINGLE
+from .startup import CLI_GPIO, CLI_I2C, COMPAT_GPIOZERO, COMPAT_SMBUS2, COMPAT_SPIDEV, IMPORT_GPIO, PASS, PEER
+from .startup import GROUP as STARTUP
 
 # Chart colours, one per comparison, the same in every panel.
 COLOURS = {
@@ -25,9 +27,11 @@ COLOURS = {
     "spidev xfer2": "#d62728",
     "spidev xfer3": "#9467bd",
     "spidev writebytes2": "#8c564b",
+    PASS: "#17becf",
+    PEER: "#bcbd22",
 }
 PANELS = (("GPIO", ("GPIO",)), ("I2C", ("I2C stub", "I2C sim")), ("SPI", ("SPI",)),
-          ("DMA-BUF", ("DMA heap", "DMA udmabuf")))  # fmt: skip
+          ("DMA-BUF", ("DMA heap", "DMA udmabuf")), ("Startup", (STARTUP,)))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ def _median(rows: list[Row], group: str, op: str, impl: str) -> float | None:
 
 
 def targets(rows: list[Row]) -> list[Target]:
-    """Issue 15's targets, from whatever this run measured (a figure it lacks is left out)."""
+    """Issue 15's targets and issue 26's startup ones, from whatever this run measured (a figure it
+    lacks is left out)."""
     found: list[Target] = []
 
     def over(name: str, num: tuple[str, str, str], den: tuple[str, str, str], relation: str, limit: float) -> None:
@@ -117,7 +122,12 @@ def targets(rows: list[Row]) -> list[Target]:
     over(f"SPI {op}: spidev xfer2 ÷ linuxhw", ("SPI", op, "spidev xfer2"), ("SPI", op, LINUXHW), "≥", 5.0)
     for op, limit in (("buffer 4 KiB", 1.5), ("buffer 64 KiB", 1.15)):
         over(f"DMA heap {op}: linuxhw ÷ C floor", ("DMA heap", op, LINUXHW), ("DMA heap", op, "C floor"), "≤", limit)
-    others = [r for r in ratios(rows) if r.kind == "peer" and (r.group, r.op, r.versus) not in judged]
+    for op, limit in ((IMPORT_GPIO, 1.5), (CLI_GPIO, 2.0), (CLI_I2C, 2.0)):
+        over(f"{STARTUP} {op}: linuxhw ÷ {PASS}", (STARTUP, op, LINUXHW), (STARTUP, op, PASS), "≤", limit)
+    for op in (COMPAT_SMBUS2, COMPAT_SPIDEV, COMPAT_GPIOZERO):
+        over(f"{STARTUP} {op}: linuxhw ÷ {PEER}", (STARTUP, op, LINUXHW), (STARTUP, op, PEER), "≤", 2.0)
+    others = [r for r in ratios(rows) if r.kind == "peer" and r.group != STARTUP and (r.group, r.op, r.versus)
+              not in judged]  # fmt: skip
     if others:
         worst = max(others, key=lambda r: r.ratio)
         slower = sum(r.ratio >= 1.0 for r in others)
@@ -170,7 +180,10 @@ def table(rows: list[Row], meta: dict[str, Any]) -> str:
         lines += ["", f"{len(wide)} figure(s) spread over {SPREAD_LIMIT:.0%}: on the instruction clock that is the "
                   "benchmark's fault, not the machine's"]  # fmt: skip
         lines += [f"    {r.group} · {r.op} · {r.impl}: {r.spread:.1%}" for r in wide]
-    lines += ["", "targets (issue 15; judged from full runs" + (", this is a quick run)" if meta["quick"] else ")")]
+    lines += [
+        "",
+        "targets (issues 15 and 26; judged from full runs" + (", this is a quick run)" if meta["quick"] else ")"),
+    ]
     for t in targets(rows):
         detail = f"   ({t.detail})" if t.detail else ""
         lines.append(f"    {t.verdict:<4}  {t.name:<62} {t.value:7.2f} {t.relation} {t.limit:g}{detail}")
@@ -246,7 +259,7 @@ def compare(old_path: Path, new_path: Path) -> str:
 def markdown(rows: list[Row]) -> str:
     """The README's summary: linuxhw's median per operation and its ratio to each peer and floor."""
     columns = ["C floor", RAW, "gpiod", "periphery", "smbus2", "spidev xfer2", "spidev xfer3",
-               "spidev writebytes2"]  # fmt: skip
+               "spidev writebytes2", PASS, PEER]  # fmt: skip
     ratio_of = {(r.group, r.op, r.versus): r.ratio for r in ratios(rows)}
     used = [c for c in columns if any(key[2] == c for key in ratio_of)]
     lines = ["| operation | linuxhw | " + " | ".join(f"÷ {c}" for c in used) + " |",
@@ -256,8 +269,7 @@ def markdown(rows: list[Row]) -> str:
         if ours is None:
             continue
         cells = [f"{ratio_of[(group, op, c)]:.2f}" if (group, op, c) in ratio_of else "" for c in used]
-        unit = ours.unit.replace("µs/", " µs/")
-        lines.append(f"| {group} {op} | {_fmt(ours.median)}{unit.split('/')[0]} | " + " | ".join(cells) + " |")
+        lines.append(f"| {group} {op} | {_fmt(ours.median)} {ours.unit.split('/')[0]} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
