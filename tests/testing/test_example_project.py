@@ -10,6 +10,7 @@ requirements, filled from the package index by the mock tier (which runs first i
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -43,12 +44,19 @@ def build_wheel(python: Path, work: Path) -> Path:
     kept in the wheelhouse for the guest."""
     run(sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", work / "dist", REPO)
     (sdist,) = (work / "dist").glob("linuxhw-*.tar.gz")
-    shutil.rmtree(LINUXHW_WHEEL, ignore_errors=True)
-    offline: list[str | Path] = ["--no-index", "--find-links", WHEELHOUSE, "--no-cache-dir"]
-    run(python, "-m", "pip", "wheel", "-q", *offline, "--no-deps", "--no-build-isolation", "-w", LINUXHW_WHEEL, sdist)
-    (LINUXHW_WHEEL / "SOURCES").write_text(source_digest())
-    (wheel,) = LINUXHW_WHEEL.glob("linuxhw-*.whl")
-    return wheel
+    offline: list[str | Path] = ["--no-index", "--find-links", WHEELHOUSE, "--no-cache-dir", "--no-deps"]
+    # The wheelhouse is shared by every tree's mock tier on this machine: one of them at a time replaces the
+    # wheel (two at once once left a file where the folder goes: one removed it while the other's pip copied
+    # into it), and this test installs its own copy.
+    with open(WHEELHOUSE / ".linuxhw.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if LINUXHW_WHEEL.is_file():
+            LINUXHW_WHEEL.unlink()
+        shutil.rmtree(LINUXHW_WHEEL, ignore_errors=True)
+        run(python, "-m", "pip", "wheel", "-q", *offline, "--no-build-isolation", "-w", LINUXHW_WHEEL, sdist)
+        (LINUXHW_WHEEL / "SOURCES").write_text(source_digest())
+        (wheel,) = LINUXHW_WHEEL.glob("linuxhw-*.whl")
+        return Path(shutil.copy2(wheel, work))
 
 
 def built_wheel() -> Path:
