@@ -30,7 +30,8 @@ Where it differs, on purpose:
   the kernel refused it, EBUSY for one, and then talks to the previous device); ``open()`` on an
   open bus closes the old adapter first (py-smbus leaks its fd and keeps the old ``pec`` flag);
 - a call the adapter does not advertise (``I2C_FUNCS``) fails with ``EOPNOTSUPP`` before
-  reaching the bus.
+  reaching the bus;
+- ``del bus.pec`` raises the ``TypeError`` py-smbus meant to (py-smbus 4.3 crashes the interpreter).
 """
 
 from __future__ import annotations
@@ -119,59 +120,70 @@ class SMBus:
     def pec(self) -> None:
         raise TypeError("Cannot delete attribute")
 
-    # -- SMBus transactions, py-smbus's signatures ---------------------------------------------------
+    # -- SMBus transactions, py-smbus's signatures: the arguments are converted before the bus is looked at
+    # (py-smbus parses them first, so a bad one is a TypeError even on a bus that is not open) ------------
 
     def write_quick(self, addr: int, /) -> None:
         """SMBus quick write (the address and the write bit)."""
-        self._open_bus().write_quick(_int(addr))
+        addr = _int(addr)
+        self._open_bus().write_quick(addr)
 
     def read_byte(self, addr: int, /) -> int:
         """SMBus receive byte."""
-        return self._open_bus().read_byte(_int(addr))
+        addr = _int(addr)
+        return self._open_bus().read_byte(addr)
 
     def write_byte(self, addr: int, val: int, /) -> None:
         """SMBus send byte."""
-        self._open_bus().write_byte(_int(addr), _int(val))
+        addr, val = _int(addr), _int(val)
+        self._open_bus().write_byte(addr, val)
 
     def read_byte_data(self, addr: int, cmd: int, /) -> int:
         """SMBus read byte data: one byte from register ``cmd``."""
-        return self._open_bus().read_byte_data(_int(addr), _int(cmd))
+        addr, cmd = _int(addr), _int(cmd)
+        return self._open_bus().read_byte_data(addr, cmd)
 
     def write_byte_data(self, addr: int, cmd: int, val: int, /) -> None:
         """SMBus write byte data."""
-        self._open_bus().write_byte_data(_int(addr), _int(cmd), _int(val))
+        addr, cmd, val = _int(addr), _int(cmd), _int(val)
+        self._open_bus().write_byte_data(addr, cmd, val)
 
     def read_word_data(self, addr: int, cmd: int, /) -> int:
         """SMBus read word data (little-endian on the wire)."""
-        return self._open_bus().read_word_data(_int(addr), _int(cmd))
+        addr, cmd = _int(addr), _int(cmd)
+        return self._open_bus().read_word_data(addr, cmd)
 
     def write_word_data(self, addr: int, cmd: int, val: int, /) -> None:
         """SMBus write word data."""
-        self._open_bus().write_word_data(_int(addr), _int(cmd), _int(val))
+        addr, cmd, val = _int(addr), _int(cmd), _int(val)
+        self._open_bus().write_word_data(addr, cmd, val)
 
     def process_call(self, addr: int, cmd: int, val: int, /) -> int:
         """SMBus process call: a word out, the device's word back (py-smbus returns None)."""
-        return self._open_bus().process_call(_int(addr), _int(cmd), _int(val))
+        addr, cmd, val = _int(addr), _int(cmd), _int(val)
+        return self._open_bus().process_call(addr, cmd, val)
 
     def read_block_data(self, addr: int, cmd: int, /) -> list[int]:
         """SMBus block read: the device says how many bytes (1..32) follow."""
-        return self._open_bus().read_block_data(_int(addr), _int(cmd))
+        addr, cmd = _int(addr), _int(cmd)
+        return self._open_bus().read_block_data(addr, cmd)
 
     def write_block_data(self, addr: int, cmd: int, vals: Sequence[int], /) -> None:
         """SMBus block write of 1..32 bytes."""
-        data = _bytes(_vals(vals, BLOCK_MAX))
-        self._open_bus().write_block_data(_int(addr), _int(cmd), data)
+        addr, cmd, data = _int(addr), _int(cmd), _bytes(_vals(vals, BLOCK_MAX))
+        self._open_bus().write_block_data(addr, cmd, data)
 
     def block_process_call(self, addr: int, cmd: int, vals: Sequence[int], /) -> list[int]:
         """SMBus block process call: a block of 1..32 bytes out, the device's block back."""
-        data = _bytes(_vals(vals, BLOCK_MAX))
-        return self._open_bus().block_process_call(_int(addr), _int(cmd), data)
+        addr, cmd, data = _int(addr), _int(cmd), _bytes(_vals(vals, BLOCK_MAX))
+        return self._open_bus().block_process_call(addr, cmd, data)
 
     def read_i2c_block_data(self, addr: int, cmd: int, len: int = BLOCK_MAX, /) -> list[int]:
         """``len`` bytes from register ``cmd`` (the "I2C block" read; more than 32 allowed)."""
-        return self._open_bus().read_i2c_block_data(_int(addr), _int(cmd), _int(len))
+        addr, cmd, length = _int(addr), _int(cmd), _int(len)
+        return self._open_bus().read_i2c_block_data(addr, cmd, length)
 
     def write_i2c_block_data(self, addr: int, cmd: int, vals: Sequence[int], /) -> None:
         """Bytes written from register ``cmd`` on (the "I2C block" write; more than 32 allowed)."""
-        data = _bytes(_vals(vals, None))
-        self._open_bus().write_i2c_block_data(_int(addr), _int(cmd), data)
+        addr, cmd, data = _int(addr), _int(cmd), _bytes(_vals(vals, None))
+        self._open_bus().write_i2c_block_data(addr, cmd, data)
