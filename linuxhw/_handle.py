@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import grp
 import os
+import threading
 import warnings
 import weakref
 from types import TracebackType
@@ -40,12 +41,14 @@ def open_device(backend: Backend, path: str, flags: int, subsystem: str) -> int:
 
 
 _open_handles: weakref.WeakSet[Handle] = weakref.WeakSet()  # see open_handles()
+_open_handles_lock = threading.Lock()  # a handle opened in one thread while another lists them
 
 
 def open_handles() -> list[Handle]:
     """Every handle open in this process (the pytest plugin's ``linuxhw_faces.run()`` closes those a
     program run in the test's process left open, as the end of its own process would)."""
-    return list(_open_handles)
+    with _open_handles_lock:
+        return list(_open_handles)
 
 
 def _close_forgotten(gate: _fastpath.FdGate, description: str) -> None:
@@ -74,7 +77,8 @@ class Handle:
         self.path = path
         self._finalizer = weakref.finalize(self, _close_forgotten, self._gate, description)
         self._finalizer.atexit = False  # the exit is other libraries' to clean up in (see the class docstring)
-        _open_handles.add(self)
+        with _open_handles_lock:
+            _open_handles.add(self)
 
     def close(self) -> None:
         """Release the descriptor (and what the kernel ties to it); repeating it does nothing.
@@ -84,7 +88,8 @@ class Handle:
         if self._finalizer.detach() is not None:
             self._fd = -1
             self._gate.close()
-            _open_handles.discard(self)
+            with _open_handles_lock:
+                _open_handles.discard(self)
 
     @property
     def closed(self) -> bool:
