@@ -149,7 +149,10 @@ def named_on_the_command_line(config: pytest.Config) -> tuple[str, ...]:
         path, _, node = arg.partition("::")
         relative = os.path.relpath(os.path.abspath(path), config.rootpath)
         if relative not in ("tests", "."):
-            named.append(relative + ("::" + node if node else ""))
+            if node:
+                named.append(f"{relative}::{node}")
+            else:  # a file's tests, or a directory's (not its namesakes: tests/cli is not tests/cli_x)
+                named.append(relative + ("::" if relative.endswith(".py") else "/"))
     return tuple(named)
 
 
@@ -178,9 +181,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def own_timeout(item: pytest.Item) -> str:
-    """The seconds pytest-timeout gives this test (its ``timeout`` marker, else the ini's), or "" for none."""
+    """The seconds pytest-timeout gives this test, by its precedence (the ``timeout`` marker, then
+    ``--timeout``, ``$PYTEST_TIMEOUT``, the ini's ``timeout``), or "" where it gives none."""
     marker = item.get_closest_marker("timeout")
-    seconds = float(marker.args[0] if marker and marker.args else item.config.getini("timeout") or 0)
+    chosen = [
+        marker.kwargs.get("timeout", marker.args[0] if marker.args else None) if marker else None,
+        item.config.getoption("timeout", None),
+        os.environ.get("PYTEST_TIMEOUT"),
+        item.config.getini("timeout"),
+    ]
+    seconds = float(next((value for value in chosen if value not in (None, "")), 0) or 0)
     return f"{seconds:g}" if seconds > 0 else ""
 
 

@@ -49,6 +49,9 @@ def test_the_suites_conftest_reports_each_test_its_timeout_and_each_failure(tmp_
             def test_sees_itself_named_with_its_timeout(request):
                 assert RECORD.read_text() == request.node.nodeid + "\\n42"
 
+            def test_sees_the_command_lines_timeout(request):
+                assert RECORD.read_text() == request.node.nodeid + "\\n77"
+
             def test_fails():
                 assert False
             """
@@ -63,10 +66,10 @@ def test_the_suites_conftest_reports_each_test_its_timeout_and_each_failure(tmp_
     env.pop("LINUXHW_TEST_TIER", None)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-o", "timeout=180",
-         str(suite)],
+         "--timeout=77", str(suite)],
         cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
-    assert "1 failed, 1 passed" in proc.stdout, proc.stdout + proc.stderr
+    assert "1 failed, 2 passed" in proc.stdout, proc.stdout + proc.stderr
     assert running_test(tmp_path) is None, "the record is emptied when a test ends"
     assert failed_tests(tmp_path) == ["suite/test_progress.py::test_fails (call)"]
 

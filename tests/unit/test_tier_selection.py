@@ -37,6 +37,16 @@ def test_the_guest_runs_what_reaches_the_kernel(test: Any, runs_in_the_guest: bo
 def test_paths_named_on_the_command_line_become_node_id_prefixes() -> None:
     config: Any = SimpleNamespace(
         rootpath=REPO,
-        args=["tests", str(REPO / "tests" / "cli"), "tests/gpio/test_chip.py::test_x[mock]", "."],
+        args=[
+            "tests",
+            str(REPO / "tests" / "cli"),
+            "tests/gpio/test_chip.py::test_x[mock]",
+            "tests/i2c/test_raw.py",
+            ".",
+        ],
     )
-    assert named_on_the_command_line(config) == ("tests/cli", "tests/gpio/test_chip.py::test_x[mock]")
+    assert named_on_the_command_line(config) == (
+        "tests/cli/",
+        "tests/gpio/test_chip.py::test_x[mock]",
+        "tests/i2c/test_raw.py::",
+    )
