@@ -7,8 +7,12 @@ is: no editable-install finder, which the project's venv runs in every process (
 included) and which imports pathlib, re and more before the command starts. The peers come from the
 project's venv; bytecode is cached in a directory of the run's, written by a first uncounted round (as
 pip compiles a wheel's modules when it installs them). Each round runs every command once, in turn; a
-figure is the median of ``repeats`` rounds, in ms per process from spawn to exit as the parent sees
-it (on the instruction clock: the child's instructions, user and kernel, and the spawn's).
+figure is the median of ``repeats`` rounds, in ms of CPU per process: its user and system time as
+``wait4()`` reports them, which the kernel sums from the scheduler's clock, exec included. On the
+instruction clock that is the process's instructions, user and kernel. Not the time from spawn to
+exit: the guest reads its files from the host's (a network filesystem), and while it waits for them
+the idle guest's clock jumps ahead by whatever the host took (one run saw python -c pass take
+253..876 "ms").
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 import venv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -84,18 +87,17 @@ def installed() -> Iterator[Installed]:
         yield Installed(python, env, str(root / "venv" / "bin" / "linuxhw"))
 
 
-def spawn_ms(where: Installed, args: Sequence[str]) -> float:
-    """One process of ``python ARGS`` from spawn to exit, in ms; RuntimeError with its stderr if it fails."""
+def cpu_ms(where: Installed, args: Sequence[str]) -> float:
+    """The CPU time of one process of ``python ARGS`` (user + system), in ms; RuntimeError with its
+    stderr if it fails."""
     argv = [where.python, *args]
     devnull = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_WRONLY, 0) for fd in (1, 2)]
-    start = time.perf_counter_ns()
     pid = os.posix_spawn(where.python, argv, where.env, file_actions=devnull)
-    _, status = os.waitpid(pid, 0)
-    elapsed = time.perf_counter_ns() - start
+    _, status, usage = os.wait4(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         proc = subprocess.run(argv, env=where.env, capture_output=True, text=True, check=False)
         raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
-    return elapsed / 1e6
+    return round((usage.ru_utime + usage.ru_stime) * 1000, 3)  # wait4 counts µs
 
 
 def rounds(where: Installed, processes: dict[str, Sequence[str]], repeats: int) -> dict[str, list[float] | str]:
@@ -107,7 +109,7 @@ def rounds(where: Installed, processes: dict[str, Sequence[str]], repeats: int) 
             if isinstance(samples, str):
                 continue
             try:
-                elapsed = spawn_ms(where, args)
+                elapsed = cpu_ms(where, args)
             except (OSError, RuntimeError) as exc:
                 found[name] = f"{type(exc).__name__}: {exc}"
                 continue
