@@ -52,6 +52,16 @@ def run(command: list[str], cwd: Path, **env: str) -> tuple[int, str, str]:
     return done.returncode, done.stdout, done.stderr
 
 
+def assert_interrupted_in(err: str, script: Path) -> None:
+    """``err`` is Python's KeyboardInterrupt traceback and nothing else, through ``script``'s frames only
+    (which line the signal lands on, a print's flush or the wait after it, is the scheduler's)."""
+    lines = err.splitlines()
+    assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "KeyboardInterrupt", err
+    assert all(line.startswith("  ") for line in lines[1:-1]), err
+    frames = [line for line in lines if line.startswith("  File ")]
+    assert frames and all(line.startswith(f'  File "{script}", line ') for line in frames), err
+
+
 def linuxhw_run(*args: str, cwd: Path, **env: str) -> tuple[int, str, str]:
     return run([sys.executable, "-m", "linuxhw", "run", *args], cwd, **env)
 
@@ -110,15 +120,9 @@ def test_ctrl_c_ends_it_as_it_ends_python(programs: Path) -> None:
             child.send_signal(signal.SIGINT)
             out, err = child.communicate(timeout=DEADLINE)
             outcomes.append((child.returncode, out, err))
-    for status, out, err in outcomes:  # where the signal lands (print's flush, sleep) is the scheduler's
+    for status, out, err in outcomes:
         assert (status, out) == (-signal.SIGINT, "atexit ran\n")
-        lines = err.splitlines()
-        assert lines[0] == "Traceback (most recent call last):" and lines[-1] == "KeyboardInterrupt", err
-        assert (
-            [line for line in lines if line.startswith("  File ")]
-            == [line for line in lines if line.startswith(f'  File "{programs / "wait.py"}", line ')]
-            != []
-        ), err  # the program's frames only
+        assert_interrupted_in(err, programs / "wait.py")
 
 
 def test_the_console_script_prints_the_programs_traceback_only(programs: Path) -> None:
@@ -276,3 +280,20 @@ def test_the_run_itself_imports_no_command_nor_subsystem(tmp_path: Path) -> None
         "linuxhw.compat.faces",
         "linuxhw.compat.run",
     }
+
+
+def test_a_gpiozero_script_stopped_by_ctrl_c_in_pause_prints_only_its_traceback(tmp_path: Path) -> None:
+    """gpiozero's own exit hook closes its pins; nothing but Python's KeyboardInterrupt is printed."""
+    pytest.importorskip("gpiozero")
+    (tmp_path / "hold.py").write_text(
+        "from signal import pause\nfrom gpiozero import LED, Button\n"
+        "led, button = LED(17), Button(22)\nled.on()\nprint('ready', flush=True)\npause()\n"
+    )
+    command = [sys.executable, "-m", "linuxhw", "run", "-q", "--backend", "mock", "hold.py"]
+    with child_process(command, cwd=tmp_path, env=child_env(), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE) as child:  # fmt: skip
+        assert read_line(child.stdout, "the script's ready line") == "ready\n"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=DEADLINE)
+    assert (child.returncode, out) == (-signal.SIGINT, "")
+    assert_interrupted_in(err, tmp_path / "hold.py")
