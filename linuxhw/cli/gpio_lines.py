@@ -14,12 +14,16 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from linuxhw import boards, gpio
+from linuxhw import gpio
 from linuxhw.cli.errors import UsageError
 from linuxhw.errors import DeviceNotFoundError
 from linuxhw.gpio import Bias, Drive
 from linuxhw.gpio.chip import chip_paths
+
+if TYPE_CHECKING:
+    from linuxhw import boards
 
 BIASES = {"as-is": Bias.AS_IS, "pull-up": Bias.PULL_UP, "pull-down": Bias.PULL_DOWN, "disabled": Bias.DISABLED}
 DRIVES = {d.value: d for d in Drive}
@@ -59,7 +63,11 @@ class LineResolver:
         self.by_name = by_name  # --by-name: digits are a name, not an offset on --chip
         self._names: dict[str, list[LineRef]] | None = None
         # --board: whose header pins specs may name (an unknown id fails at once); else found when needed
-        self._board = boards.get(board) if board else None
+        self._board: boards.Board | None = None
+        if board:  # linuxhw.boards is imported when a board is named or a spec needs one, never for kernel names
+            from linuxhw import boards
+
+            self._board = boards.get(board)
         self._board_known = self._board is not None
 
     @classmethod
@@ -71,6 +79,8 @@ class LineResolver:
         """The board whose header pins specs may name: --board's, else $LINUXHW_BOARD's or the device
         tree's, looked up once, when a spec first needs it."""
         if not self._board_known:
+            from linuxhw import boards
+
             self._board, self._board_known = boards.current(), True
         return self._board
 
@@ -127,6 +137,8 @@ class LineResolver:
 
     def _on_board(self, spec: str, missing: Exception) -> LineRef:
         """``spec`` as a header pin of the board, after no chip had it (``missing`` says so)."""
+        from linuxhw import boards
+
         board = self.board()
         if board is None:
             if _PIN_SHAPE.fullmatch(spec):
@@ -177,7 +189,7 @@ def add_chip_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--board",
         metavar="ID",
-        help=f"the board whose header pins lines may be (J8:11, BOARD11, P9_12): default ${boards.BOARD_VARIABLE}, "
+        help="the board whose header pins lines may be (J8:11, BOARD11, P9_12): default $LINUXHW_BOARD, "
         "else the device tree's",
     )
     parser.add_argument("--by-name", action="store_true", help="lines are names even if they look like offsets")

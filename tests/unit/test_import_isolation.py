@@ -136,3 +136,17 @@ def test_every_command_is_listed_in_the_help(capsys: pytest.CaptureFixture[str])
         for names in table.values():
             for name, text in names.items():
                 assert f"    {name}" in listing and " ".join(text.split()[:3]) in listing, (argv, name)
+
+
+def test_board_data_waits_for_a_spec_that_needs_a_board() -> None:
+    """A command naming kernel lines imports no board data; a header pin's spec brings it."""
+    by_name = modules_after(
+        "from linuxhw.cli import main\nassert main(['--backend', 'mock', 'gpio', 'get', 'GPIO17']) == 0"
+    )
+    assert not {"linuxhw.boards", "linuxhw.boards.raspberrypi"} & by_name
+    by_pin = modules_after(
+        "from linuxhw.cli import main\n"
+        "assert main(['--backend', 'mock', 'gpio', 'get', '--board', 'raspberrypi-4b', 'BOARD11']) == 0"
+    )
+    assert {"linuxhw.boards", "linuxhw.boards.raspberrypi", "linuxhw.boards.beaglebone"} <= by_pin
+    assert "linuxhw.boards.raspberrypi" not in modules_after("import linuxhw.boards")
