@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, Callable
 
 from linuxhw import dmabuf, gpio, i2c, spi
-from linuxhw._kernel import get_backend
+from linuxhw._kernel import Backend, get_backend
 from linuxhw.cli.dma_cmd import UDMABUF_PATH, udmabuf_present
 from linuxhw.cli.output import describe_error, emit
 from linuxhw.cli.parser import Commands
@@ -43,12 +42,15 @@ def register(commands: Commands, json_option: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run, prog=parser.prog)
 
 
-def board_model() -> str | None:
-    """The board's model from the device tree, where there is one."""
-    try:
-        return Path("/proc/device-tree/model").read_text().rstrip("\0\n")
-    except OSError:
-        return None
+def board_identity(backend: Backend) -> tuple[str | None, str | None]:
+    """The board's model as its device tree says it (through the backend: a mock board may have one), and
+    the linuxhw.boards id of the board (``$LINUXHW_BOARD``'s, else the device tree's), each None if unknown."""
+    from linuxhw import boards
+    from linuxhw.boards.detect import device_tree_strings
+
+    model = device_tree_strings(backend, "model")
+    board = boards.current(backend)
+    return (model[0] if model else None), (board.id if board else None)
 
 
 def summarize_functionality(funcs: F) -> str:
@@ -108,10 +110,11 @@ def _spi_devices() -> list[dict[str, Any]]:
 
 def collect() -> dict[str, Any]:
     backend = get_backend()
-    real = backend.name == "real"
+    model, board_id = board_identity(backend)
     return {
         "backend": backend.name,
-        "model": board_model() if real else "linuxhw mock demo board",
+        "model": model or ("linuxhw mock demo board" if backend.name == "mock" else None),
+        "board_id": board_id,
         "gpio_chips": _each(chip_paths(), _gpio_chip),
         "i2c_adapters": _each(bus_paths(backend), _i2c_adapter),
         "spi_devices": _spi_devices(),
@@ -129,7 +132,8 @@ def _section(title: str, items: list[dict[str, Any]], line: Callable[[dict[str, 
 
 
 def render(data: dict[str, Any]) -> str:
-    rows = [f"board: {data['model'] or 'unknown'} (backend: {data['backend']})"]
+    known = f" [{data['board_id']}]" if data["board_id"] else ""
+    rows = [f"board: {data['model'] or 'unknown'}{known} (backend: {data['backend']})"]
     rows += _section(
         "GPIO chips",
         data["gpio_chips"],

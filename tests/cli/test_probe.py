@@ -41,3 +41,23 @@ def test_probe_on_a_machine_with_nothing_points_at_the_mock(tmp_path: Path, caps
     assert "GPIO chips:\n  none" in out
     assert "No GPIO chips, I2C adapters, SPI devices or DMA-BUF heaps here" in out
     assert "linuxhw --backend mock probe" in out
+
+
+def test_probe_names_the_board_its_device_tree_describes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.boards.shapes import shaped_like
+
+    board, _ = shaped_like("raspberrypi-4b")
+    board.device_tree["model"] = b"Raspberry Pi 4 Model B Rev 1.4\0"  # as the firmware writes it
+    assert main(["probe"], backend=board) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[0]
+        == "board: Raspberry Pi 4 Model B Rev 1.4 [raspberrypi-4b] (backend: mock)"
+    )
+    assert main(["--json", "probe"], backend=board) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["model"], data["board_id"]) == ("Raspberry Pi 4 Model B Rev 1.4", "raspberrypi-4b")
+    tree = tmp_path / "device-tree"  # the real backend reads /proc/device-tree
+    tree.mkdir()
+    (tree / "model").write_bytes(b"Acme SBC\0")
+    assert main(["probe"], backend=RealBackend(dev_dir=str(tmp_path), device_tree_dir=str(tree))) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "board: Acme SBC (backend: real)"
