@@ -70,7 +70,8 @@ class Board(Backend):
         self._devices: dict[str, MockDevice] = {}
         self._files: dict[int, MockFile] = {}
         self.module_parameters: dict[str, str] = {"spidev.bufsiz": "4096"}  # "module.parameter": value
-        self._spi_buses = 0
+        self._spi_buses: set[int] = set()
+        self._first_dynamic = {"i2c": 0, "spi": 0}  # above every bus number asked for, as the kernel's
         self._timeline: Timeline | None = None
 
     # -- building the board -------------------------------------------------------------------------
@@ -107,6 +108,17 @@ class Board(Backend):
             found = [d for d in self._devices.values() if subsystem is None or d.subsystem == subsystem]
         return sorted(found, key=lambda d: natural_key(d.dev_path))
 
+    def device(self, path: str) -> Any:
+        """The device at ``path`` (``"/dev/i2c-1"``, ``"/dev/spidev0.0"``, ``"/dev/gpiochip0"``) through its
+        control API: a MockI2cBus to ``attach()`` parts to, a MockGpioChip, a MockSpiDevice..."""
+        with self.lock:
+            found = self._devices.get(os.fspath(path))
+            if found is None:
+                raise LookupError(
+                    f"no device at {path!r} on this board: it has {sorted(self._devices, key=natural_key)}"
+                )
+            return found
+
     def add_gpio_chip(
         self,
         num_lines: int,
@@ -126,17 +138,37 @@ class Board(Backend):
             self.add_device(chip)
         return chip
 
-    def _next_i2c_number(self) -> int:
-        return len(self.devices("i2c-dev"))
+    def _bus_number(self, kind: str, taken: set[int], number: int | None) -> int:
+        """The number of a new I2C or SPI bus, as the kernel gives it: ``number`` where asked (a device
+        tree alias: ``i2c1`` is /dev/i2c-1), else the lowest free one above every number asked for
+        (idr_alloc() from i2c-core's ``__i2c_first_dynamic_bus_num``, spi's ``first_dynamic``)."""
+        if number is None:
+            number = self._first_dynamic[kind]
+            while number in taken:
+                number += 1
+            return number
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < 1 << 16:
+            raise ValueError(f"number must be a bus number 0..65535 or None (the next free one), not {number!r}")
+        if number in taken:
+            raise ValueError(f"{kind} bus {number} already exists on this board")
+        self._first_dynamic[kind] = max(self._first_dynamic[kind], number + 1)
+        return number
 
-    def add_i2c_bus(self, name: str = "linuxhw i2c simulator", functionality: int | None = None) -> Any:
+    def _next_i2c_number(self, number: int | None = None) -> int:
+        return self._bus_number("i2c", {bus.number for bus in self.devices("i2c-dev")}, number)  # type: ignore[attr-defined]
+
+    def add_i2c_bus(
+        self, name: str = "linuxhw i2c simulator", functionality: int | None = None, *, number: int | None = None
+    ) -> Any:
         """Add an I2C adapter with I2C transfers (SMBus emulated over them, as i2c-core does);
-        returns it (a MockI2cBus) so you can ``attach()`` device models."""
+        returns it (a MockI2cBus) so you can ``attach()`` device models. ``number`` makes it
+        /dev/i2c-<number> (a Raspberry Pi's header bus is 1); by default it takes the lowest free
+        number above every bus given one, as the kernel numbers adapters with no device tree alias."""
         from linuxhw.mock.i2c import SIM_FUNCTIONALITY, MockI2cBus
 
         with self.lock:
             bus = MockI2cBus(
-                self, self._next_i2c_number(), name, SIM_FUNCTIONALITY if functionality is None else functionality
+                self, self._next_i2c_number(number), name, SIM_FUNCTIONALITY if functionality is None else functionality
             )
             self.add_device(bus)
         return bus
@@ -159,15 +191,17 @@ class Board(Backend):
         return stub
 
     def add_spi_bus(self, max_speed_hz: int = 50_000_000, min_speed_hz: int = 1_000,
-                    mode_bits: int | None = None) -> Any:  # fmt: skip
-        """Add an SPI controller (a MockSpiBus); put devices on it with ``add_device(cs, model)``.
-        ``mode_bits`` are the mode flags the controller supports (default: all of them)."""
+                    mode_bits: int | None = None, *, number: int | None = None) -> Any:  # fmt: skip
+        """Add an SPI controller (a MockSpiBus); put devices on it with ``add_device(cs, model)``: they are
+        /dev/spidev<number>.<cs>. ``mode_bits`` are the mode flags the controller supports (default: all
+        of them); ``number`` is numbered as in :meth:`add_i2c_bus` (a Raspberry Pi's header SPI is 0)."""
         from linuxhw.mock.spi import ALL_MODE_BITS, MockSpiBus
 
         with self.lock:
-            self._spi_buses += 1
+            number = self._bus_number("spi", self._spi_buses, number)
+            self._spi_buses.add(number)
             return MockSpiBus(
-                self, self._spi_buses - 1, max_speed_hz, min_speed_hz, ALL_MODE_BITS if mode_bits is None else mode_bits
+                self, number, max_speed_hz, min_speed_hz, ALL_MODE_BITS if mode_bits is None else mode_bits
             )
 
     @property

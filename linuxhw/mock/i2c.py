@@ -513,10 +513,11 @@ def sim_register_device(who_am_i: int) -> RegisterDevice:
 
 def attach_reference_models(bus: MockI2cBus) -> MockI2cBus:
     """The device set of the project's kernel I2C simulator: 24c02 at 0x50, 24c32 at 0x51,
-    a register device at 0x1c, a 10-bit register device at 0x2a5, a kernel driver at 0x3c."""
+    a register device at 0x1c, a 10-bit register device at 0x2a5, a kernel driver at 0x34 (0x3c, where
+    SSD1306 displays answer, stays free)."""
     bus.attach(0x50, Eeprom(256, address_bytes=1, page_size=8))
     bus.attach(0x51, Eeprom(4096, address_bytes=2, page_size=32))
     bus.attach(0x1C, sim_register_device(0x6A))
     bus.attach(0x2A5, sim_register_device(0xA5), ten_bit=True)
-    bus.bind_driver(0x3C)
+    bus.bind_driver(0x34)
     return bus

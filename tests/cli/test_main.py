@@ -47,9 +47,9 @@ def test_json_goes_before_or_after_the_command(cli: Cli) -> None:
 
 
 def test_failure_names_the_device_and_the_errno(cli: Cli) -> None:
-    result = cli("i2c", "get", "0", "0x3d")
+    result = cli("i2c", "get", "1", "0x3d")
     assert result.status == 2  # i2cget's status for a failed read
-    assert result.err.startswith("linuxhw i2c get: error: /dev/i2c-0: SMBus receive byte at 0x3d failed")
+    assert result.err.startswith("linuxhw i2c get: error: /dev/i2c-1: SMBus receive byte at 0x3d failed")
     assert "No such device or address" in result.err
     assert result.err.rstrip().endswith("[ENXIO]")
     assert "Traceback" not in result.err
@@ -62,7 +62,7 @@ def test_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch, capsys: p
 
 
 def test_python_dash_m_runs_the_command() -> None:
-    with linuxhw_process("--backend", "mock", "i2c", "detect", "0") as proc:
+    with linuxhw_process("--backend", "mock", "i2c", "detect", "1") as proc:
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert out.splitlines()[0] == "     0  1  2  3  4  5  6  7  8  9  a  b  c  d  e  f"

@@ -18,7 +18,7 @@ def test_probe_shows_the_demo_board(cli: Cli) -> None:
     lines = result.lines
     assert lines[0] == "board: linuxhw mock demo board (backend: mock)"
     assert "  gpiochip1 [mock-expander] 16 lines, 1 in use" in lines
-    adapter = next(line for line in lines if line.startswith("  /dev/i2c-0"))
+    adapter = next(line for line in lines if line.startswith("  /dev/i2c-1"))
     assert '"linuxhw i2c simulator": I2C transfers, 10-bit, PEC' in adapter
     assert "SMBus quick byte byte-data" in adapter
     assert "  heap system (system)" in lines

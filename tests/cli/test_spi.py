@@ -1,4 +1,4 @@
-"""``linuxhw spi list|transfer|test`` on the demo board: loopback on 0.0, flash on 0.1, ADC on 1.0."""
+"""``linuxhw spi list|transfer|test`` on the demo board: ADC on 0.0, flash on 0.1, loopback on 1.0."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_list(cli: Cli) -> None:
 def test_transfer_reads_the_flash_jedec_id(cli: Cli) -> None:
     result = cli("spi", "transfer", "0.1", "9f", "00", "00", "00")
     assert (result.status, result.out) == (0, "ff ef 40 11\n")
-    assert cli("spi", "transfer", "spidev0.0", "0x12", "3456", "ab:cd").out == "12 34 56 ab cd\n"
-    data = json.loads(cli("--json", "spi", "transfer", "-m", "3", "-s", "1000000", "/dev/spidev0.0", "1").out)
+    assert cli("spi", "transfer", "spidev1.0", "0x12", "3456", "ab:cd").out == "12 34 56 ab cd\n"
+    data = json.loads(cli("--json", "spi", "transfer", "-m", "3", "-s", "1000000", "/dev/spidev1.0", "1").out)
     assert (data["mode"], data["max_speed_hz"], data["tx"], data["rx"]) == (3, 1_000_000, [1], [1])
 
 
@@ -39,12 +39,12 @@ def test_settings_are_restored_after_the_command(cli: Cli, board: Board) -> None
 
 
 def test_test_on_a_loopback_prints_the_rate(cli: Cli) -> None:
-    result = cli("spi", "test", "0.0", "--size", "4K", "-n", "5")
+    result = cli("spi", "test", "1.0", "--size", "4K", "-n", "5")
     assert result.status == 0
-    assert result.lines[0] == "/dev/spidev0.0: mode 0, 50000000 Hz, 8 bits/word"
+    assert result.lines[0] == "/dev/spidev1.0: mode 0, 50000000 Hz, 8 bits/word"
     assert result.lines[1] == "5 x 4096 bytes: every byte came back as sent"
     assert result.lines[2].startswith("rate: tx ")
-    data = json.loads(cli("--json", "spi", "test", "0.0").out)
+    data = json.loads(cli("--json", "spi", "test", "1.0").out)
     assert (data["ok"], data["bytes"], data["size"], data["count"]) == (True, 32, 32, 1)
 
 
@@ -59,10 +59,10 @@ def test_test_with_internal_loopback_and_without_any(cli: Cli) -> None:
 def test_errors(cli: Cli) -> None:
     missing = cli("spi", "transfer", "3.0", "00")
     assert missing.status == 1 and "/dev/spidev3.0" in missing.err and "[ENOENT]" in missing.err
-    assert cli("spi", "transfer", "0.0", "xyz").status == 2
-    assert cli("spi", "test", "-n", "0", "0.0").status == 2
-    assert cli("spi", "test", "-m", "4", "0.0").status == 2
-    too_big = cli("spi", "transfer", "0.0", "00" * 4097)
+    assert cli("spi", "transfer", "1.0", "xyz").status == 2
+    assert cli("spi", "test", "-n", "0", "1.0").status == 2
+    assert cli("spi", "test", "-m", "4", "1.0").status == 2
+    too_big = cli("spi", "transfer", "1.0", "00" * 4097)
     assert too_big.status == 2 and "bufsiz" in too_big.err
 
 
@@ -74,23 +74,23 @@ def test_hex_and_device_parsing() -> None:
 
 
 def test_test_larger_than_bufsiz_says_chip_select_toggled(cli: Cli) -> None:
-    result = cli("spi", "test", "-S", "4097", "-I", "2", "0.0")
+    result = cli("spi", "test", "-S", "4097", "-I", "2", "1.0")
     assert result.status == 0
     assert result.lines[1] == (
         "each 4097 bytes went as 2 messages of at most 4096 bytes (spidev's bufsiz 4096): chip select toggled "
         "between messages (spidev_test fails: Message too long)"
     )
     assert result.lines[2] == "2 x 4097 bytes: every byte came back as sent"
-    data = json.loads(cli("--json", "spi", "test", "--size", "4097", "0.0").out)
+    data = json.loads(cli("--json", "spi", "test", "--size", "4097", "1.0").out)
     assert (data["messages_each"], data["bufsiz"], data["message_bytes"]) == (2, 4096, 4096)
 
 
 def test_a_bufsiz_below_the_dma_alignment_is_refused_with_the_reason(cli: Cli, board: Board) -> None:
     board.module_parameters["spidev.bufsiz"] = str(DMA_MINALIGN - 1)  # spidev then takes no message at all
-    result = cli("spi", "test", "--size", "10", "0.0")
+    result = cli("spi", "test", "--size", "10", "1.0")
     assert result.status == 2
     assert f"below the {DMA_MINALIGN}-byte DMA alignment" in result.err
-    with spi.Device("/dev/spidev0.0", backend=board) as device:
+    with spi.Device("/dev/spidev1.0", backend=board) as device:
         assert device.max_message_bytes == 0
         with pytest.raises(ValueError, match="takes no message: raise bufsiz"):
             device.read(DMA_MINALIGN, split=True)
@@ -98,7 +98,7 @@ def test_a_bufsiz_below_the_dma_alignment_is_refused_with_the_reason(cli: Cli, b
 
 def test_test_splits_by_what_spidev_takes_when_bufsiz_is_not_aligned(cli: Cli, board: Board) -> None:
     board.module_parameters["spidev.bufsiz"] = "4100"  # spidev counts a transfer rounded up to DMA_MINALIGN
-    data = json.loads(cli("--json", "spi", "test", "--size", "4100", "0.0").out)
+    data = json.loads(cli("--json", "spi", "test", "--size", "4100", "1.0").out)
     expected = 4100 - 4100 % DMA_MINALIGN
     assert (data["ok"], data["bufsiz"], data["message_bytes"]) == (True, 4100, expected)
     assert data["messages_each"] == -(-4100 // expected)
@@ -120,37 +120,37 @@ def test_test_splits_by_what_spidev_takes_when_bufsiz_is_not_aligned(cli: Cli, b
 def test_spidev_test_letters_mean_what_they_mean_there(
     cli: Cli, letters: list[str], mode: int, flags: list[str]
 ) -> None:
-    data = json.loads(cli("--json", "spi", "transfer", *letters, "-D", "/dev/spidev0.0", "00").out)
+    data = json.loads(cli("--json", "spi", "transfer", *letters, "-D", "/dev/spidev1.0", "00").out)
     assert (data["mode"], sorted(data["mode_flags"])) == (mode, flags)
 
 
 def test_spidev_test_options_linuxhw_lacks_are_refused_by_name(cli: Cli) -> None:
     for option in (["-d", "5"], ["-F"], ["-2"], ["-4"], ["-8"], ["-Z"], ["-i", "f"], ["-o", "f"], ["-p", "12"],
                    ["-R"], ["-M"], ["-v"], ["--delay", "5"], ["--quad"], ["--verbose"]):  # fmt: skip
-        result = cli("spi", "test", *option, "0.0")
+        result = cli("spi", "test", *option, "1.0")
         assert result.status == 2, option
         assert result.err.startswith("usage: linuxhw spi test "), option
         assert f"linuxhw spi test: error: {option[0]}: spidev_test's " in result.err
         assert "is not supported by linuxhw" in result.err
-    size = cli("spi", "transfer", "-S", "8", "0.0", "00")
+    size = cli("spi", "transfer", "-S", "8", "1.0", "00")
     assert size.status == 2 and "size and iterations belong to 'spi test'" in size.err
 
 
 def test_refused_before_any_call(cli: Cli, board: Board) -> None:
-    three_wire = cli("spi", "transfer", "-3", "0.0", "00")
+    three_wire = cli("spi", "transfer", "-3", "1.0", "00")
     assert three_wire.status == 2 and "the kernel refuses full duplex in 3-wire mode" in three_wire.err
-    assert cli("spi", "test", "--3wire", "0.0").status == 2
-    both = cli("spi", "transfer", "-m", "2", "-H", "0.0", "00")
+    assert cli("spi", "test", "--3wire", "1.0").status == 2
+    both = cli("spi", "transfer", "-m", "2", "-H", "1.0", "00")
     assert both.status == 2 and "not both" in both.err
     assert cli("spi", "transfer", "-D", "0.1", "9f", "00", "00", "00").out == "ff ef 40 11\n"
-    twice = cli("spi", "test", "-D", "0.0", "0.1")
+    twice = cli("spi", "test", "-D", "1.0", "0.1")
     assert twice.status == 2 and "give the device once" in twice.err
-    with spi.Device("/dev/spidev0.0", backend=board) as device:
+    with spi.Device("/dev/spidev1.0", backend=board) as device:
         assert device.mode == spi.Mode.MODE_0
 
 
 def test_unknown_option_prints_the_subcommand_usage(cli: Cli) -> None:
-    result = cli("spi", "transfer", "--frobnicate", "0.0", "00")
+    result = cli("spi", "transfer", "--frobnicate", "1.0", "00")
     assert result.status == 2
     assert result.err.startswith("usage: linuxhw spi transfer ")
     assert result.err.endswith("linuxhw spi transfer: error: unrecognized arguments: --frobnicate\n")

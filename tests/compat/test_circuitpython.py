@@ -41,8 +41,8 @@ def test_adafruit_bme280_over_spi(demo: mock.Board) -> None:
 
 def test_adafruit_ssd1306_draws_into_the_frame_buffer(demo: mock.Board) -> None:
     oled = mock.Ssd1306(128, 32)
-    demo.add_i2c_bus("display").attach(0x3C, oled)
-    with circuitpython.I2C("display") as bus:
+    demo.device("/dev/i2c-1").attach(0x3C, oled)  # on the demo board's bus 1, where displays answer
+    with circuitpython.I2C(1) as bus:
         display = adafruit_ssd1306.SSD1306_I2C(128, 32, bus)
         display.fill(0)
         display.fill_rect(0, 0, 10, 4, 1)
@@ -54,7 +54,7 @@ def test_adafruit_ssd1306_draws_into_the_frame_buffer(demo: mock.Board) -> None:
 
 
 def test_i2c_lock_and_windows(demo: mock.Board) -> None:
-    with circuitpython.I2C(0) as bus:
+    with circuitpython.I2C(1) as bus:
         assert bus.try_lock() and not bus.try_lock()
         bus.writeto(0x50, bytearray(b"..\x00hello"), start=2)  # EEPROM word address 0, then data
         reply = bytearray(8)

@@ -67,9 +67,9 @@ def test_longer_i2c_blocks_than_smbus2(world: I2cWorld) -> None:
 def test_faults_are_oserrors_with_the_kernels_errno(world: I2cWorld) -> None:
     with SMBus(SIM_NAME) as bus:
         assert raised_errno(lambda: bus.read_byte(0x3D)) == errno.ENXIO
-        assert raised_errno(lambda: bus.read_byte(0x3C)) == errno.EBUSY
+        assert raised_errno(lambda: bus.read_byte(0x34)) == errno.EBUSY
         assert (
-            raised_errno(lambda: bus.read_byte(0x3C, force=True)) == errno.ENXIO
+            raised_errno(lambda: bus.read_byte(0x34, force=True)) == errno.ENXIO
         )  # force passes the driver; no chip answers behind it
     with SMBus(STUB_NAME) as stub:
         assert raised_errno(lambda: stub.i2c_rdwr(i2c_msg.read(0x1C, 1))) == errno.EOPNOTSUPP

@@ -11,7 +11,7 @@ from linuxhw.compat.spidev import SpiDev
 
 
 def test_transfers_return_py_spidev_types(demo: mock.Board) -> None:
-    with SpiDev(0, 0) as loop:  # the loopback: what goes out comes back
+    with SpiDev(1, 0) as loop:  # the loopback: what goes out comes back
         assert loop.xfer([1, 2, 3]) == [1, 2, 3]
         assert loop.xfer2((4, 5)) == (4, 5)
         assert loop.xfer2(b"\x06", 1_000_000, 10, 8) == [6]
@@ -65,12 +65,13 @@ def test_settings(demo: mock.Board) -> None:
 
 
 def test_mcp3008_driver_code(demo: mock.Board) -> None:
-    """The usual MCP3008 recipe written for py-spidev (start bit, single-ended channel, 10 bits)."""
-    adc = SpiDev(1, 0)
+    """The usual MCP3008 recipe written for py-spidev (start bit, single-ended channel, 10 bits), on the
+    bus and chip select it uses on a Pi: spi.open(0, 0)."""
+    adc = SpiDev(0, 0)
     adc.max_speed_hz = 1_350_000
     readings = []
     for channel in range(8):
         reply = adc.xfer2([1, (8 + channel) << 4, 0])
         readings.append(((reply[1] & 3) << 8) + reply[2])
     adc.close()
-    assert readings == [128 * channel for channel in range(8)]
+    assert readings == [100 * (channel + 1) for channel in range(8)]

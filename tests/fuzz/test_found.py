@@ -31,11 +31,11 @@ def _on(open_handle: Callable[[], Any], call: Callable[[Any], Any]) -> Callable[
 
 
 def _on_eeprom(call: Callable[[i2c.Device], Any]) -> Callable[[], Any]:
-    return _on(lambda: i2c.Bus(0), lambda bus: call(bus.device(0x50)))
+    return _on(lambda: i2c.Bus(1), lambda bus: call(bus.device(0x50)))
 
 
 def _on_spi(call: Callable[[spi.Device], Any]) -> Callable[[], Any]:
-    return _on(lambda: spi.Device((0, 0)), call)
+    return _on(lambda: spi.Device((1, 0)), call)
 
 
 @pytest.mark.parametrize(
@@ -56,13 +56,13 @@ def _on_spi(call: Callable[[spi.Device], Any]) -> Callable[[], Any]:
         (lambda: i2c.Message.write(0x50, None), TypeError, "data"),
         (_on_eeprom(lambda d: d.write_register_value(0, 1, 2**31)), ValueError, "size"),  # allocated 2 GiB
         (_on_eeprom(lambda d: d.write(None)), TypeError, "data"),
-        (_on(lambda: i2c.Bus(0), lambda b: b.set_timeout("1")), TypeError, "seconds"),
-        (_on(lambda: i2c.Bus(0), lambda b: b.scan(None)), TypeError, "first"),
+        (_on(lambda: i2c.Bus(1), lambda b: b.set_timeout("1")), TypeError, "seconds"),
+        (_on(lambda: i2c.Bus(1), lambda b: b.scan(None)), TypeError, "first"),
         (lambda: spi.Transfer(rx=1 << 40), ValueError, "rx"),  # was MemoryError
         (lambda: spi.Transfer(b"", rx=0.0), TypeError, "rx"),
         (lambda: spi.Message(None), TypeError, "transfers"),
-        (_on(lambda: i2c.Bus(0), lambda b: b.set_timeout(-math.inf)), ValueError, "timeout"),  # OverflowError
-        (_on(lambda: i2c.Bus(0), lambda b: b.scan(-1, 0.0)), TypeError, "last"),  # formatted a float with :x
+        (_on(lambda: i2c.Bus(1), lambda b: b.set_timeout(-math.inf)), ValueError, "timeout"),  # OverflowError
+        (_on(lambda: i2c.Bus(1), lambda b: b.scan(-1, 0.0)), TypeError, "last"),  # formatted a float with :x
         (_on_eeprom(lambda d: d.write_block_data(0, 5)), TypeError, "data"),  # sent bytes(5): five zeros
         (_on_eeprom(lambda d: d.write_i2c_block_data(0, 2**62)), TypeError, "data"),  # MemoryError
         (lambda: spi.Transfer(b"1", cs_change=None), None, ""),  # int(None) escaped

@@ -1,6 +1,6 @@
 """Fuzzing linuxhw.i2c: every public constructor and call with hostile arguments on a checked mock board.
 
-The demo board's bus /dev/i2c-0 has an EEPROM at 0x50, a register chip at 0x1c and a 10-bit chip at 0x2a5.
+The demo board's bus /dev/i2c-1 has an EEPROM at 0x50, a register chip at 0x1c and a 10-bit chip at 0x2a5.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ io = either(buffers)
 io_sizes = either(sizes)
 byteorders = either(st.sampled_from(["big", "little", "middle"]))
 widths = either(st.integers(0, 5))
-buses = either(st.sampled_from([0, 1, -1, "/dev/i2c-0", "i2c-0", "linuxhw i2c simulator", "nope"]))
+buses = either(st.sampled_from([0, 1, 2, -1, "/dev/i2c-1", "i2c-1", "linuxhw i2c simulator", "nope"]))
 
 
 def _bus() -> i2c.Bus:
-    return i2c.Bus(0)
+    return i2c.Bus(1)
 
 
 class _OnDevice:

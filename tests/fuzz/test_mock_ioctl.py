@@ -64,7 +64,7 @@ def _open_file(kind: str) -> Iterator[int]:
         elif kind == "line request":
             handle = stack.enter_context(gpio.request_lines(0, {(0, 1): None}))
         elif kind == "i2c":
-            handle = stack.enter_context(i2c.Bus(0))
+            handle = stack.enter_context(i2c.Bus(1))
         elif kind == "spidev":
             handle = stack.enter_context(spi.Device((0, 0)))
         elif kind == "heap":

@@ -55,8 +55,8 @@ def test_rdwr_limits(world: I2cWorld, sim_fd: int) -> None:
 def test_addressing_ioctls(world: I2cWorld, sim_fd: int) -> None:
     ioctl = world.backend.ioctl
     assert ioctl(sim_fd, lib.I2C_SLAVE, ffi.cast("void *", 0x80)) == -errno.EINVAL  # 7-bit only
-    assert ioctl(sim_fd, lib.I2C_SLAVE, ffi.cast("void *", 0x3C)) == -errno.EBUSY
-    assert ioctl(sim_fd, lib.I2C_SLAVE_FORCE, ffi.cast("void *", 0x3C)) == 0
+    assert ioctl(sim_fd, lib.I2C_SLAVE, ffi.cast("void *", 0x34)) == -errno.EBUSY
+    assert ioctl(sim_fd, lib.I2C_SLAVE_FORCE, ffi.cast("void *", 0x34)) == 0
     assert ioctl(sim_fd, lib.I2C_TENBIT, ffi.cast("void *", 1)) == 0
     assert ioctl(sim_fd, lib.I2C_SLAVE, ffi.cast("void *", 0x2A5)) == 0
     assert ioctl(sim_fd, lib.I2C_SLAVE, ffi.cast("void *", 0x400)) == -errno.EINVAL

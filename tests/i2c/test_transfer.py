@@ -124,10 +124,10 @@ def test_absent_address_is_no_ack_unless_ignored(sim_bus: i2c.Bus) -> None:
 
 def test_address_owned_by_a_driver_is_busy_unless_forced(sim_bus: i2c.Bus) -> None:
     with pytest.raises(DeviceBusyError, match=r"a kernel driver owns it .* force=True"):
-        sim_bus.device(0x3C).read_byte()
+        sim_bus.device(0x34).read_byte()
     with pytest.raises(NoAckError):  # forced: the address is used, but no chip answers there
-        sim_bus.device(0x3C, force=True).read_byte()
-    assert sim_bus.is_busy(0x3C) and not sim_bus.is_busy(0x1C) and not sim_bus.is_busy(0x3D)
+        sim_bus.device(0x34, force=True).read_byte()
+    assert sim_bus.is_busy(0x34) and not sim_bus.is_busy(0x1C) and not sim_bus.is_busy(0x3D)
     assert sim_bus.device(0x1C).read_byte_data(0x0F) == 0x6A  # asking changed nothing for the next call
     with pytest.raises(ValueError, match=r"address must be 0\.\.0x7f"):
         sim_bus.is_busy(0x80)
@@ -136,7 +136,7 @@ def test_address_owned_by_a_driver_is_busy_unless_forced(sim_bus: i2c.Bus) -> No
 def test_scan_like_i2cdetect(sim_bus: i2c.Bus) -> None:
     result = sim_bus.scan()
     assert result.present == (0x1C, 0x50, 0x51)
-    assert result.busy == (0x3C,)
+    assert result.busy == (0x34,)
     assert sim_bus.scan(0x50, 0x51, mode="read").present == (0x50, 0x51)
 
 

@@ -86,7 +86,7 @@ def test_detect_grid_equals_i2cdetect(bus_number: int, flags: list[str], capsys:
 
 def test_detect_of_the_simulator_shows_its_devices(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(run_linuxhw(capsys, "--json", "i2c", "detect", str(adapter_number(SIM_NAME))))
-    assert (data["present"], data["busy"]) == ([0x1C, 0x50, 0x51], [0x3C])
+    assert (data["present"], data["busy"]) == ([0x1C, 0x50, 0x51], [0x34])
 
 
 def test_list_equals_i2cdetect_l(capsys: pytest.CaptureFixture[str]) -> None:

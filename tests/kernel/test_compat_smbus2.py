@@ -41,8 +41,8 @@ SEQUENCE: list[tuple[str, Call]] = [
     ("block read", lambda bus, msg: bus.read_block_data(0x1C, 0xA0)),
     ("block process call", lambda bus, msg: bus.block_process_call(0x1C, 0xB0, [1, 2, 3])),
     ("absent address", lambda bus, msg: bus.read_byte(0x3D)),
-    ("address a driver owns", lambda bus, msg: bus.read_byte(0x3C)),
-    ("forced past the driver", lambda bus, msg: bus.read_byte(0x3C, force=True)),
+    ("address a driver owns", lambda bus, msg: bus.read_byte(0x34)),
+    ("forced past the driver", lambda bus, msg: bus.read_byte(0x34, force=True)),
     ("combined transfer", rdwr),
     ("combined transfer to nobody", lambda bus, msg: bus.i2c_rdwr(msg.write(0x3D, [0]))),
 ]

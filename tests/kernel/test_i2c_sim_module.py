@@ -8,7 +8,7 @@ emulates every SMBus transaction with I2C messages.  Behind it:
     0x51  24c32 EEPROM (4096 bytes, 2 address bytes, 32-byte pages)
     0x1c  register device (WHO_AM_I 0x0f = 0x6a, SMBus blocks at 0xa0..0xbf)
     0x2a5 the same register device model on a 10-bit address (WHO_AM_I = 0xa5)
-    0x3c  a client bound to the "dummy" driver, nothing answering (NAK)
+    0x34  a client bound to the "dummy" driver, nothing answering (NAK)
 
 The project's mock implements the same device models; these tests pin down what
 the real kernel does with them.  Device state persists between tests (the module
@@ -69,7 +69,7 @@ EXPECTED_FUNCS = (
     | 0x01000000  # I2C_FUNC_SMBUS_READ_BLOCK_DATA
 )
 
-EEPROM_2K, EEPROM_32K, REGS, REGS_10BIT, DUMMY, EMPTY = 0x50, 0x51, 0x1C, 0x2A5, 0x3C, 0x33
+EEPROM_2K, EEPROM_32K, REGS, REGS_10BIT, DUMMY, EMPTY = 0x50, 0x51, 0x1C, 0x2A5, 0x34, 0x33
 
 
 # --- raw I2C_RDWR ----------------------------------------------------------------------------
@@ -465,4 +465,4 @@ def test_i2cdetect(nr: int) -> None:
         for col, cell in enumerate(rest.split()):
             cells[int(row, 16) + col] = cell
     found = {addr: cell for addr, cell in cells.items() if re.fullmatch(r"[0-9a-f]{2}|UU", cell)}
-    assert found == {0x1C: "1c", 0x3C: "UU", 0x50: "50", 0x51: "51"}, out
+    assert found == {0x1C: "1c", 0x34: "UU", 0x50: "50", 0x51: "51"}, out

@@ -169,7 +169,7 @@ def test_the_readme_factory_runs_a_script_and_the_cli(tmp_path: Path) -> None:
     run = _script(tmp_path, env)
     assert (run.returncode, run.stdout, run.stderr) == (0, "25.08 bench\n", "")
     cli = subprocess.run(
-        [sys.executable, "-m", "linuxhw", "--backend", "myparts:make_board", "i2c", "detect", "0"],
+        [sys.executable, "-m", "linuxhw", "--backend", "myparts:make_board", "i2c", "detect", "1"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=DEADLINE, check=False,
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 import linuxhw
-from linuxhw import gpio, mock
+from linuxhw import gpio, i2c, mock, spi
 from linuxhw._kernel.real import RealBackend
 from tests.waiting import DEADLINE
 
@@ -154,3 +154,47 @@ def test_observe_sees_every_state_only_inside_its_block() -> None:
     count = len(states)
     gpio.request_lines(chip.chip_name, {0: None}, backend=board).close()
     assert len(states) == count
+
+
+def test_bus_numbers_as_the_kernel_gives_them() -> None:
+    board = mock.Board()
+    assert board.add_i2c_bus("first").dev_path == "/dev/i2c-0"  # nothing numbered: from 0
+    assert board.add_i2c_bus("header", number=3).dev_path == "/dev/i2c-3"  # a device tree alias
+    usb = board.add_i2c_bus("usb")
+    assert usb.dev_path == "/dev/i2c-4"  # dynamic numbers start above every alias
+    assert board.add_i2c_stub([0x1C]).dev_path == "/dev/i2c-5"
+    board.remove_device(usb.dev_path)
+    assert board.add_i2c_bus("usb again").dev_path == "/dev/i2c-4"  # the lowest free one is reused
+    assert board.add_i2c_bus("below", number=1).dev_path == "/dev/i2c-1"
+    with pytest.raises(ValueError, match="i2c bus 3 already exists"):
+        board.add_i2c_bus("again", number=3)
+    for bad in (-1, True, "1", 1 << 16):
+        with pytest.raises(ValueError, match=r"number must be a bus number 0\.\.65535 or None"):
+            board.add_i2c_bus(number=bad)  # type: ignore[arg-type]
+    assert board.add_spi_bus().add_device(0, mock.Loopback()).dev_path == "/dev/spidev0.0"
+    assert board.add_spi_bus(number=2).add_device(1, mock.Loopback()).dev_path == "/dev/spidev2.1"
+    assert board.add_spi_bus().number == 3
+    with pytest.raises(ValueError, match="spi bus 0 already exists"):
+        board.add_spi_bus(number=0)
+
+
+def test_a_device_by_its_path() -> None:
+    board = mock.demo_board()
+    assert board.device("/dev/i2c-1").name == "linuxhw i2c simulator"
+    assert isinstance(board.device("/dev/spidev0.0").model, mock.AdcMcp3008)
+    with pytest.raises(LookupError, match=r"no device at '/dev/i2c-0' on this board: it has \[.*'/dev/i2c-1'"):
+        board.device("/dev/i2c-0")
+
+
+def test_the_demo_board_is_laid_out_like_a_raspberry_pi() -> None:
+    """Where peers look by default: I2C bus 1 (smbus2.SMBus(1), Blinka), the MCP3008 on spidev0.0
+    (gpiozero.MCP3008(channel=0), spidev.open(0, 0)), 0x3c free for an SSD1306."""
+    board = mock.demo_board()
+    with linuxhw.use_backend(board):
+        assert [bus.path for bus in i2c.buses()] == ["/dev/i2c-1"]
+        assert [device.path for device in spi.devices()] == ["/dev/spidev0.0", "/dev/spidev0.1", "/dev/spidev1.0"]
+        with i2c.Bus(1) as bus:
+            assert bus.scan() == i2c.ScanResult(present=(0x1C, 0x50, 0x51), busy=(0x34,))
+        with spi.Device((0, 0)) as adc:
+            assert [adc.transfer(bytes([1, (8 + n) << 4, 0]))[1:] for n in (0, 7)] == [b"\x00\x64", b"\x03\x20"]
+    board.device("/dev/i2c-1").attach(0x3C, mock.Ssd1306())

@@ -10,8 +10,9 @@
  *   0x1c        register device: 256 registers, WHO_AM_I (0x0f) = 0x6a,
  *               SMBus block commands 0xa0..0xbf (0xb0..0xbf store reversed)
  *   0x2a5 (10-bit) register device as above, WHO_AM_I = 0xa5
- *   0x3c        a "dummy" client (i2c_new_dummy_device) so that i2c-dev's
- *               I2C_SLAVE reports EBUSY there; nothing answers (NAK)
+ *   0x34        a "dummy" client (i2c_new_dummy_device) so that i2c-dev's
+ *               I2C_SLAVE reports EBUSY there; nothing answers (NAK).  Not
+ *               0x3c, where SSD1306 displays answer: that address stays free
  *
  * Transfer rules: each message starts with a (repeated) START and the address
  * unless I2C_M_NOSTART, in which case its bytes continue the previous
@@ -43,7 +44,7 @@
 #include <linux/workqueue.h>
 
 #define SIM_NAME "linuxhw i2c simulator"
-#define SIM_DUMMY_ADDR 0x3c
+#define SIM_DUMMY_ADDR 0x34
 
 #define REG_WHO_AM_I 0x0f
 #define BLK_FIRST 0xa0
