@@ -101,8 +101,8 @@ def test_longer_i2c_blocks_than_py_smbus(stub: SMBus) -> None:
 
 def test_faults_are_oserrors_with_the_kernels_errno(sim: SMBus, stub: SMBus) -> None:
     assert raised_errno(lambda: sim.read_byte(0x3D)) == errno.ENXIO
-    assert raised_errno(lambda: sim.read_byte(0x3C)) == errno.EBUSY  # a kernel driver holds 0x3c
-    assert raised_errno(lambda: sim.read_byte(0x3C)) == errno.EBUSY  # again: py-smbus would ask 0x3d now
+    assert raised_errno(lambda: sim.read_byte(0x34)) == errno.EBUSY  # a kernel driver holds 0x34
+    assert raised_errno(lambda: sim.read_byte(0x34)) == errno.EBUSY  # again: py-smbus would ask 0x3d now
     assert raised_errno(lambda: stub.read_block_data(0x1C, 0x00)) == errno.EOPNOTSUPP  # not in I2C_FUNCS
 
 
