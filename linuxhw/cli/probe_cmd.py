@@ -113,7 +113,7 @@ def collect() -> dict[str, Any]:
     model, board_id = board_identity(backend)
     return {
         "backend": backend.name,
-        "model": model or ("linuxhw mock demo board" if backend.name == "mock" else None),
+        "model": model,
         "board_id": board_id,
         "gpio_chips": _each(chip_paths(), _gpio_chip),
         "i2c_adapters": _each(bus_paths(backend), _i2c_adapter),

@@ -4,7 +4,7 @@
 The pins are the lines named ``GPIO<n>`` of one GPIO chip, found by label, never by number (a
 Raspberry Pi 5 renumbered its chips): ``LinuxhwFactory(chip=...)`` or ``$LINUXHW_GPIOZERO_CHIP`` name
 it (a label, path or ``gpiochipN``); otherwise it is the chip with the most such lines
-(``pinctrl-bcm2711``, ``pinctrl-rp1``, ... or the mock board's ``pinctrl-mock``). A pin answers to
+(``pinctrl-bcm2711``, ``pinctrl-rp1``, ...: the mock Raspberry Pis' too, the demo board's). A pin answers to
 ``GPIO17``, ``BCM17``, ``17`` and ``"17"``.
 
 Edges come from the kernel's edge events, timestamps included (``ticks`` is the same monotonic

@@ -6,7 +6,7 @@ import contextlib
 import errno
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from linuxhw._kernel.backend import Backend
@@ -17,7 +17,9 @@ from linuxhw.mock._file import MockFile
 if TYPE_CHECKING:
     import socket
 
+    from linuxhw.mock.gpio import MockGpioChip
     from linuxhw.mock.peripherals import Timeline
+    from linuxhw.mock.real_boards import Jumper
 
 __all__ = ["Board", "MockDevice"]
 
@@ -73,6 +75,79 @@ class Board(Backend):
         self._spi_buses: set[int] = set()
         self._first_dynamic = {"i2c": 0, "spi": 0}  # above every bus number asked for, as the kernel's
         self._timeline: Timeline | None = None
+
+    # -- boards shaped like real ones (linuxhw.mock.real_boards) -------------------------------------
+
+    @classmethod
+    def raspberry_pi(cls, model: str = "4b", *, i2c: Collection[int] | None = None,
+                     spi: Collection[int] | None = None, jumpers: Iterable[Jumper] = ()) -> Board:  # fmt: skip
+        """A mock Raspberry Pi: ``model`` is ``"4b"``, ``"5"``, ``"3b"``, ``"3b+"``, ``"zero-2w"``, ``"400"``...
+        (every Pi linuxhw.boards knows), its GPIO chip labelled and named as its kernel has it
+        (``pinctrl-bcm2711``: ``ID_SDA``, ``ID_SCL``, ``GPIO2``...), /dev/i2c-1 (and i2c-0 on the ID pins),
+        spidev0.0/0.1 and spidev1.0-1.2, and the device tree's model, so ``boards.current()`` names it.
+        ``i2c``/``spi`` keep only those bus numbers; ``jumpers`` wire header pins: ``[("BOARD16", "BOARD22")]``."""
+        from linuxhw.mock.real_boards import raspberry_pi_id
+
+        return cls.like(raspberry_pi_id(model), i2c=i2c, spi=spi, jumpers=jumpers)
+
+    @classmethod
+    def beaglebone_black(cls, *, i2c: Collection[int] | None = None, spi: Collection[int] | None = None,
+                         jumpers: Iterable[Jumper] = ()) -> Board:  # fmt: skip
+        """A mock BeagleBone Black: the four AM335x banks (``gpio-0-31``..``gpio-96-127``) named as its
+        device tree names them (``P9_12``, ``P9_22 [spi0_sclk]``...), /dev/i2c-1 and i2c-2, spidev0.0 and
+        spidev1.0/1.1, its device tree's model; arguments as :meth:`raspberry_pi`'s (``("P9_12", "P8_7")``)."""
+        return cls.like("beaglebone-black", i2c=i2c, spi=spi, jumpers=jumpers)
+
+    @classmethod
+    def like(cls, board: Any, *, i2c: Collection[int] | None = None, spi: Collection[int] | None = None,
+             jumpers: Iterable[Jumper] = ()) -> Board:  # fmt: skip
+        """A mock board shaped like ``board``: a ``linuxhw.boards`` Board or its id (``boards.known()``:
+        ``"raspberrypi-5"``, ``"beaglebone-green"``...). Its GPIO chips have the labels and line names the
+        board's kernel gives them, its header buses their real numbers (``i2c``/``spi``: only those; each
+        spidev chip select with nothing wired, MISO reading 0xff, until ``attach()``), and its device tree
+        the board's model and compatible; ``jumpers`` wire header pins together (see :meth:`jumper`)."""
+        from linuxhw.mock.real_boards import chosen, resolve
+        from linuxhw.mock.spi_models import SpiTarget
+
+        layout = resolve(board)
+        made = cls(model=layout.models[0] if layout.models else layout.model, compatible=layout.compatible)
+        for chip in layout.gpio_chips:
+            made.add_gpio_chip(chip.num_lines, label=chip.label, names=chip.names)
+        for number in chosen("i2c", layout.i2c, i2c, layout):
+            made.add_i2c_bus(f"{layout.model} I2C{number}", number=number)
+        for number in chosen("spi", layout.spi, spi, layout):
+            controller = made.add_spi_bus(number=number)
+            for chip_select in range(len(layout.spi[number].chip_selects)):
+                controller.add_device(chip_select, SpiTarget())
+        for a, b in jumpers:
+            made.jumper(a, b)
+        return made
+
+    @property
+    def layout(self) -> Any:
+        """The real board this one is shaped like (a ``linuxhw.boards`` Board), as its own device tree's
+        ``compatible`` and ``model`` say, whatever ``$LINUXHW_BOARD`` says; None for a board of no known shape."""
+        from linuxhw.boards.catalog import identify
+
+        model, compatible = (
+            [s for s in self.device_tree.get(name, b"").decode(errors="replace").split("\0") if s]
+            for name in ("model", "compatible")
+        )
+        return identify(compatible, model[0] if model else "")
+
+    def header_line(self, spec: str) -> tuple[MockGpioChip, int]:
+        """The chip (its control side) and offset behind a header pin: ``"J8:11"``, ``"BOARD11"``,
+        ``"GPIO17"``, ``"P9_12"``, as linuxhw.boards takes them; for a test to drive or read the pin."""
+        from linuxhw.mock.real_boards import header_line
+
+        return header_line(self, spec)
+
+    def jumper(self, a: str, b: str) -> None:
+        """Wire two header pins together (``"BOARD16"``, ``"BOARD22"``), as a jumper on the real header
+        would (see ``MockGpioChip.connect``), across GPIO chips too."""
+        chip_a, offset_a = self.header_line(a)
+        chip_b, offset_b = self.header_line(b)
+        chip_a.connect(offset_a, offset_b, chip_b)
 
     # -- building the board -------------------------------------------------------------------------
 

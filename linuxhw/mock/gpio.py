@@ -237,16 +237,20 @@ class MockGpioChip:
             self._line(offset)
             return any(offset in watcher.watched for watcher in self.watchers)
 
-    def connect(self, a: int, b: int) -> None:
-        """Wire lines ``a`` and ``b`` together, like a jumper between two header pins: an output drives
-        both; with both inputs, a requested pull-up or pull-down (``a``'s first) pulls both; with
-        neither, both keep their level. The wire follows every change on the board until it goes."""
-        self._line(a), self._line(b)
-        if a == b:
+    def connect(self, a: int, b: int, other: MockGpioChip | None = None) -> None:
+        """Wire line ``a`` to line ``b`` (of ``other``, another chip of this board, when given), like a
+        jumper between two header pins: an output drives both; with both inputs, a requested pull-up or
+        pull-down (``a``'s first) pulls both; with neither, both keep their level. The wire follows every
+        change on the board until it goes."""
+        far = self if other is None else other
+        self._line(a), far._line(b)
+        if far is self and a == b:
             raise ValueError(f"a wire joins two different lines, not line {a} to itself")
+        if far.board is not self.board:
+            raise ValueError(f"a wire joins lines of one board: {far!r} is on another")
         with self.board.lock:
-            self.board._observers.append(lambda: self._follow_wire(a, b))
-            self._follow_wire(a, b)
+            self.board._observers.append(lambda: _follow_wire((self, a), (far, b)))
+            _follow_wire((self, a), (far, b))
 
     def attach(self, part: Part, **pins: int | str) -> Part:
         """Wire a part's pins (``trigger=23``, ``echo="GPIO24"``: offsets or line names) to this chip's
@@ -301,17 +305,6 @@ class MockGpioChip:
             when = time.monotonic_ns() if time_ns is None else time_ns
             for part, pin in parts:
                 part.pin_changed(pin, level, when)
-
-    def _follow_wire(self, a: int, b: int) -> None:
-        ends = [self.lines[a], self.lines[b]]
-        drivers = [line.level for line in ends if line.held and line.is_out]
-        pulls = [_requested_pull(line.flags) for line in ends if line.held and not line.is_out]
-        levels = drivers or [pull for pull in pulls if pull is not None]
-        if not levels:
-            return  # floating: both keep what they had
-        for offset in (a, b):
-            if self.lines[offset].pull != levels[0]:
-                self._apply_pull(offset, levels[0])
 
     # -- simulation ---------------------------------------------------------------------------------
 
@@ -625,3 +618,17 @@ class _RequestFile(MockFile):
                     self.chip.notify(offset, lib.GPIO_V2_LINE_CHANGED_RELEASED)
             self.chip._tell_parts()
         super().release()
+
+
+def _follow_wire(*ends: tuple[MockGpioChip, int]) -> None:
+    """Bring both ends of a wire to one level: a held output's, else a requested pull's (the first end's
+    first); with neither, both keep what they had (floating)."""
+    lines = [chip.lines[offset] for chip, offset in ends]
+    drivers = [line.level for line in lines if line.held and line.is_out]
+    pulls = [_requested_pull(line.flags) for line in lines if line.held and not line.is_out]
+    levels = drivers or [pull for pull in pulls if pull is not None]
+    if not levels:
+        return
+    for (chip, offset), line in zip(ends, lines):
+        if line.pull != levels[0]:
+            chip._apply_pull(offset, levels[0])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from linuxhw._kernel.dma_align import DMA_MINALIGN
 from linuxhw._uapi import ffi, lib
@@ -50,6 +50,9 @@ class SpiRecord:
     word_delay_us: int
     tx_nbits: int
     rx_nbits: int
+
+
+T = TypeVar("T", bound=SpiTarget)
 
 
 class MockSpiBus:
@@ -104,6 +107,18 @@ class MockSpiDevice:
 
     def __repr__(self) -> str:
         return f"<MockSpiDevice {self.dev_path} {type(self.model).__name__}>"
+
+    def attach(self, model: T, *, max_speed_hz: int | None = None) -> T:
+        """Wire ``model`` to this chip select in place of what was there (a mock Raspberry Pi's spidev
+        nodes start with nothing wired: MISO reads 0xff); returns it. ``max_speed_hz`` sets the node's
+        limit too, as a device tree's ``spi-max-frequency`` would."""
+        with self.bus.board.lock:
+            if self.bus.selected is self:
+                self.bus.select(None)
+            self.model = model
+            if max_speed_hz is not None:
+                self.max_speed_hz = self.speed_hz = max_speed_hz
+        return model
 
     @property
     def records(self) -> list[SpiRecord]:

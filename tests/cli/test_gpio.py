@@ -15,14 +15,14 @@ def test_detect(cli: Cli) -> None:
     result = cli("gpio", "detect")
     assert (result.status, result.lines) == (
         0,
-        ["gpiochip0 [pinctrl-mock] (28 lines)", "gpiochip1 [mock-expander] (16 lines)"],
+        ["gpiochip0 [pinctrl-bcm2711] (58 lines)", "gpiochip1 [mock-expander] (16 lines)"],
     )
 
 
 def test_detect_named_chips(cli: Cli) -> None:
     assert cli("gpio", "detect", "1", "gpiochip0").lines == [
         "gpiochip1 [mock-expander] (16 lines)",
-        "gpiochip0 [pinctrl-mock] (28 lines)",
+        "gpiochip0 [pinctrl-bcm2711] (58 lines)",
     ]
     assert cli("gpio", "detect", "gpiochip7").status == 1
     missing_first = cli("gpio", "detect", "gpiochip7", "1")  # as gpiodetect: the rest still listed, exit 1

@@ -43,7 +43,7 @@ def test_json_goes_before_or_after_the_command(cli: Cli) -> None:
     after = cli("gpio", "detect", "--json")
     assert before.status == after.status == 0
     assert json.loads(before.out) == json.loads(after.out)
-    assert json.loads(after.out)[0] == {"name": "gpiochip0", "label": "pinctrl-mock", "num_lines": 28}
+    assert json.loads(after.out)[0] == {"name": "gpiochip0", "label": "pinctrl-bcm2711", "num_lines": 58}
 
 
 def test_failure_names_the_device_and_the_errno(cli: Cli) -> None:
@@ -88,7 +88,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
     chips = ["0"] * 3000  # far more output than a pipe buffer holds
     with linuxhw_process("--backend", "mock", "gpio", "detect", *chips) as proc:
         assert proc.stdout is not None and proc.stderr is not None
-        assert read_line(proc.stdout, "the first line of gpio detect") == "gpiochip0 [pinctrl-mock] (28 lines)\n"
+        assert read_line(proc.stdout, "the first line of gpio detect") == "gpiochip0 [pinctrl-bcm2711] (58 lines)\n"
         proc.stdout.close()
         err = proc.stderr.read()
         status = proc.wait(timeout=60)

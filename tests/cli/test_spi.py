@@ -1,4 +1,4 @@
-"""``linuxhw spi list|transfer|test`` on the demo board: ADC on 0.0, flash on 0.1, loopback on 1.0."""
+"""``linuxhw spi list|transfer|test`` on the demo board: ADC on 0.0, flash on 0.1, loopback on 1.0 (1.1, 1.2 idle)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def test_list(cli: Cli) -> None:
         "/dev/spidev0.0: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
         "/dev/spidev0.1: mode 0, 25000000 Hz, 8 bits/word, bufsiz 4096",
         "/dev/spidev1.0: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
+        "/dev/spidev1.1: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
+        "/dev/spidev1.2: mode 0, 50000000 Hz, 8 bits/word, bufsiz 4096",
     ]
     assert json.loads(cli("spi", "list", "--json").out)[1]["max_speed_hz"] == 25_000_000
 

@@ -52,7 +52,7 @@ def test_mcp23017_pins_and_interrupts(demo: mock.Board) -> None:
     assert isinstance(soc, mock.MockGpioChip)
     soc.attach(expander, inta="GPIO17")
     irq = gpio.LineSettings(direction=gpio.Direction.INPUT, edge=gpio.Edge.FALLING, bias=gpio.Bias.PULL_UP)
-    with circuitpython.I2C("io") as bus, gpio.request_lines("pinctrl-mock", {"GPIO17": irq}) as line:
+    with circuitpython.I2C("io") as bus, gpio.request_lines("pinctrl-bcm2711", {"GPIO17": irq}) as line:
         mcp = mcp23017.MCP23017(bus)
         led = mcp.get_pin(0)
         led.switch_to_output(value=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import linuxhw
 from linuxhw import mock
 from tests.waiting import DEADLINE
 
@@ -66,3 +67,17 @@ def test_led_and_button(demo: mock.Board, factory: LinuxhwFactory) -> None:
         assert pressed.wait(10), "when_pressed never ran"
         assert button.is_pressed
         assert factory.chip.line_info(22).consumer == "gpiozero"
+
+
+@pytest.mark.parametrize("model", ["4b", "5", "3b", "zero-2w"])
+def test_an_led_on_each_mock_pi(model: str) -> None:
+    """The factory finds each Pi's chip by its real label (pinctrl-bcm2711, pinctrl-rp1, pinctrl-bcm2835)."""
+    pi = mock.Board.raspberry_pi(model)
+    chip, offset = pi.header_line("J8:11")
+    with linuxhw.use_backend(pi):
+        factory = LinuxhwFactory()
+        with gpiozero.LED(17, pin_factory=factory) as led:  # GPIO17, on J8:11
+            led.on()
+            assert chip.get_value(offset) == 1
+        factory.close()
+    assert pi.open_files() == 0

@@ -13,7 +13,9 @@ from tests.fuzz.harness import Fuzzed, Op, anything, close_result, either, eithe
 from tests.fuzz.profiles import FUZZ
 from tests.fuzz.strategies import line_configs, line_settings, lines, small_ints, timeouts, values
 
-chips = either(st.sampled_from([0, 1, 2, -1, "gpiochip0", "/dev/gpiochip1", "pinctrl-mock", "mock-expander", "nope"]))
+chips = either(
+    st.sampled_from([0, 1, 2, -1, "gpiochip0", "/dev/gpiochip1", "pinctrl-bcm2711", "mock-expander", "nope"])
+)
 on_lost = either(st.sampled_from(["count", "warn", "raise", "nope"]))
 
 

@@ -172,14 +172,14 @@ def test_the_mock_board_comes_from_the_ini_option_the_command_line_or_a_marker(p
         [
             "*unmarked my-parts*",
             "*hardware my-parts*",
-            "*demo pinctrl-mock mock-expander*",
+            "*demo pinctrl-bcm2711 mock-expander*",
             "*callable bench*",
             "*extended bench extra*",
         ]
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-s", "--linuxhw-mock-board=myparts:bench")
     result.assert_outcomes(passed=4)
-    result.stdout.fnmatch_lines_random(["*unmarked bench*", "*hardware bench*", "*demo pinctrl-mock*"])
+    result.stdout.fnmatch_lines_random(["*unmarked bench*", "*hardware bench*", "*demo pinctrl-bcm2711*"])
 
 
 @pytest.mark.parametrize(
