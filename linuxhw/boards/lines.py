@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from linuxhw import gpio
+from typing import TYPE_CHECKING
+
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.boards.model import LineRef
 from linuxhw.errors import DeviceNotFoundError
-from linuxhw.gpio.chip import chip_paths
+
+if TYPE_CHECKING:
+    from linuxhw import gpio
 
 __all__ = ["locate"]
 
@@ -16,6 +19,9 @@ def locate(line: LineRef, backend: Backend | None = None) -> gpio.LineLocation:
     (the offset is the SoC's GPIO number, whatever the kernel names the line); where no chip carries
     that label (another kernel's labels), the one line named ``line.line_name`` on any chip.
     LookupError naming both when neither is there."""
+    from linuxhw import gpio  # only when asked: the board data (a mock board's too) needs no GPIO package
+    from linuxhw.gpio.chip import chip_paths
+
     backend = backend or get_backend()
     try:
         with gpio.Chip(line.chip_label, backend=backend) as chip:

@@ -68,7 +68,7 @@ def test_the_first_asyncio_call_imports_asyncio_and_works() -> None:
     code = (
         "import asyncio\n"  # the caller's own import: linuxhw's twins need nothing more
         "from linuxhw import i2c\n"
-        "with i2c.Bus(0) as bus:\n"
+        "with i2c.Bus(1) as bus:\n"
         "    assert asyncio.run(bus.device(0x1c).read_byte_data_async(0x0F)) == 0x6A\n"
     )
     loaded = modules_after(code)
@@ -97,7 +97,7 @@ def test_a_one_shot_gpio_command_imports_the_gpio_command_alone() -> None:
 
 
 def test_a_one_shot_i2c_command_imports_its_own_i2c_command_alone() -> None:
-    assert run_command("--backend", "mock", "i2c", "get", "0", "0x1c", "0x0f") == {
+    assert run_command("--backend", "mock", "i2c", "get", "1", "0x1c", "0x0f") == {
         "linuxhw.cli.i2c_cmd", "linuxhw.cli.i2c_rw", "linuxhw.cli.i2c_args", "linuxhw.i2c"}  # fmt: skip
 
 
