@@ -46,7 +46,7 @@ COMPAT_GPIOZERO = "gpiozero pin factory"
 PROCESSES: dict[str, tuple[tuple[str, ...], tuple[str, str] | None]] = {
     IMPORT_GPIO: (("-c", "import linuxhw.gpio"), None),
     CLI_GPIO: (("{cli}", "--backend", "mock", "gpio", "get", "GPIO17"), None),
-    CLI_I2C: (("{cli}", "--backend", "mock", "i2c", "get", "-y", "0", "0x1c", "0x0f"), None),
+    CLI_I2C: (("{cli}", "--backend", "mock", "i2c", "get", "-y", "1", "0x1c", "0x0f"), None),
     COMPAT_SMBUS2: (("-c", "import linuxhw.compat.smbus2"), ("import smbus2", "smbus2")),
     COMPAT_SPIDEV: (("-c", "import linuxhw.compat.spidev"), ("import spidev", "spidev")),
     COMPAT_GPIOZERO: (
