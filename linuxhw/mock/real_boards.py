@@ -62,12 +62,17 @@ def resolve(layout: Layout | str) -> Layout:
 
 
 def chosen(kind: str, header: Collection[int], wanted: Collection[int] | None, layout: Layout) -> list[int]:
-    """The bus numbers of ``kind`` to make: ``wanted`` (checked against the header's), else all of them."""
+    """The bus numbers of ``kind`` to make: ``wanted`` (checked against the header's; one number will do),
+    else all of them."""
     if wanted is None:
         return sorted(header)
-    if isinstance(wanted, (str, bytes)) or not all(isinstance(n, int) and n in header for n in wanted):
+    given: list[object] = (
+        list(wanted) if isinstance(wanted, Collection) and not isinstance(wanted, (str, bytes)) else [wanted]
+    )
+    numbers = {n for n in given if isinstance(n, int) and not isinstance(n, bool) and n in header}
+    if len(numbers) < len(set(given)):
         raise ValueError(f"{kind} must be bus numbers of the {layout.model}'s header, {sorted(header)}; not {wanted!r}")
-    return sorted(set(wanted))
+    return sorted(numbers)
 
 
 def header_line(board: Board, spec: str) -> tuple[MockGpioChip, int]:

@@ -82,6 +82,10 @@ def test_only_the_buses_asked_for() -> None:
         mock.Board.raspberry_pi(i2c=[2])
     with pytest.raises(ValueError, match=r"spi must be bus numbers of the BeagleBone Black's header, \[0, 1\]"):
         mock.Board.beaglebone_black(spi="0")  # type: ignore[arg-type]  # a string is no collection of numbers
+    assert [d.dev_path for d in mock.Board.raspberry_pi(i2c=1).devices("i2c-dev")] == ["/dev/i2c-1"]  # type: ignore[arg-type]
+    for bad in ([True], [1.0], [1, 7], b"\x01"):
+        with pytest.raises(ValueError, match="i2c must be bus numbers"):
+            mock.Board.raspberry_pi(i2c=bad)  # type: ignore[arg-type]
 
 
 def test_bad_models_and_layouts_name_what_is_known() -> None:
