@@ -1,5 +1,5 @@
-"""Types of the C module built from _fastpath.c, next to this file. The ioctl calls raise OSError(errno) when
-they fail."""
+"""Types of linuxhw._fastpath, the C module built from linuxhw/_ext/ (one C file per subsystem; module.c
+registers them). The ioctl calls raise OSError(errno) when they fail."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -65,7 +65,7 @@ def c_methods(
     cls: type, group: str, python_1: Callable[..., Any], python_2: Callable[..., Any] | None, /
 ) -> tuple[Any, Any]: ...
 
-# -- DMA-BUF: dmabuf.Buffer's C base and Heap.allocate (the end of _fastpath.c) --
+# -- DMA-BUF: dmabuf.Buffer's C base and Heap.allocate (_ext/dmabuf.c) --
 
 class BufferBase:
     _fd: int

@@ -81,7 +81,7 @@ class Buffer(_fastpath.BufferBase, Handle):
     struct.pack_into, file.readinto, ... all take it); bracket CPU access with :meth:`cpu_access`.
 
     The fd, size, mapping, :meth:`map`, :meth:`cpu_access` and :meth:`close` live in the C base
-    (linuxhw/_fastpath.c): one buffer's life is a few syscalls, and Python frames cost more. A
+    (linuxhw/_ext/dmabuf.c): one buffer's life is a few syscalls, and Python frames cost more. A
     forgotten Buffer is closed by it with a ResourceWarning. The error messages stay here. Its calls
     run inside the fd's gate (``_gate``, as every Handle's): close() from another thread leaves the
     fd to an mmap or sync in flight, and it is closed once that call has returned.

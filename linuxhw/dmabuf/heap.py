@@ -154,7 +154,7 @@ class Heap(Handle):
         self._raise_kernel_error(err, f"allocate {size} bytes (DMA_HEAP_IOCTL_ALLOC)", hint)
 
 
-# The common call of Heap.allocate in C (linuxhw/_fastpath.c): DMA_HEAP_IOCTL_ALLOC and the Buffer built
+# The common call of Heap.allocate in C (linuxhw/_ext/dmabuf.c): DMA_HEAP_IOCTL_ALLOC and the Buffer built
 # without a Python frame. Every other call (a name, the mock backend) runs the Python method above.
 Heap.allocate = _fastpath.dma_methods(Heap, Heap.allocate, _direction)  # type: ignore[method-assign]
 

@@ -1,0 +1,253 @@
+/* linuxhw._fastpath: the calls where the cost of the call itself decides the speed, in C. Module
+ * functions the kernel backend binds in place of its Python ones (gpio_get_values, smbus_value,
+ * spi_exchange, dma_heap_alloc, ...), and C methods and C state for the public classes on the
+ * kernel backend (LineRequest.get_value/set_value/read_edge_events, i2c.Device's SMBus reads,
+ * spi.Device's write/transfer, dmabuf.Buffer's C base and Heap.allocate), each making its one
+ * syscall with the GIL released, on structs from the kernel's own headers. One file per subsystem
+ * beside this one; internal.h is what they share. Failures raise OSError with errno, or go to the
+ * class's Python helper, which turns them into the library's errors.
+ *
+ * This file: the module's init (the types and functions of every file, from the tables below), the
+ * interned names the C code looks up on Python objects, and the C methods' shared machinery. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+struct lhw_names names;
+PyObject *os_close;
+long page_size;
+
+/* Every name the C code looks up on Python objects, in one place: each is what a Python class of
+ * the library (or the backend, a lock, a memoryview) must have for the C paths to work. */
+static const struct {
+    PyObject **name;
+    const char *text;
+} name_table[] = {
+    /* the __slots__ members of the C state: LineRequest, i2c.Device, dmabuf.Heap */
+    {&names.c_values, "_c_values"},
+    {&names.c_events, "_c_events"},
+    {&names.c_reads, "_c_reads"},
+    {&names.c_alloc, "_c_alloc"},
+    /* LineRequest's edge-event counters and its check of a batch that lost events */
+    {&names.events_read, "_events_read"},
+    {&names.max_seqno, "_max_seqno"},
+    {&names.lost_events, "lost_events"},
+    {&names.check_sequence, "_check_sequence"},
+    /* the Python helpers that raise the library's error for a failed C call */
+    {&names.write_failed, "_write_failed"},         /* spi.Device */
+    {&names.transfer_failed, "_transfer_failed"},   /* spi.Device */
+    {&names.raise_closed, "_raise_closed"},         /* dmabuf.Buffer */
+    {&names.map_failed, "_map_failed"},             /* dmabuf.Buffer */
+    {&names.sync_failed, "_sync_failed"},           /* dmabuf.Buffer */
+    {&names.raise_alloc_error, "_raise_alloc_error"}, /* dmabuf.Heap */
+    /* methods of the objects the C code is handed */
+    {&names.acquire, "acquire"}, /* the edge reader's read_lock */
+    {&names.release, "release"}, /* that lock; cpu_access's memoryview */
+    {&names.close, "close"},     /* the backend's (the closer of a buffer's gate) */
+    {&names.mmap, "mmap"},       /* the backend's, as the three below: a non-kernel backend is called */
+    {&names.dma_buf_sync, "dma_buf_sync"},
+    {&names.dma_heap_alloc, "dma_heap_alloc"},
+    /* the keywords of dmabuf.Buffer.cpu_access */
+    {&names.read, "read"},
+    {&names.write, "write"},
+    /* not names: the operations SmbusReads hands its bus's fail() */
+    {&names.smbus_operation[0], "SMBus read byte"},
+    {&names.smbus_operation[1], "SMBus read word"},
+};
+
+PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    Py_ssize_t total = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0), i;
+    PyObject *small[8], **stack = total + 1 <= 8 ? small : PyMem_Malloc((size_t)(total + 1) * sizeof(PyObject *));
+    PyObject *result;
+    if (stack == NULL)
+        return PyErr_NoMemory();
+    stack[0] = self;
+    for (i = 0; i < total; i++)
+        stack[i + 1] = args[i];
+    result = PyObject_Vectorcall(function, stack, (size_t)(nargs + 1), kwnames);
+    if (stack != small)
+        PyMem_Free(stack);
+    return result;
+}
+
+PyObject *call_method(PyObject *obj, PyObject *name, const char *format, ...)
+{
+    PyObject *method = PyObject_GetAttr(obj, name), *args, *result = NULL;
+    va_list va;
+    if (method == NULL)
+        return NULL;
+    va_start(va, format);
+    args = Py_VaBuildValue(format, va);
+    va_end(va);
+    if (args != NULL) {
+        result = PyObject_Call(method, args, NULL);
+        Py_DECREF(args);
+    }
+    Py_DECREF(method);
+    return result;
+}
+
+Py_ssize_t slot_offset(PyObject *cls, PyObject *name)
+{
+    PyObject *descr = PyObject_GetAttr(cls, name);
+    Py_ssize_t offset = -1;
+    if (descr == NULL)
+        return -1;
+    if (Py_IS_TYPE(descr, &PyMemberDescr_Type) && ((PyMemberDescrObject *)descr)->d_member->type == T_OBJECT_EX)
+        offset = ((PyMemberDescrObject *)descr)->d_member->offset;
+    else
+        PyErr_Format(PyExc_TypeError, "%R needs %R in its __slots__ for its C methods", cls, name);
+    Py_DECREF(descr);
+    return offset;
+}
+
+static const struct {
+    const char *group;
+    CMethods *methods;
+} method_groups[] = {
+    {"gpio", &gpio_value_methods},
+    {"smbus", &smbus_read_methods},
+    {"edge", &gpio_edge_methods},
+};
+
+PyDoc_STRVAR(c_methods_doc,
+"c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
+"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"edge\": its read_edge_events\n"
+"(python_2 and method_2 None); \"smbus\": read_byte_data, read_word_data of Device) as method\n"
+"descriptors of cls, falling back to the Python functions given. cls keeps the C state in a\n"
+"__slots__ member: _c_values, _c_events or _c_reads.");
+
+static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    CMethods *methods = NULL;
+    PyMethodDef *defs;
+    PyObject *first, *second, *result;
+    const char *group;
+    size_t i;
+    (void)module;
+    if (arg_count("c_methods", nargs, 4))
+        return NULL;
+    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2])
+        || !(PyCallable_Check(args[3]) || args[3] == Py_None)) {
+        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and one or two functions");
+        return NULL;
+    }
+    group = PyUnicode_AsUTF8(args[1]);
+    if (group == NULL)
+        return NULL;
+    for (i = 0; i < Py_ARRAY_LENGTH(method_groups) && methods == NULL; i++)
+        if (!strcmp(group, method_groups[i].group))
+            methods = method_groups[i].methods;
+    if (methods == NULL) {
+        PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
+        return NULL;
+    }
+    methods->state_offset = slot_offset(args[0], *methods->state_name);
+    if (methods->state_offset < 0)
+        return NULL;
+    defs = methods->defs;
+    first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
+    second = first && defs[1].ml_name ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
+    if (first != NULL && !defs[1].ml_name) {
+        Py_INCREF(Py_None);
+        second = Py_None;
+    }
+    result = second ? PyTuple_Pack(2, first, second) : NULL;
+    Py_XDECREF(first);
+    Py_XDECREF(second);
+    if (result != NULL) {
+        Py_INCREF(args[2]);
+        Py_XSETREF(methods->python[0], args[2]);
+        Py_INCREF(args[3]);
+        Py_XSETREF(methods->python[1], args[3]);
+    }
+    return result;
+}
+
+static PyMethodDef module_functions[] = {
+    {"c_methods", (PyCFunction)(void (*)(void))c_methods, METH_FASTCALL, c_methods_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+/* The module functions, by file. */
+static PyMethodDef *const function_tables[] = {
+    module_functions, gpio_functions, i2c_functions, spi_functions, dmabuf_functions,
+};
+
+/* The types, by file; a NULL name is a type the module uses but does not export. */
+static const struct {
+    const char *name;
+    PyTypeObject *type;
+} type_table[] = {
+    {"FdGate", &FdGateType},
+    {"GpioValues", &GpioValuesType},
+    {"EdgeReads", &EdgeReadsType},
+    {"I2cChannel", &I2cChannelType},
+    {"SmbusReads", &SmbusReadsType},
+    {"SpiWriter", &SpiWriterType},
+    {NULL, &MappingType},
+    {"BufferBase", &BufferBaseType},
+    {"CpuAccess", &CpuAccessType},
+    {"HeapAlloc", &HeapAllocType},
+};
+
+static struct PyModuleDef fastpath_module = {
+    PyModuleDef_HEAD_INIT, "linuxhw._fastpath",
+    "Per-operation GPIO, SMBus, SPI and dma-buf calls in C (see linuxhw/_ext/).", -1,
+    NULL, NULL, NULL, NULL, NULL,
+};
+
+/* The names interned, os.close and the page size: 0, or -1 with an exception set. */
+static int module_globals(void)
+{
+    PyObject *os;
+    size_t i;
+    Py_BUILD_ASSERT(sizeof(names) == Py_ARRAY_LENGTH(name_table) * sizeof(PyObject *)); /* every name has its row */
+    for (i = 0; i < Py_ARRAY_LENGTH(name_table); i++) {
+        *name_table[i].name = PyUnicode_InternFromString(name_table[i].text);
+        if (*name_table[i].name == NULL)
+            return -1;
+    }
+    os = PyImport_ImportModule("os");
+    if (os == NULL)
+        return -1;
+    os_close = PyObject_GetAttrString(os, "close");
+    Py_DECREF(os);
+    page_size = sysconf(_SC_PAGESIZE);
+    return os_close ? 0 : -1;
+}
+
+PyMODINIT_FUNC PyInit__fastpath(void)
+{
+    PyObject *module;
+    size_t i;
+    if (module_globals() < 0)
+        return NULL;
+    for (i = 0; i < Py_ARRAY_LENGTH(type_table); i++)
+        if (PyType_Ready(type_table[i].type) < 0)
+            return NULL;
+    module = PyModule_Create(&fastpath_module);
+    if (module == NULL)
+        return NULL;
+    for (i = 0; i < Py_ARRAY_LENGTH(function_tables); i++)
+        if (PyModule_AddFunctions(module, function_tables[i]) < 0)
+            goto fail;
+    for (i = 0; i < Py_ARRAY_LENGTH(type_table); i++) {
+        PyTypeObject *type = type_table[i].type;
+        if (type_table[i].name == NULL)
+            continue;
+        Py_INCREF(type);
+        if (PyModule_AddObject(module, type_table[i].name, (PyObject *)type) < 0) {
+            Py_DECREF(type);
+            goto fail;
+        }
+    }
+    return module;
+fail:
+    Py_DECREF(module);
+    return NULL;
+}
