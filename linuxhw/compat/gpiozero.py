@@ -16,9 +16,7 @@ installed; linuxhw itself does not need it.
 from __future__ import annotations
 
 import os
-import re
 import select
-import sys
 import threading
 import time
 from typing import Any
@@ -43,33 +41,23 @@ from gpiozero.pins.pi import PiFactory, PiPin, spi_port_device
 from gpiozero.pins.spi import SPISoftware
 
 from linuxhw import gpio, spi
+from linuxhw.compat._gpio_names import find_gpio_chip, gpio_lines
+from linuxhw.compat._soft_pwm import SoftwarePwm
 from linuxhw.gpio import Bias, Direction, Edge, EdgeType, LineSettings
 
 __all__ = ["LinuxhwFactory", "LinuxhwPin"]
 
 CONSUMER = "gpiozero"
-LATE_LIMIT = 0.5  # seconds of excess high time a software PWM still pays back (a stalled thread)
-_GPIO_NAME = re.compile(r"GPIO(\d+)")
 _BIAS = {"up": Bias.PULL_UP, "down": Bias.PULL_DOWN, "floating": Bias.DISABLED}
 _EDGES = {"both": Edge.BOTH, "rising": Edge.RISING, "falling": Edge.FALLING, "none": Edge.NONE}
 
 
-def _gpio_lines(chip: gpio.Chip) -> dict[str, int]:
-    """``{"GPIO<n>": offset}`` for the chip's lines named that way."""
-    return {info.name: info.offset for info in chip.line_infos() if _GPIO_NAME.fullmatch(info.name)}
-
-
 def _find_chip() -> gpio.Chip:
     """The chip with the most lines named GPIO<n> (the SoC's header bank on a Pi)."""
-    best: tuple[int, str] | None = None
-    for info in gpio.chips():
-        with gpio.Chip(info.name) as chip:
-            count = len(_gpio_lines(chip))
-        if count and (best is None or count > best[0]):
-            best = (count, info.name)
-    if best is None:
-        raise PinInvalidPin("no GPIO chip has lines named GPIO<n>: name one with $LINUXHW_GPIOZERO_CHIP")
-    return gpio.Chip(best[1])
+    try:
+        return find_gpio_chip()
+    except LookupError as exc:
+        raise PinInvalidPin(f"{exc}: name one with $LINUXHW_GPIOZERO_CHIP") from None
 
 
 def _board_info(label: str, lines: dict[str, int]) -> BoardInfo:
@@ -93,7 +81,7 @@ class LinuxhwFactory(PiFactory):  # type: ignore[misc]
         super().__init__()
         name = chip or os.environ.get("LINUXHW_GPIOZERO_CHIP")
         self._chip = gpio.Chip(name) if name else _find_chip()
-        self.offsets = _gpio_lines(self._chip)
+        self.offsets = gpio_lines(self._chip)
         if not self.offsets:
             self._chip.close()
             raise PinInvalidPin(f"chip {name!r} has no lines named GPIO<n>")
@@ -147,7 +135,7 @@ class LinuxhwPin(PiPin):  # type: ignore[misc]
         self._request: gpio.LineRequest | None = None
         self._watcher: threading.Thread | None = None
         self._wake: tuple[int, int] | None = None
-        self._pwm: _SoftwarePwm | None = None
+        self._pwm: SoftwarePwm | None = None
         self._apply()
 
     # -- the line request -----------------------------------------------------------------------------
@@ -263,7 +251,7 @@ class LinuxhwPin(PiPin):  # type: ignore[misc]
         if self._pwm is None:
             if self._function != "output":
                 raise PinPWMFixedValue(f"cannot start PWM on pin {self!r}")
-            self._pwm = _SoftwarePwm(self, value)
+            self._pwm = SoftwarePwm(self._drive, value, f"gpiozero {self._info.name}")
         else:
             self._pwm.frequency = value
 
@@ -329,98 +317,6 @@ class LinuxhwPin(PiPin):  # type: ignore[misc]
                     self._call_when_changed(event.timestamp_ns / 1e9, int(event.type is EdgeType.RISING))
         finally:
             os.close(wake)
-
-
-class _SwitchInterval:
-    """While any software PWM runs, the interpreter switches threads every 0.5 ms rather than 5:
-    a PWM thread waiting for the GIL would otherwise stretch its phases by up to 5 ms."""
-
-    PWM_INTERVAL = 0.0005
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = sys.getswitchinterval()
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if not self._users:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._saved, self.PWM_INTERVAL))
-            self._users += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._users -= 1
-            if not self._users:
-                sys.setswitchinterval(self._saved)
-
-
-_SWITCHING = _SwitchInterval()
-
-
-class _SoftwarePwm:
-    """Drives a pin high for ``duty`` of each period on a thread. Wake-ups come late when other
-    threads hold the GIL, so each period's high time is corrected by the excess of the ones before:
-    the duty cycle is right on average, whatever the scheduling. A new duty cycle takes effect at
-    once (0 and 1 are driven before the setter returns)."""
-
-    def __init__(self, pin: LinuxhwPin, frequency: float) -> None:
-        self.pin = pin
-        self.frequency = frequency
-        self._duty = 0.0
-        self._stopped = False
-        self._wake = threading.Event()  # a new duty cycle, or stop
-        self._thread = threading.Thread(target=self._run, daemon=True, name=f"gpiozero {pin.info.name} PWM")
-        self._thread.start()
-
-    @property
-    def duty(self) -> float:
-        return self._duty
-
-    @duty.setter
-    def duty(self, value: float) -> None:
-        self._duty = value
-        if value in (0, 1):
-            self.pin._drive(int(value))
-        self._wake.set()
-
-    def _pause(self, seconds: float) -> bool:
-        """Wait; True when woken early (new duty cycle or stop)."""
-        return self._wake.wait(max(0.0, seconds))
-
-    def _run(self) -> None:
-        with _SWITCHING:
-            self._cycle()
-
-    def _cycle(self) -> None:
-        while not self._stopped:
-            self._wake.clear()
-            owed = 0.0  # high time still due from earlier periods (negative: given too much)
-            start = time.monotonic()
-            while not self._stopped:
-                period, duty = 1 / self.frequency, self._duty
-                if duty in (0, 1):  # steady: driven here too, in case this thread drove over the setter
-                    self.pin._drive(int(duty))
-                    self._wake.wait()
-                    break
-                owed = max(-LATE_LIMIT, min(period, owed + duty * period))
-                if owed > 0:
-                    self.pin._drive(1)
-                    high_from = time.monotonic()
-                    if self._pause(owed):
-                        break
-                    owed -= time.monotonic() - high_from
-                self.pin._drive(0)
-                start = max(start + period, time.monotonic() - period)
-                if self._pause(start - time.monotonic()):
-                    break
-
-    def stop(self) -> None:
-        self._stopped = True
-        self._wake.set()
-        self._thread.join()
-        self.pin._drive(0)
 
 
 class LinuxhwHardwareSPI(SPI):  # type: ignore[misc]
