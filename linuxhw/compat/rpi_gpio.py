@@ -7,10 +7,13 @@ The whole public API of RPi.GPIO 0.7.1 — ``setmode``/``getmode``, ``setup``/``
 with the arguments it takes, the exceptions it raises (RuntimeError or ValueError, word for word)
 and the warnings it gives. ``linuxhw run`` makes a script's ``import RPi.GPIO`` resolve here.
 
-BCM channel ``n`` is the line named ``GPIO<n>`` on the header chip (the chip with the most such
-lines: ``pinctrl-bcm2711``, ``pinctrl-rp1``, the mock board's ``pinctrl-mock``, a gpio-sim bank
-named like a Pi's header). Each channel set up holds one line request (consumer ``RPi.GPIO``)
-until ``cleanup()``, which returns it to an input without pull, as RPi.GPIO does.
+On a board linuxhw.boards knows (``$LINUXHW_BOARD``, else the device tree), BOARD channel ``n`` is
+physical pin ``n`` of its header and BCM channel ``n`` the SoC's GPIO ``n`` (``pinctrl-bcm2711``'s
+line ``n`` on a Pi 4, ``pinctrl-rp1``'s on a Pi 5); on any other board BCM ``n`` is the line named
+``GPIO<n>`` of the chip with the most such lines (the mock demo board, a gpio-sim bank named so).
+``RPI_INFO`` comes from the board's revision code, else from what linuxhw.boards knows of it.
+Each channel set up holds one line request (consumer ``RPi.GPIO``) until ``cleanup()``, which
+returns it to an input without pull, as RPi.GPIO does.
 
 Edges are the kernel's edge events, read by one thread for every channel (callbacks run one at a
 time, as RPi.GPIO's do); ``bouncetime`` is RPi.GPIO's own: edges less than that many ms after the
@@ -30,8 +33,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, Callable, Union
 
+from linuxhw import boards
+from linuxhw._kernel import get_backend
 from linuxhw.compat._rpi_edges import BOTH, FALLING, RISING, Detection, EdgeThread, Waiter
-from linuxhw.compat._rpi_info import InfoValue, unknown_info
+from linuxhw.compat._rpi_info import InfoValue, board_info
 from linuxhw.compat._rpi_pins import Header, Line
 from linuxhw.compat._soft_pwm import SoftwarePwm
 from linuxhw.errors import DeviceError
@@ -162,6 +167,7 @@ class _Gpio:
         self.warnings = True
         self.touched = False  # setup() or gpio_function() ran (RPi.GPIO's module_setup): cleanup() resets the mode
         self._header: Header | None = None
+        self._info: dict[str, InfoValue] = {}
         self.channels: dict[Line, _Channel] = {}
         self.detections: dict[Line, Detection] = {}
         self._edges: EdgeThread | None = None
@@ -170,12 +176,17 @@ class _Gpio:
     # -- board and channels -----------------------------------------------------------------------
 
     def info(self) -> dict[str, InfoValue]:
-        """RPI_INFO of the board in use."""
-        return unknown_info(0)
+        """RPI_INFO of the board in use (kept while channels are in use: a setup() looks at it)."""
+        if self._header is not None:
+            return self._info
+        backend = get_backend()
+        return board_info(backend, boards.current(backend))
 
     def header(self) -> Header:
         if self._header is None:
-            self._header = Header()
+            header = Header()
+            self._info = board_info(header.backend, header.board)
+            self._header = header
         return self._header
 
     def resolve(self, channel: int) -> Line:
@@ -183,13 +194,26 @@ class _Gpio:
         if self.mode == BCM:
             return self.header().bcm(channel)
         if self.mode == BOARD:
-            raise RuntimeError("BOARD numbering is not available: linuxhw does not know this board's header")
+            return self.header().board_pin(channel)
         raise RuntimeError(MODE_UNSET)
+
+    def check_board_numbering(self) -> None:
+        """RuntimeError where BOARD numbers mean nothing: a Compute Module (as RPi.GPIO), a board without
+        a header linuxhw knows."""
+        header = self.header()
+        board = header.board
+        if self._info["P1_REVISION"] == 0 and board is not None and board.id.startswith("raspberrypi"):
+            raise RuntimeError("BOARD numbering system not applicable on compute module")
+        if board is None or board.main_header is None:
+            known = ", ".join(b.id for b in boards.known() if b.main_header is not None)
+            raise RuntimeError(
+                f"BOARD numbering needs a board whose header linuxhw knows: set LINUXHW_BOARD to {known}"
+            )
 
     def _pulled_up(self, line: Line) -> bool:
         """Whether the board has a physical pull-up on the line (I2C1's SDA/SCL; I2C0's on a P1 rev 1)."""
         p1_revision = self.info()["P1_REVISION"]
-        pins = (0, 1) if p1_revision == 1 else (2, 3)
+        pins = {0, 1, 2, 3} if p1_revision == 1 else {2, 3}
         return p1_revision != 0 and line.bcm in pins
 
     # -- setup ------------------------------------------------------------------------------------
@@ -198,7 +222,7 @@ class _Gpio:
         line = self.resolve(channel)
         known = self.channels.get(line)
         if self.warnings:
-            if known is None and self._left_output(line):
+            if known is None and self._in_use(line):
                 _warn(IN_USE)
             if pull in (PUD_UP, PUD_DOWN) and self._pulled_up(line):
                 _warn(PULL_UP_FITTED)
@@ -209,11 +233,10 @@ class _Gpio:
             else:
                 self._reconfigure(known, direction, pull, level)
 
-    def _left_output(self, line: Line) -> bool:
-        """Whether the line is an output nobody holds (left so by an earlier program)."""
+    def _in_use(self, line: Line) -> bool:
+        """RPi.GPIO's "already in use": an output this program did not set up, or a bus's pin."""
         with _kernel_errors():
-            info = self.header().chip().line_info(line.offset)
-        return not info.used and info.direction is Direction.OUTPUT
+            return self.header().function(line) != IN
 
     def _input_settings(self, line: Line, pull: int) -> LineSettings:
         detection = self.detections.get(line)
@@ -221,7 +244,7 @@ class _Gpio:
         return LineSettings(direction=Direction.INPUT, bias=_BIAS[pull], edge=edge)
 
     def _request(self, line: Line, direction: int, pull: int, level: int | None) -> _Channel:
-        chip = self.header().chip()
+        chip = self.header().chip(line)
         if direction == IN:
             settings = self._input_settings(line, pull)
         elif level is not None:
@@ -331,9 +354,11 @@ class _Gpio:
         return channel.request
 
     def close_all(self) -> tuple[list[LineRequest], EdgeThread | None, Header | None]:
-        """Forget every channel and the numbering mode; what is left to close outside the lock."""
+        """Forget every channel and the board, and the numbering mode once anything was set up (as
+        RPi.GPIO); what is left to close outside the lock."""
         requests = [request for request in map(self.release, list(self.channels)) if request is not None]
-        self.mode = UNKNOWN
+        if self.touched:
+            self.mode = UNKNOWN
         edges, header = self._edges, self._header
         self._edges = self._header = None
         return requests, edges, header
@@ -362,6 +387,8 @@ def setmode(mode: int, /) -> None:
             raise ValueError("A different mode has already been set!")
         if mode not in (BOARD, BCM):
             raise ValueError("An invalid mode was passed to setmode()")
+        if mode == BOARD:
+            _gpio.check_board_numbering()
         _gpio.mode = mode
 
 
@@ -443,8 +470,7 @@ def gpio_function(channel: int, /) -> int:
         if known is not None:
             return known.direction
         with _kernel_errors():
-            info = _gpio.header().chip().line_info(line.offset)
-        return OUT if info.direction is Direction.OUTPUT else IN
+            return _gpio.header().function(line)
 
 
 def cleanup(channel: Channels | None = None) -> None:
@@ -457,17 +483,16 @@ def cleanup(channel: Channels | None = None) -> None:
     try:
         with _gpio.lock:
             found = bool(_gpio.channels)
-            if _gpio.touched:
-                if items is None:
-                    requests, edges, header = _gpio.close_all()
-                else:
-                    found = False
-                    for item in items:
-                        line = _gpio.resolve(_channel_item(item))
-                        request = _gpio.release(line)
-                        if request is not None:
-                            requests.append(request)
-                            found = True
+            if items is None:
+                requests, edges, header = _gpio.close_all()
+            elif _gpio.touched:  # before, RPi.GPIO looks at no channel
+                found = False
+                for item in items:
+                    line = _gpio.resolve(_channel_item(item))
+                    request = _gpio.release(line)
+                    if request is not None:
+                        requests.append(request)
+                        found = True
             if not found and _gpio.warnings:
                 _warn(NOTHING_TO_CLEAN)
     finally:  # the edge thread lets go of the requests before they close

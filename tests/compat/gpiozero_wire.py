@@ -35,7 +35,7 @@ class WiredBackend(RealBackend):
         super().__init__()
         self._bank, self._ends = bank, (a, b)
         self._lock = threading.Lock()
-        self._chip = gpio.Chip(SIM_LABEL, backend=RealBackend())  # an unwired view: no recursion
+        self._chip = gpio.Chip(bank.label, backend=RealBackend())  # an unwired view: no recursion
         for name in ("ioctl", "gpio_set_values", "close"):
             setattr(self, name, self._following(getattr(self, name)))
 

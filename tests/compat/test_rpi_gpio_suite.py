@@ -1,0 +1,51 @@
+"""RPi.GPIO 0.7.1's own test/test.py --non_interactive, unmodified from its sdist, against the RPi.GPIO face:
+on a mock Raspberry Pi 4 with its loop pins jumpered (BOARD 16 - 22), and on gpio-sim in the kernel tier
+with the wire emulated. Each test that does not pass fails for a reason the README names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.compat.rpi_gpio_suite import SuiteRun, run_suite
+
+# They write to /sys/class/gpio (the "already in use" warnings) or look for its exports (test_cleanone):
+# linuxhw uses the GPIO character device only. TestAAASetup's steps after its sysfs one are covered by
+# tests/compat/test_rpi_gpio.py.
+SYSFS = {"TestAAASetup.runTest", "TestSetWarnings.test_alreadyinuse", "TestCleanup.test_cleanone"}
+# test_cleanone stops at its sysfs check with LOOP_IN's edge detection on, and TestCleanup has no tearDown:
+# the next test's add_event_detect(LOOP_IN, ...) then conflicts. Run after a passing test_cleanone (or
+# alone) it passes; each run checks that.
+AFTER_CLEANONE = {"TestEdgeDetection.testAddEventCallback"}
+INTERACTIVE = {"TestSoftPWM.runTest", "TestSwitchBounce.test_switchbounce", "TestSwitchBounce.test_event_detected"}
+
+
+def check_suite(tier: str, work: Path) -> SuiteRun:
+    run = run_suite(tier, work)
+    print(f"RPi.GPIO 0.7.1 test/test.py ({tier}):", run.counts())
+    for name in SYSFS:
+        assert run.outcomes[name] in ("failed", "error") and "/sys/class/gpio" in run.reports[name], name
+    assert {name for name, outcome in run.outcomes.items() if outcome == "skipped"} == INTERACTIVE
+    assert len(run.outcomes) == 36
+    alone = run_suite(tier, work, *AFTER_CLEANONE)
+    assert set(alone.outcomes.values()) == {"passed"}, alone.reports
+    # TestVersions asks a person whether RPI_INFO and VERSION are right: the harness answered yes, so check them
+    for told in ("P1_REVISION => 3", "TYPE => Pi 4 Model B", "PROCESSOR => BCM2711", "RPi.GPIO version 0.7.1"):
+        assert told in run.stdout, told
+    return run
+
+
+def not_passed(run: SuiteRun) -> set[str]:
+    return {name for name, outcome in run.outcomes.items() if outcome in ("failed", "error")}
+
+
+def test_rpi_gpio_suite_on_the_mock(tmp_path: Path) -> None:
+    run = check_suite("mock", tmp_path)
+    assert not_passed(run) == SYSFS | AFTER_CLEANONE, run.reports
+
+
+@pytest.mark.kernel
+def test_rpi_gpio_suite_on_gpio_sim(tmp_path: Path) -> None:
+    run = check_suite("kernel", tmp_path)
+    assert not_passed(run) == SYSFS | AFTER_CLEANONE, run.reports
