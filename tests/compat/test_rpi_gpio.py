@@ -4,11 +4,16 @@ test_rpi_gpio_suite.py; this is the rest: the messages, the kernel's part (reque
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -17,9 +22,10 @@ from linuxhw import gpio, mock
 from linuxhw.compat import rpi_gpio
 from linuxhw.gpio import Bias, Direction, Edge, LineSettings
 from tests.conftest import GpioSimulator, SimChip
-from tests.waiting import DEADLINE
+from tests.waiting import DEADLINE, child_process, read_line
 
 NAMES = {i: f"GPIO{i}" for i in range(28)}
+REPO = Path(__file__).resolve().parents[2]
 IN_PIN, OUT_PIN = 23, 24  # BCM numbers: offsets on the chip
 VALUES_TYPE = "Value must be an integer/boolean or a list/tuple of integers/booleans"
 
@@ -557,13 +563,18 @@ def test_pwm_duty_cycle_seen_on_the_line(GPIO: ModuleType, soc: SimChip) -> None
             for duty, frequency in ((25, 100), (75, 100), (50, 40)):
                 pwm.ChangeFrequency(frequency)
                 pwm.start(duty)
-                high = measure(watch, periods=20)
+                high, period = measure(watch, periods=20)
                 assert abs(high - duty / 100) < 0.1, (duty, frequency, high)
+                assert abs(period * frequency - 1) < 0.2, (duty, frequency, period)
+            pwm.stop()
+            pwm.start(50)  # started again: at its own 40 Hz (RPi.GPIO 0.7.1 falls back to 1 kHz)
+            assert abs(measure(watch, periods=10)[1] * 40 - 1) < 0.2
             pwm.stop()
 
 
-def measure(watch: gpio.LineRequest, periods: int) -> float:
-    """The high share of the line over ``periods`` whole periods after the next rising edge."""
+def measure(watch: gpio.LineRequest, periods: int) -> tuple[float, float]:
+    """The high share of the line, and the mean period, over ``periods`` whole periods after the next
+    rising edge."""
     while watch.read_edge_events(timeout=0):
         pass  # the edges of the duty cycle before
     events: list[gpio.EdgeEvent] = []
@@ -573,4 +584,44 @@ def measure(watch: gpio.LineRequest, periods: int) -> float:
     rises = [i for i, e in enumerate(events) if e.type is gpio.EdgeType.RISING]
     window = events[rises[1] : rises[-1] + 1]  # from a rise to a rise: whole periods
     high = sum(b.timestamp_ns - a.timestamp_ns for a, b in zip(window, window[1:]) if a.type is gpio.EdgeType.RISING)
-    return high / (window[-1].timestamp_ns - window[0].timestamp_ns)
+    span = window[-1].timestamp_ns - window[0].timestamp_ns
+    return high / span, span / 1e9 / (len(rises) - 2)
+
+
+WAIT_FOR_CTRL_C = """
+import sys, threading, time
+import linuxhw
+from linuxhw import gpio
+from linuxhw.compat import rpi_gpio as GPIO
+
+board = linuxhw.set_backend("mock")
+GPIO.setmode(GPIO.BCM)
+GPIO.setup(23, GPIO.IN)
+
+def ready():  # once the wait has asked the kernel for its edges
+    with gpio.Chip("pinctrl-mock") as chip:
+        while chip.line_info(23).edge is gpio.Edge.NONE:
+            time.sleep(0.001)
+    print("ready", flush=True)
+
+threading.Thread(target=ready, daemon=True).start()
+try:
+    GPIO.wait_for_edge(23, GPIO.RISING)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    GPIO.cleanup()
+    sys.exit(3)
+"""
+
+
+def test_ctrl_c_ends_a_wait_for_edge(tmp_path: Path) -> None:
+    """RPi.GPIO's wait_for_edge() without a timeout sits out Ctrl-C until the edge comes; the face's raises
+    KeyboardInterrupt in it."""
+    script = tmp_path / "wait.py"
+    script.write_text(WAIT_FOR_CTRL_C)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with child_process([sys.executable, str(script)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        assert read_line(child.stdout, "the wait") == "ready\n"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=DEADLINE)
+    assert (child.returncode, out, err) == (3, "interrupted\n", "")

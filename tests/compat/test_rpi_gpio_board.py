@@ -14,7 +14,7 @@ import pytest
 import linuxhw
 from linuxhw import boards, gpio, mock
 from linuxhw.compat import rpi_gpio
-from tests.compat.test_rpi_gpio import exactly, wait_until
+from tests.compat.test_rpi_gpio import exactly, starting, wait_until
 from tests.conftest import GpioSimulator, SimChip
 
 
@@ -156,3 +156,11 @@ def test_a_header_bus_in_use_shows_in_gpio_function_and_warns(
     assert face.gpio_function(3) == face.OUT
     with gpio.Chip(pi4.label) as chip:
         assert chip.line_info(2).consumer == "RPi.GPIO"
+
+
+def test_no_gpio_names_and_no_board_is_no_raspberry_pi(face: ModuleType, sim: GpioSimulator) -> None:
+    sim.add_chip(8, names={0: "LED", 1: "BUTTON"})
+    face.setmode(face.BCM)
+    no_pi = "This module can only be run on a Raspberry Pi!: no GPIO chip has lines named GPIO<n>"
+    with pytest.raises(RuntimeError, match=starting(no_pi)):
+        face.setup(17, face.OUT)
