@@ -26,6 +26,7 @@ from __future__ import annotations
 import operator
 import sys
 import threading
+import time
 import traceback
 import warnings
 import weakref
@@ -138,6 +139,16 @@ def _warn(message: str) -> None:
         frame = frame.f_back
         level += 1
     warnings.warn(message, RuntimeWarning, stacklevel=level)
+
+
+def _print_exception(exc: Exception) -> None:
+    """Print a callback's exception with its traceback on stderr, as RPi.GPIO's PyErr_Print() does.
+    Python 3.11's traceback printing parses source lines with ast, which is not thread-safe there
+    (CPython gh-106905): where it fails, the exception is printed without its traceback."""
+    try:
+        traceback.print_exception(type(exc), exc, exc.__traceback__)
+    except Exception:
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
 
 
 @contextmanager
@@ -302,19 +313,20 @@ class _Gpio:
     def _update_edges(self) -> None:
         sources = [(self.channels[line].request, detection) for line, detection in self.detections.items()
                    if detection.listening and line in self.channels]  # fmt: skip
+        if self._edges is not None and not self._edges.alive:
+            self._edges = None  # an error it printed ended it: a new one takes over
         if sources and self._edges is None:
             self._edges = EdgeThread(self.deliver)
         if self._edges is not None:
             self._edges.update(sources)
 
     def drop_detection(self, line: Line) -> None:
-        """End a channel's edge detection record (waits in progress return None)."""
+        """End a channel's edge detection record: the edges before it ended still run their callbacks
+        (those before a callback that ends it, on the edge thread), waits in progress return None."""
         detection = self.detections.pop(line, None)
         if detection is None:
             return
-        detection.active = False
-        for waiter in detection.waiters:
-            waiter.woken.set()
+        detection.end(0 if self._edges is not None and self._edges.on_thread() else time.monotonic_ns())
         channel = self.channels.get(line)
         if channel is not None and channel.direction == IN:
             with _kernel_errors():
@@ -325,19 +337,18 @@ class _Gpio:
         """The edge thread's events of one channel: taken or not, flagged, then each callback in turn."""
         for event in events:
             with self.lock:
-                if not detection.active:
-                    return
                 if not detection.take(event):
                     continue
                 callbacks = list(detection.callbacks)
             for callback in callbacks:
                 try:
                     callback(detection.channel)
-                except Exception:  # printed, and the next callback runs: as RPi.GPIO does
-                    traceback.print_exc()
+                except Exception as exc:  # printed, and the next callback runs: as RPi.GPIO does
+                    _print_exception(exc)
 
     def settle_edges(self) -> None:
-        """Before closing requests: wait until the edge thread polls only the ones still watched."""
+        """Outside the lock, after detections ended: wait until the edge thread delivered their edges
+        and polls only the requests still watched (which others may then be closed)."""
         if self._edges is not None:
             self._edges.settle()
 
@@ -562,6 +573,7 @@ def remove_event_detect(gpio: int, /) -> None:
     channel = _int(gpio)
     with _gpio.lock:
         _gpio.drop_detection(_gpio.resolve(channel))
+    _gpio.settle_edges()  # the edges before it have had their callbacks
 
 
 def event_detected(channel: int, /) -> bool:
@@ -601,9 +613,9 @@ def wait_for_edge(channel: int, edge: int, bouncetime: int | None = None, timeou
     finally:
         with _gpio.lock:
             detection.waiters.remove(waiter)
-            if detection.active and line in _gpio.channels:
+            if detection.ends_ns is None and line in _gpio.channels:
                 _gpio.listen(line)  # the kernel stops reporting edges nobody takes
-    return channel if woken and detection.active else None
+    return channel if woken and waiter.taken else None
 
 
 # -- PWM ------------------------------------------------------------------------------------------

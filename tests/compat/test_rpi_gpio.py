@@ -298,6 +298,28 @@ def test_edge_detection_uses_the_kernels_edge_events(GPIO: ModuleType, soc: SimC
     assert len(seen) == 4 and GPIO.event_detected(IN_PIN) is False
 
 
+def test_remove_event_detect_first_runs_the_callbacks_of_the_edges_before_it(GPIO: ModuleType, soc: SimChip) -> None:
+    GPIO.setmode(GPIO.BCM)
+    GPIO.setup(IN_PIN, GPIO.IN)
+    seen: list[int] = []
+
+    def slow(channel: int) -> None:  # slower than the edges come: they wait in the kernel's buffer
+        time.sleep(0.002)
+        seen.append(channel)
+
+    GPIO.add_event_detect(IN_PIN, GPIO.BOTH, callback=slow)
+    for level in (1, 0) * 10:
+        soc.set_pull(IN_PIN, level)
+    GPIO.remove_event_detect(IN_PIN)
+    assert seen == [IN_PIN] * 20
+    soc.set_pull(IN_PIN, 1)
+    GPIO.add_event_detect(IN_PIN, GPIO.BOTH, callback=slow)
+    for level in (0, 1) * 5:
+        soc.set_pull(IN_PIN, level)
+    GPIO.cleanup(IN_PIN)  # as cleanup() does
+    assert seen == [IN_PIN] * 30
+
+
 def test_both_edges_and_falling(GPIO: ModuleType, soc: SimChip) -> None:
     GPIO.setmode(GPIO.BCM)
     GPIO.setup([IN_PIN, 22], GPIO.IN)
