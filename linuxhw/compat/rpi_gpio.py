@@ -320,15 +320,16 @@ class _Gpio:
         if self._edges is not None:
             self._edges.update(sources)
 
-    def drop_detection(self, line: Line) -> None:
+    def drop_detection(self, line: Line, reconfigure: bool = True) -> None:
         """End a channel's edge detection record: the edges before it ended still run their callbacks
-        (those before a callback that ends it, on the edge thread), waits in progress return None."""
+        (those before a callback that ends it, on the edge thread), waits in progress return None;
+        ``reconfigure``: the kernel stops reporting its edges."""
         detection = self.detections.pop(line, None)
         if detection is None:
             return
         detection.end(0 if self._edges is not None and self._edges.on_thread() else time.monotonic_ns())
         channel = self.channels.get(line)
-        if channel is not None and channel.direction == IN:
+        if reconfigure and channel is not None and channel.direction == IN:
             with _kernel_errors():
                 channel.request.reconfigure({line.offset: self._input_settings(line, channel.pull)})
         self._update_edges()
@@ -355,12 +356,13 @@ class _Gpio:
     # -- cleanup ----------------------------------------------------------------------------------
 
     def release(self, line: Line) -> LineRequest | None:
-        """Forget a channel: back to an input without pull, its request returned to be closed."""
-        self.drop_detection(line)
+        """Forget a channel: back to an input without pull or edges, its request returned to be closed.
+        Where the kernel refuses that (its chip went away), the line is released all the same."""
+        self.drop_detection(line, reconfigure=False)
         channel = self.channels.pop(line, None)
         if channel is None:
             return None
-        with _kernel_errors():
+        with suppress(DeviceError):
             channel.request.reconfigure({line.offset: LineSettings(direction=Direction.INPUT, bias=Bias.DISABLED)})
         return channel.request
 

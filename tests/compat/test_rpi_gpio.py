@@ -266,6 +266,19 @@ def test_cleanup_returns_lines_to_unpulled_inputs_and_releases_them(GPIO: Module
         GPIO.cleanup()
 
 
+def test_cleanup_after_the_chip_went_away(GPIO: ModuleType, soc: SimChip, sim: GpioSimulator) -> None:
+    GPIO.setmode(GPIO.BCM)
+    GPIO.setup(OUT_PIN, GPIO.OUT)
+    GPIO.setup(IN_PIN, GPIO.IN)
+    GPIO.add_event_detect(IN_PIN, GPIO.BOTH)
+    sim.remove(soc)
+    with pytest.raises(RuntimeError, match=r"No such device") as caught:
+        GPIO.output(OUT_PIN, GPIO.HIGH)
+    assert isinstance(caught.value.__cause__, OSError)
+    GPIO.cleanup()  # releases what it holds all the same, without an error of its own
+    assert GPIO.getmode() is None
+
+
 def test_cleanup_before_any_setup_only_warns(GPIO: ModuleType) -> None:
     with pytest.warns(RuntimeWarning, match=starting("No channels have been set up yet")):
         GPIO.cleanup(5)  # no numbering mode yet: RPi.GPIO looks at nothing before setup()
