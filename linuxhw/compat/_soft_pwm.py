@@ -45,8 +45,8 @@ class SoftwarePwm:
 
     Wake-ups come late when other threads hold the GIL, so each period's high time is corrected by
     the excess of the ones before: the duty cycle is right on average, whatever the scheduling. A
-    new duty cycle takes effect at once (0 and 1 are driven before the setter returns); ``stop()``
-    ends the thread and drives the line low."""
+    new duty cycle takes effect at once (0 and 1 are driven before the constructor or the setter
+    returns); ``stop()`` ends the thread and drives the line low."""
 
     def __init__(self, drive: Callable[[int], None], frequency: float, name: str, duty: float = 0.0) -> None:
         self._drive = drive
@@ -54,6 +54,8 @@ class SoftwarePwm:
         self._duty = duty
         self._stopped = False
         self._wake = threading.Event()  # a new duty cycle, or stop
+        if duty in (0, 1):
+            drive(int(duty))  # before the thread starts: steady from the start
         self._thread = threading.Thread(target=self._run, daemon=True, name=f"{name} PWM")
         self._thread.start()
 
