@@ -4,7 +4,6 @@ it (mock, and gpio-sim in the kernel tier), with ``$LINUXHW_BOARD`` saying which
 
 from __future__ import annotations
 
-import threading
 import warnings
 from collections.abc import Iterator
 from types import ModuleType
@@ -14,7 +13,7 @@ import pytest
 import linuxhw
 from linuxhw import boards, gpio, mock
 from linuxhw.compat import rpi_gpio
-from tests.compat.test_rpi_gpio import exactly, starting, wait_until
+from tests.compat.test_rpi_gpio import exactly, fresh_face, starting, wait_until
 from tests.conftest import GpioSimulator, SimChip
 
 
@@ -26,13 +25,8 @@ def pi_chip(sim: GpioSimulator, board_id: str) -> SimChip:
 
 @pytest.fixture
 def face(sim: GpioSimulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
-    """The face with a fresh import's state, cleaned up (before the chips go)."""
-    monkeypatch.setattr(rpi_gpio, "_gpio", rpi_gpio._Gpio())
-    yield rpi_gpio
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rpi_gpio.cleanup()
-    assert [t.name for t in threading.enumerate() if t.name.startswith("RPi.GPIO")] == []
+    """The face, fresh for the test and cleaned up before the chips go (see fresh_face)."""
+    yield from fresh_face(monkeypatch)
 
 
 @pytest.fixture
