@@ -1,4 +1,4 @@
-"""Where RPi.GPIO's channel numbers lead, and what a line not set up here is doing.
+"""Where RPi.GPIO's channel numbers lead, and which way a line not set up here is going.
 
 On a board linuxhw.boards knows, BOARD ``n`` is physical pin ``n`` of its main header and BCM ``n`` is
 the SoC's GPIO ``n`` (offset ``n`` of its GPIO chips in order: ``pinctrl-bcm2711``'s on a Pi 4), found
@@ -9,8 +9,6 @@ BOARD numbers do not exist.
 
 from __future__ import annotations
 
-import os
-import re
 from dataclasses import dataclass
 
 from linuxhw import boards, gpio
@@ -22,8 +20,7 @@ __all__ = ["BCM_CHANNELS", "INVALID_CHANNEL", "Header", "Line"]
 
 INVALID_CHANNEL = "The channel sent is invalid on a Raspberry Pi"
 BCM_CHANNELS = range(54)  # the BCM283x's GPIO numbers, all RPi.GPIO accepts in BCM mode
-IN, OUT, SPI, I2C = 1, 0, 41, 42  # RPi.GPIO's function constants
-_BUS_SIGNAL = re.compile(r"(I2C|SPI)(\d+)_(SDA|SCL|MOSI|MISO|SCLK)")  # a chip select is a GPIO output on Linux
+IN, OUT = 1, 0  # RPi.GPIO's function constants
 
 
 @dataclass(frozen=True)
@@ -130,33 +127,5 @@ class Header:
 
     def function(self, line: Line) -> int:
         """A line's function as RPi.GPIO's gpio_function() tells it, for a line this process has not set
-        up: OUT or IN as the kernel reports it, or I2C/SPI when nobody holds it and it is a data or clock
-        pin of a header bus whose ``/dev`` node exists (the bus's pin function is then selected)."""
-        info = self.chip(line).line_info(line.offset)
-        if info.direction is Direction.OUTPUT:
-            return OUT
-        if not info.used:
-            bus = self._bus_function(line)
-            if bus is not None:
-                return bus
-        return IN
-
-    def _bus_function(self, line: Line) -> int | None:
-        if self.board is None:
-            return None
-        for pin in self.board.gpio_pins():
-            if pin.line is None or pin.gpio != line.bcm or pin.line.chip_label != line.chip_label:
-                continue
-            for function in pin.functions:
-                match = _BUS_SIGNAL.fullmatch(function)
-                if match is None:
-                    continue
-                kind, number = match.group(1), int(match.group(2))
-                if kind == "I2C" and number in self.board.i2c and self._exists(self.board.i2c[number].path):
-                    return I2C
-                if kind == "SPI" and number in self.board.spi and any(map(self._exists, self.board.spi[number].paths)):
-                    return SPI
-        return None
-
-    def _exists(self, path: str) -> bool:
-        return path in self.backend.device_nodes(os.path.basename(path))
+        up: OUT or IN as the kernel reports it (the character device does not tell a pin's function)."""
+        return OUT if self.chip(line).line_info(line.offset).direction is Direction.OUTPUT else IN

@@ -245,9 +245,9 @@ class _Gpio:
                 self._reconfigure(known, direction, pull, level)
 
     def _in_use(self, line: Line) -> bool:
-        """RPi.GPIO's "already in use": an output this program did not set up, or a bus's pin."""
+        """RPi.GPIO's "already in use": an output this program did not set up (left so by another)."""
         with _kernel_errors():
-            return self.header().function(line) != IN
+            return self.header().function(line) == OUT
 
     def _input_settings(self, line: Line, pull: int) -> LineSettings:
         detection = self.detections.get(line)
@@ -474,7 +474,8 @@ def output(channel: Channels, value: Values, /) -> None:
 
 
 def gpio_function(channel: int, /) -> int:
-    """What a channel is now: IN or OUT."""
+    """Which way a channel goes now: IN or OUT (never SERIAL, SPI, I2C or HARD_PWM: the kernel's
+    character device does not tell a pin's function)."""
     channel = _int(channel)
     with _gpio.lock:
         _gpio.touched = True

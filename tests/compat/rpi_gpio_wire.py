@@ -2,10 +2,10 @@
 ``LINUXHW_BACKEND=tests.compat.rpi_gpio_wire:mock_pi`` (or ``:kernel_pi``).
 
 Its circuit: LOOP_IN (BOARD 16, GPIO23) joined to LOOP_OUT (BOARD 22, GPIO25); the LED, switch and
-unconnected pins (12, 18, 24) are just lines. The board is a Raspberry Pi 4 as linuxhw.boards knows
-it: its SoC chip labelled and named as its kernel does. On the mock, a jumper (``MockGpioChip.connect``)
-joins the loop. On the kernel, a gpio-sim bank stands in for the SoC chip (``$LINUXHW_BOARD`` says which
-board it is) and the wire is emulated by the harness, as for gpiozero's suite (gpiozero_wire.py).
+unconnected pins (12, 18, 24) are just lines. The board is a Raspberry Pi 4: on the mock,
+``mock.Board.raspberry_pi()`` with a jumper; on the kernel, a gpio-sim bank labelled and named as the
+Pi 4's SoC chip (``$LINUXHW_BOARD`` says which board it is), the wire emulated by the harness, as for
+gpiozero's suite (gpiozero_wire.py).
 """
 
 from __future__ import annotations
@@ -21,12 +21,8 @@ LOOP = (23, 25)  # LOOP_IN, LOOP_OUT as SoC GPIOs
 
 
 def mock_pi() -> mock.Board:
-    """A mock Raspberry Pi 4 (device tree model and compatible strings) with the loop jumpered."""
-    board = mock.Board(model="Raspberry Pi 4 Model B Rev 1.4", compatible=["raspberrypi,4-model-b", "brcm,bcm2711"])
-    layout = boards.get(BOARD_ID).gpio_chips[0]
-    chip = board.add_gpio_chip(layout.num_lines, label=layout.label, names=list(layout.names))
-    chip.connect(*LOOP)
-    return board
+    """A mock Raspberry Pi 4 with the loop jumpered."""
+    return mock.Board.raspberry_pi("4b", jumpers=[("BOARD16", "BOARD22")])
 
 
 def kernel_pi() -> Backend:

@@ -27,6 +27,8 @@ from tests.waiting import DEADLINE, child_process, read_line
 NAMES = {i: f"GPIO{i}" for i in range(28)}
 REPO = Path(__file__).resolve().parents[2]
 IN_PIN, OUT_PIN = 23, 24  # BCM numbers: offsets on the chip
+# On the mock board only (its parts drive lines at modelled times; its wires): the sim fixture's backend is "mock".
+MOCK_ONLY = pytest.mark.parametrize("backend_name", ["mock"])
 VALUES_TYPE = "Value must be an integer/boolean or a list/tuple of integers/booleans"
 
 
@@ -505,7 +507,7 @@ def test_wait_for_edge_ends_when_its_channel_is_cleaned_up(GPIO: ModuleType, soc
     assert result == [None]
 
 
-@pytest.mark.mock_only
+@MOCK_ONLY
 def test_bouncetime_ignores_edges_soon_after_the_last_one_taken(GPIO: ModuleType, soc: SimChip) -> None:
     """RPi.GPIO's debounce, on the kernel's timestamps (a mock part drives the line at modelled times)."""
     assert isinstance(soc, mock.MockGpioChip)
@@ -521,7 +523,7 @@ def test_bouncetime_ignores_edges_soon_after_the_last_one_taken(GPIO: ModuleType
     assert taken == [IN_PIN] * 4
 
 
-@pytest.mark.mock_only
+@MOCK_ONLY
 def test_a_second_wait_honours_the_bouncetime_of_the_first(GPIO: ModuleType, soc: SimChip) -> None:
     """As RPi.GPIO: the record of the first wait (the edge it took) outlives it."""
     assert isinstance(soc, mock.MockGpioChip)
@@ -592,7 +594,7 @@ def test_pwm_steady_duty_cycles_and_stop(GPIO: ModuleType, soc: SimChip) -> None
     assert [t for t in threading.enumerate() if t.name == "RPi.GPIO GPIO24 PWM"] == []
 
 
-@pytest.mark.mock_only
+@MOCK_ONLY
 def test_pwm_duty_cycle_seen_on_the_line(GPIO: ModuleType, soc: SimChip) -> None:
     """The share of time the line is high, from the kernel's edge timestamps on a wired input."""
     assert isinstance(soc, mock.MockGpioChip)
@@ -643,7 +645,7 @@ GPIO.setmode(GPIO.BCM)
 GPIO.setup(23, GPIO.IN)
 
 def ready():  # once the wait has asked the kernel for its edges
-    with gpio.Chip("pinctrl-mock") as chip:
+    with gpio.Chip(gpio.find_line("GPIO23").chip_path) as chip:
         while chip.line_info(23).edge is gpio.Edge.NONE:
             time.sleep(0.001)
     print("ready", flush=True)

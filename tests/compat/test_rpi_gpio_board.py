@@ -11,9 +11,9 @@ from types import ModuleType
 import pytest
 
 import linuxhw
-from linuxhw import boards, gpio, mock
+from linuxhw import boards, mock
 from linuxhw.compat import rpi_gpio
-from tests.compat.test_rpi_gpio import exactly, fresh_face, starting, wait_until
+from tests.compat.test_rpi_gpio import MOCK_ONLY, exactly, fresh_face, starting, wait_until
 from tests.conftest import GpioSimulator, SimChip
 
 
@@ -72,9 +72,9 @@ def test_rpi_info_from_what_linuxhw_knows_of_the_board(face: ModuleType, pi4: Si
     assert face.RPI_REVISION == 3
 
 
-@pytest.mark.mock_only
+@MOCK_ONLY
 def test_rpi_info_from_the_device_trees_revision_code(face: ModuleType) -> None:
-    board = mock.Board(model="Raspberry Pi 4 Model B Rev 1.4", compatible=["raspberrypi,4-model-b", "brcm,bcm2711"])
+    board = mock.Board.raspberry_pi("4b")
     board.device_tree["system/linux,revision"] = bytes.fromhex("00c03114")
     with linuxhw.use_backend(board):
         assert face.RPI_INFO == {"P1_REVISION": 3, "REVISION": "c03114", "TYPE": "Pi 4 Model B",
@@ -135,21 +135,16 @@ def test_the_first_pi_numbers_its_26_pins_by_revision(
         face.setup(3, face.IN, pull_up_down=face.PUD_UP)  # GPIO0: rev 1's I2C0, pulled up
 
 
-@pytest.mark.mock_only
-def test_a_header_bus_in_use_shows_in_gpio_function_and_warns(
-    face: ModuleType, pi4: SimChip, sim: GpioSimulator
-) -> None:
-    assert sim.board is not None
-    sim.board.add_i2c_bus()
-    sim.board.add_i2c_bus()  # /dev/i2c-1: the header's I2C is on
-    face.setmode(face.BOARD)
-    assert [face.gpio_function(pin) for pin in (3, 5, 7)] == [face.I2C, face.I2C, face.IN]
-    assert face.gpio_function(19) == face.IN  # SPI0_MOSI, but no /dev/spidev0.*
-    with pytest.warns(RuntimeWarning, match=exactly(rpi_gpio.IN_USE)):
-        face.setup(3, face.OUT)  # takes the pin from the bus, as RPi.GPIO does: and says so
-    assert face.gpio_function(3) == face.OUT
-    with gpio.Chip(pi4.label) as chip:
-        assert chip.line_info(2).consumer == "RPi.GPIO"
+@MOCK_ONLY
+def test_gpio_function_tells_in_or_out_even_of_a_bus_pin(face: ModuleType) -> None:
+    """The character device does not tell a pin's function: I2C1's pins of a Pi with /dev/i2c-1 are inputs."""
+    with linuxhw.use_backend(mock.Board.raspberry_pi("4b")):
+        face.setmode(face.BOARD)
+        assert [face.gpio_function(pin) for pin in (3, 5, 19, 8)] == [face.IN] * 4
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            face.setup(7, face.OUT)
+        face.cleanup()
 
 
 def test_no_gpio_names_and_no_board_is_no_raspberry_pi(face: ModuleType, sim: GpioSimulator) -> None:
