@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,11 @@ EXAMPLE = REPO / "examples" / "sensor-project"
 TIER = os.environ.get("LINUXHW_TEST_TIER", "mock")
 CACHE = Path(os.environ.get("LINUXHW_CACHE") or Path.home() / ".cache" / "linuxhw")
 WHEELHOUSE = CACHE / "example-wheels"
-LINUXHW_WHEEL = WHEELHOUSE / "linuxhw"  # the wheel the mock tier built from this tree's sdist, and its SOURCES
+# The wheels the mock tier built from a tree's sdist, one folder per tree (named by its sources' digest): every
+# checkout on this machine shares the wheelhouse, and one's mock tier must not replace the wheel another's
+# guest is about to install (a CI proof's guest once found a helper tree's wheel there).
+LINUXHW_WHEELS = WHEELHOUSE / "linuxhw"
+STALE = 24 * 3600  # seconds after which another tree's wheel is removed when a wheel is built
 REQUIREMENTS = ["setuptools>=61", "wheel", "cffi>=1.15", "pytest>=7"]
 SOURCES = ["setup.py", "pyproject.toml", "MANIFEST.in", "cdefs", "linuxhw"]
 
@@ -39,33 +44,40 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
+def tree_wheels() -> Path:
+    """This tree's folder in the shared wheelhouse."""
+    return LINUXHW_WHEELS / source_digest()[:16]
+
+
 def build_wheel(python: Path, work: Path) -> Path:
     """The mock tier: linuxhw's sdist, then a wheel built from it by the fresh venv's pip, as a user's pip does,
     kept in the wheelhouse for the guest."""
     run(sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", work / "dist", REPO)
     (sdist,) = (work / "dist").glob("linuxhw-*.tar.gz")
     offline: list[str | Path] = ["--no-index", "--find-links", WHEELHOUSE, "--no-cache-dir", "--no-deps"]
-    # The wheelhouse is shared by every tree's mock tier on this machine: one of them at a time replaces the
-    # wheel (two at once once left a file where the folder goes: one removed it while the other's pip copied
-    # into it), and this test installs its own copy.
+    target = tree_wheels()
+    # Two runs of one tree at once: one of them at a time replaces its wheel (two at once once left a file
+    # where the folder goes), and this test installs its own copy.
     with open(WHEELHOUSE / ".linuxhw.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if LINUXHW_WHEEL.is_file():
-            LINUXHW_WHEEL.unlink()
-        shutil.rmtree(LINUXHW_WHEEL, ignore_errors=True)
-        run(python, "-m", "pip", "wheel", "-q", *offline, "--no-build-isolation", "-w", LINUXHW_WHEEL, sdist)
-        (LINUXHW_WHEEL / "SOURCES").write_text(source_digest())
-        (wheel,) = LINUXHW_WHEEL.glob("linuxhw-*.whl")
+        LINUXHW_WHEELS.mkdir(exist_ok=True)
+        for old in LINUXHW_WHEELS.iterdir():  # files of the old one-folder layout, other trees' old wheels
+            if old.is_file():
+                old.unlink()
+            elif old != target and time.time() - old.stat().st_mtime > STALE:
+                shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)
+        run(python, "-m", "pip", "wheel", "-q", *offline, "--no-build-isolation", "-w", target, sdist)
+        (wheel,) = target.glob("linuxhw-*.whl")
         return Path(shutil.copy2(wheel, work))
 
 
 def built_wheel() -> Path:
-    """The guest: the wheel the mock tier built, if it was built from this tree."""
-    stamp = LINUXHW_WHEEL / "SOURCES"
-    if not stamp.is_file() or stamp.read_text() != source_digest():
-        pytest.fail(f"{LINUXHW_WHEEL} holds no wheel of this tree: run this test in the mock tier first (it builds it)")
-    (wheel,) = LINUXHW_WHEEL.glob("linuxhw-*.whl")
-    return wheel
+    """The guest: the wheel the mock tier built from this tree."""
+    wheels = sorted(tree_wheels().glob("linuxhw-*.whl"))
+    if len(wheels) != 1:
+        pytest.fail(f"{tree_wheels()} holds no wheel of this tree: run this test in the mock tier first (it builds it)")
+    return wheels[0]
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> str:
