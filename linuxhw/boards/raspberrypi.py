@@ -18,7 +18,9 @@ Sources (checked 2026-12-08):
   as ``gpiodetect`` prints them.
 - Physical pins and functions: pinout.xyz and the BCM2835 ARM Peripherals alternate-function table;
   the 26-pin rev 1 / rev 2 differences (pins 3, 5 and 13) and P5 as gpiozero's and RPi.GPIO's pin
-  maps have them. The RP1's PWM channels as its pinctrl names them (``PWM0_CHAN0``..).
+  maps have them. The RP1's functions (its a0 function on GPIO4-6 is GPCLK0-2, as on the BCM chips; its
+  PWM channels ``PWM0_CHAN0``..) as the function-select table of Raspberry Pi's ``pinctrl`` tool
+  (github.com/raspberrypi/utils ``pinctrl/``, the RP1 chip's) names them.
 - Buses: ``i2c_arm`` is I2C1 on pins 3/5 (``/dev/i2c-1``; on the rev 1 Model B it is I2C0, so
   ``/dev/i2c-0`` there), ``i2c_vc`` is I2C0 on the ID pins 27/28 (``/dev/i2c-0``), spidev 0.0/0.1 on
   SPI0 CE0/CE1 (pins 24/26), spidev 1.0-1.2 on SPI1 CE0-CE2 (pins 12/11/36: ``dtoverlay=spi1-3cs``).
@@ -79,7 +81,7 @@ BCM_FUNCTIONS = {
 }
 # The RP1 (Pi 5): the same buses on the same pins; its one PWM block has four channels.
 RP1_FUNCTIONS = {
-    **{name: signals for name, signals in BCM_FUNCTIONS.items() if name not in ("GPIO4", "GPIO5", "GPIO6")},
+    **BCM_FUNCTIONS,
     "GPIO12": ("PWM0_CHAN0",),
     "GPIO13": ("PWM0_CHAN1",),
     "GPIO14": ("UART0_TXD",),

@@ -85,7 +85,10 @@ BCM_FUNCTIONS = {
     21: "SPI0_MISO", 23: "SPI0_SCLK", 24: "SPI0_CE0", 26: "SPI0_CE1", 27: "I2C0_SDA", 28: "I2C0_SCL",
     32: "PWM0", 33: "PWM1", 35: "SPI1_MISO", 38: "SPI1_MOSI", 40: "SPI1_SCLK", 11: "SPI1_CE1", 36: "SPI1_CE2",
 }  # fmt: skip
-RP1_PWM = {32: "PWM0_CHAN0", 33: "PWM0_CHAN1", 12: "PWM0_CHAN2", 35: "PWM0_CHAN3"}
+# The RP1's (Raspberry Pi's pinctrl tool's RP1 function table): its PWM channels, and GPCLK0-2 on GPIO4-6.
+RP1_FUNCTIONS = {
+    32: "PWM0_CHAN0", 33: "PWM0_CHAN1", 12: "PWM0_CHAN2", 35: "PWM0_CHAN3", 7: "GPCLK0", 29: "GPCLK1", 31: "GPCLK2",
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("board_id", [b for b, label in FORTY_PIN.items() if label != "pinctrl-rp1"])
@@ -97,9 +100,9 @@ def test_bcm_pin_functions(board_id: str) -> None:
     assert board.board_number(15).functions == ()  # GPIO22: no bus
 
 
-def test_pi5_pwm_channels() -> None:
+def test_pi5_pin_functions() -> None:
     board = boards.get("raspberrypi-5")
-    for number, signal in RP1_PWM.items():
+    for number, signal in RP1_FUNCTIONS.items():
         assert signal in board.board_number(number).functions, (number, signal)
     assert "I2C1_SDA" in board.board_number(3).functions
 
