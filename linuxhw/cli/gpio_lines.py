@@ -53,6 +53,9 @@ def open_chip(spec: str) -> gpio.Chip:
 
 # What a header pin looks like when no board is known: J8:11, BOARD11, P9_12.
 _PIN_SHAPE = re.compile(r"[A-Z]+\d+[:_]\d+|BOARD\d+", re.IGNORECASE)
+# A chip's kernel name before the colon (gpiochip9:5) is that shape too, but names a chip, never a header:
+# a missing one is reported as a missing chip. (A chip number or path never has the shape.)
+_CHIP_NAME = re.compile(r"gpiochip\d+")
 
 
 class LineResolver:
@@ -141,7 +144,7 @@ class LineResolver:
 
         board = self.board()
         if board is None:
-            if _PIN_SHAPE.fullmatch(spec):
+            if _PIN_SHAPE.fullmatch(spec) and not _CHIP_NAME.fullmatch(spec.rpartition(":")[0]):
                 known = ", ".join(b.id for b in boards.known())
                 raise LookupError(
                     f"no GPIO chip has a line {spec!r}, and it looks like a header pin, but linuxhw does not know "

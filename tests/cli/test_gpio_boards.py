@@ -119,3 +119,11 @@ def test_errors_name_the_spec(pi: tuple[Cli, MockGpioChip], args: tuple[str, ...
     cli, _ = pi
     result = cli("gpio", "get", *args)
     assert result.status == 1 and message in result.err, result.err
+
+
+def test_a_missing_chip_is_not_taken_for_a_header(capsys: pytest.CaptureFixture[str]) -> None:
+    """gpiochip9:5 has a header pin's shape, but names a chip: with no board known, its error is the chip's."""
+    board, _ = shaped_like("raspberrypi-5", device_tree=False, names=False)
+    result = Cli(board, capsys)("gpio", "get", "gpiochip9:5")
+    assert result.status == 1 and "no GPIO chip named 'gpiochip9'" in result.err, result.err
+    assert "header pin" not in result.err
