@@ -111,6 +111,16 @@ def test_an_unknown_board_is_not_implemented() -> None:
         fresh("linuxhw.compat.blinka.board")
 
 
+def test_an_unknown_board_id_is_not_supported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A $LINUXHW_BOARD naming no board is Blinka's "Board not supported" for a BLINKA_FORCEBOARD it lacks."""
+    monkeypatch.setenv(boards.BOARD_VARIABLE, "pi9")
+    with pytest.raises(
+        NotImplementedError,
+        match=r"^Board not supported pi9 \(\$LINUXHW_BOARD\): linuxhw knows raspberrypi-1b, .*beaglebone",
+    ):
+        fresh("linuxhw.compat.blinka.board")
+
+
 @dataclass
 class Pi4:
     """A mock board shaped like a Pi 4: its SoC chip and device tree, I2C buses 0 and 1, and a BME280

@@ -24,13 +24,18 @@ __all__ = ["board_pins", "current_board", "i2c_ports", "spi_ports"]
 
 def current_board() -> boards.Board:
     """The board the faces describe (NotImplementedError, as Blinka's, where linuxhw does not know it)."""
-    board = boards.current()
-    if board is None:
-        chosen = os.environ.get(boards.BOARD_VARIABLE)
-        why = f"${boards.BOARD_VARIABLE} is {chosen!r}" if chosen else "the device tree names no board it knows"
+    known = ", ".join(b.id for b in boards.known())
+    try:
+        board = boards.current()
+    except LookupError:  # $LINUXHW_BOARD names no board: Blinka's "Board not supported" for a forced id
+        chosen = os.environ.get(boards.BOARD_VARIABLE, "").strip()
         raise NotImplementedError(
-            f"linuxhw.boards cannot tell which board this is ({why}): set ${boards.BOARD_VARIABLE} to one of "
-            + ", ".join(b.id for b in boards.known())
+            f"Board not supported {chosen} (${boards.BOARD_VARIABLE}): linuxhw knows {known}"
+        ) from None
+    if board is None:
+        raise NotImplementedError(
+            "linuxhw.boards cannot tell which board this is (the device tree names no board it knows): "
+            f"set ${boards.BOARD_VARIABLE} to one of {known}"
         )
     return board
 
