@@ -29,7 +29,7 @@ FACES = (
 
 
 def fresh(name: str) -> ModuleType:
-    """Import a face anew, as a script's first ``import board`` does (the board is read at import)."""
+    """Import a face anew, as a script's first ``import board`` does (an unknown board fails the import)."""
     for face in FACES:
         sys.modules.pop(face, None)
     return importlib.import_module(name)
@@ -45,10 +45,9 @@ def forget_faces(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def pin_ids(module: ModuleType) -> dict[str, object]:
     """The module's pins (ours or Blinka's): name -> the pin's id."""
+    values = {name: getattr(module, name) for name in dir(module) if name[0].isalpha()}
     return {
-        name: value.id
-        for name, value in vars(module).items()
-        if name[0].isalpha() and not isinstance(value, ModuleType) and hasattr(value, "id")
+        name: value.id for name, value in values.items() if not isinstance(value, ModuleType) and hasattr(value, "id")
     }
 
 
@@ -119,6 +118,31 @@ def test_an_unknown_board_id_is_not_supported(monkeypatch: pytest.MonkeyPatch) -
         match=r"^Board not supported pi9 \(\$LINUXHW_BOARD\): linuxhw knows raspberrypi-1b, .*beaglebone",
     ):
         fresh("linuxhw.compat.blinka.board")
+
+
+def test_the_faces_follow_the_current_board_without_a_reimport(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pi-shaped board, then a BeagleBone-shaped one, in one process: the modules imported once name each
+    board's pins in turn (as two tests, or two ``linuxhw run`` scripts, see them)."""
+    pi, _ = shaped_like("raspberrypi-4b")
+    with linuxhw.use_backend(pi):
+        board_module = importlib.import_module("linuxhw.compat.blinka.board")
+        pin_module = importlib.import_module("linuxhw.compat.blinka.microcontroller.pin")
+        assert board_module.D17.id == 17 and callable(board_module.SPI) and "D17" in dir(board_module)
+        assert pin_module.i2cPorts[0] == (1, board_module.SCL, board_module.SDA)
+        star: dict[str, object] = {}
+        exec("from linuxhw.compat.blinka.board import *", star)
+        assert star["D17"] == board_module.D17 and "P9_12" not in star
+    bone, _ = shaped_like("beaglebone-black")
+    with linuxhw.use_backend(bone):
+        assert importlib.import_module("linuxhw.compat.blinka.board") is board_module
+        assert board_module.P9_12.id == "P9_12" and board_module.SDA.id == "P9_20"
+        assert "P9_12" in dir(board_module) and "D17" not in dir(board_module)
+        with pytest.raises(AttributeError, match=r"has no attribute 'D17' on the .*BeagleBone"):
+            board_module.D17  # noqa: B018
+        assert pin_module.i2cPorts[0][1] == board_module.P9_19 and pin_module.P9_12 == board_module.P9_12
+        star = {}
+        exec("from linuxhw.compat.blinka.board import *", star)
+        assert "P9_12" in star and "D17" not in star
 
 
 @dataclass

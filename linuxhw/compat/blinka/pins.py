@@ -15,11 +15,12 @@ raspi_1b_rev1.py, raspi_1b_rev2.py, raspi_5.py; beagleboard/beaglebone_black.py)
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from linuxhw import boards
 from linuxhw.compat.circuitpython import Pin
 
-__all__ = ["board_pins", "current_board", "i2c_ports", "spi_ports"]
+__all__ = ["BoardNames", "board_pins", "current_board", "i2c_ports", "spi_ports"]
 
 
 def current_board() -> boards.Board:
@@ -38,6 +39,44 @@ def current_board() -> boards.Board:
             f"set ${boards.BOARD_VARIABLE} to one of {known}"
         )
     return board
+
+
+class BoardNames:
+    """The names of a face module that depend on the board (``board.D17``, ``microcontroller.pin.i2cPorts``):
+    made once per board object, and looked up on the current board at each access (the module's
+    ``__getattr__`` / ``__dir__``), so a second board in the same process (a second test, ``linuxhw run``
+    on another board) sees its own pins without importing the face again."""
+
+    def __init__(self, module: str, make: Callable[[boards.Board], dict[str, object]]) -> None:
+        self.module = module
+        self._make = make
+        self._made: dict[int, tuple[boards.Board, dict[str, object]]] = {}
+
+    def names(self) -> dict[str, object]:
+        """The current board's names (NotImplementedError where linuxhw does not know the board)."""
+        board = current_board()
+        made = self._made.get(id(board))
+        if made is None or made[0] is not board:
+            made = self._made[id(board)] = (board, self._make(board))
+        return made[1]
+
+    def getattr(self, name: str) -> object:
+        """The module's ``__getattr__``: ``name`` on the current board; ``__all__`` (what ``from board
+        import *`` takes) is every name the board has."""
+        if name == "__all__":
+            return sorted(self.names())
+        if name.startswith("__"):  # probes such as __wrapped__ never ask which board this is
+            raise AttributeError(f"module {self.module!r} has no attribute {name!r}")
+        try:
+            return self.names()[name]
+        except KeyError:
+            raise AttributeError(
+                f"module {self.module!r} has no attribute {name!r} on the {current_board().model}"
+            ) from None
+
+    def dir(self, module_globals: dict[str, object]) -> list[str]:
+        """The module's ``__dir__``: its own globals and the current board's names."""
+        return sorted({*module_globals, *self.names()})
 
 
 def board_pins(board: boards.Board) -> dict[str, Pin]:
