@@ -53,8 +53,9 @@ class BusNotOpenError(OSError, ClosedError):
 
 
 def _int(value: Any) -> int:
-    """An argument as py-smbus's ``"i"`` format takes it: anything with ``__index__`` (TypeError else)."""
-    return operator.index(value)
+    """An argument as py-smbus's ``"i"`` format takes it: anything with ``__index__`` (TypeError else), as an
+    exact int (before 3.10, index() kept an IntEnum an IntEnum, which linuxhw's calls refuse as not an int)."""
+    return int(operator.index(value))
 
 
 def _vals(vals: Any, limit: int | None) -> list[int]:
@@ -64,7 +65,7 @@ def _vals(vals: Any, limit: int | None) -> list[int]:
     if limit is not None and len(vals) > limit:
         raise OverflowError(f"vals must be a list of at most {limit} integers (an SMBus block), not {len(vals)}")
     try:
-        return [operator.index(value) for value in vals]
+        return [_int(value) for value in vals]
     except TypeError:
         raise TypeError(f"vals must be a list of integers, not {vals!r}") from None
 
