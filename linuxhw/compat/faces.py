@@ -70,6 +70,7 @@ FACES: tuple[Face, ...] = (
     Face("smbus", "python-smbus, Debian's python3-smbus", {"smbus": "linuxhw.compat.smbus"}),
     Face("smbus2", "smbus2", {"smbus2": "linuxhw.compat.smbus2"}),
     Face("spidev", "py-spidev", {"spidev": "linuxhw.compat.spidev"}),
+    Face("RPi.GPIO", "RPi.GPIO", {"RPi.GPIO": "linuxhw.compat.rpi_gpio"}),
     Face("gpiozero", "gpiozero's pin factory", environment={"GPIOZERO_PIN_FACTORY": "linuxhw"},
          cleanup=_gpiozero_cleanup),
     Face("blinka", "Adafruit Blinka", {name: f"linuxhw.compat.blinka.{name}" for name in
