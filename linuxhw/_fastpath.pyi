@@ -43,9 +43,25 @@ class GpioValues:
     def __init__(self, gate: FdGate, outputs: int, index: dict[Any, int], /) -> None: ...
     def close(self) -> None: ...
 
+class EdgeSequence:
+    lost: int
+    @property
+    def events_read(self) -> int: ...
+    @property
+    def max_seqno(self) -> int: ...
+    def count(self, events: int, max_seqno: int, /) -> int: ...
+
 class EdgeReads:
     def __init__(
-        self, gate: FdGate, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...], /
+        self,
+        gate: FdGate,
+        capacity: int,
+        pending: Any,
+        lock: Any,
+        cls: type,
+        types: tuple[Any, ...],
+        sequence: EdgeSequence,
+        /,
     ) -> None: ...
     def close(self) -> None: ...
 

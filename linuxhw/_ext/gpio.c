@@ -259,10 +259,88 @@ static PyObject *gpio_set_value(PyObject *request, PyObject *const *args, Py_ssi
     return gpio_value(request, args, nargs, kwnames, 1);
 }
 
+/* A line request's count of its edge events (LineRequest._sequence), on both backends: the kernel
+ * numbers every event it makes, kept or dropped on overflow, so the highest seqno seen minus the
+ * events read is how many were lost. (Events of different lines may reach the buffer out of seqno
+ * order: the highest, not the last, is the one that counts.) The Python read and the C read count
+ * their batches here alike. */
+typedef struct {
+    PyObject_HEAD
+    unsigned long long read, max_seqno, lost;
+} EdgeSequence;
+
+/* Count a batch of count events whose highest seqno is batch_max: the events lost before it (0 when
+ * none), which are added to lost. */
+static unsigned long long sequence_count(EdgeSequence *self, Py_ssize_t count, unsigned long long batch_max)
+{
+    unsigned long long lost;
+    self->read += (unsigned long long)count;
+    if (batch_max > self->max_seqno)
+        self->max_seqno = batch_max;
+    if (self->max_seqno <= self->read + self->lost)
+        return 0;
+    lost = self->max_seqno - self->read - self->lost;
+    self->lost += lost;
+    return lost;
+}
+
+static PyObject *edge_sequence_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    if ((kwargs != NULL && PyDict_GET_SIZE(kwargs)) || PyTuple_GET_SIZE(args)) {
+        PyErr_SetString(PyExc_TypeError, "EdgeSequence() takes no arguments");
+        return NULL;
+    }
+    return type->tp_alloc(type, 0);
+}
+
+static PyObject *edge_sequence_count(PyObject *obj, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t count;
+    unsigned long long batch_max;
+    if (arg_count("count", nargs, 2))
+        return NULL;
+    count = PyLong_AsSsize_t(args[0]);
+    if (count == -1 && PyErr_Occurred())
+        return NULL;
+    if (count < 0) {
+        PyErr_SetString(PyExc_ValueError, "count must be >= 0");
+        return NULL;
+    }
+    batch_max = PyLong_AsUnsignedLongLong(args[1]);
+    if (batch_max == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    return PyLong_FromUnsignedLongLong(sequence_count((EdgeSequence *)obj, count, batch_max));
+}
+
+static PyMethodDef edge_sequence_methods[] = {
+    {"count", (PyCFunction)(void (*)(void))edge_sequence_count, METH_FASTCALL,
+     "count($self, events, max_seqno, /)\n--\n\nCount a batch of events whose highest seqno is max_seqno: the "
+     "events the kernel dropped before it (0 when none), added to lost."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef edge_sequence_members[] = {
+    {"events_read", T_ULONGLONG, offsetof(EdgeSequence, read), READONLY, "The events counted so far."},
+    {"max_seqno", T_ULONGLONG, offsetof(EdgeSequence, max_seqno), READONLY, "The highest seqno seen."},
+    {"lost", T_ULONGLONG, offsetof(EdgeSequence, lost), 0, "The events the kernel dropped (LineRequest.lost_events)."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyTypeObject EdgeSequenceType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.EdgeSequence",
+    .tp_basicsize = sizeof(EdgeSequence),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "EdgeSequence(): a line request's count of its edge events and of those the kernel dropped.",
+    .tp_methods = edge_sequence_methods,
+    .tp_members = edge_sequence_members,
+    .tp_new = edge_sequence_new,
+};
+
 /* A kernel line request's C state for read_edge_events (LineRequest._c_events): its fd, a buffer of
  * capacity records, its reader's queue of events already read (the Python path serves those), its
- * reader's read_lock (one read and its counting at a time, shared with the Python path), and what
- * the records become (edge_events()'s cls and types). */
+ * reader's read_lock (one read and its counting at a time, shared with the Python path), what the
+ * records become (edge_events()'s cls and types), and the request's EdgeSequence. */
 typedef struct {
     PyObject_HEAD
     FdGate *gate; /* NULL once close()d: every call goes to the Python method */
@@ -272,19 +350,21 @@ typedef struct {
     PyObject *lock;
     PyObject *cls;
     PyObject *types;
+    EdgeSequence *sequence;
 } EdgeReads;
 
 static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     EdgeReads *self;
-    PyObject *gate, *pending, *lock, *cls, *types;
+    PyObject *gate, *pending, *lock, *cls, *types, *sequence;
     Py_ssize_t capacity;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "EdgeReads(gate, capacity, pending, lock, cls, types) takes no keywords");
+        PyErr_SetString(PyExc_TypeError,
+                        "EdgeReads(gate, capacity, pending, lock, cls, types, sequence) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "O!nOOO!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &lock, &PyType_Type,
-                          &cls, &PyTuple_Type, &types))
+    if (!PyArg_ParseTuple(args, "O!nOOO!O!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &lock,
+                          &PyType_Type, &cls, &PyTuple_Type, &types, &EdgeSequenceType, &sequence))
         return NULL;
     if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
         PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
@@ -309,6 +389,8 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
     self->cls = cls;
     Py_INCREF(types);
     self->types = types;
+    Py_INCREF(sequence);
+    self->sequence = (EdgeSequence *)sequence;
     return (PyObject *)self;
 }
 
@@ -320,6 +402,7 @@ static void edge_reads_dealloc(PyObject *obj)
     Py_XDECREF(self->lock);
     Py_XDECREF(self->cls);
     Py_XDECREF(self->types);
+    Py_XDECREF(self->sequence);
     Py_XDECREF(self->gate);
     Py_TYPE(obj)->tp_free(obj);
 }
@@ -342,54 +425,24 @@ PyTypeObject EdgeReadsType = {
     .tp_basicsize = sizeof(EdgeReads),
     .tp_dealloc = edge_reads_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "EdgeReads(gate, capacity, pending, lock, cls, types): a kernel line request's state for "
+    .tp_doc = "EdgeReads(gate, capacity, pending, lock, cls, types, sequence): a kernel line request's state for "
               "read_edge_events in C.",
     .tp_methods = edge_reads_methods,
     .tp_new = edge_reads_new,
 };
 
-/* The request's int attribute name as an unsigned 64-bit value; -1 with an exception set. */
-static int request_u64(PyObject *request, PyObject *name, unsigned long long *out)
+/* The C read's batch counted (EdgeSequence); when it lost events, _check_sequence(events, lost) warns
+ * or raises as the request says. 0, or -1 with an exception set. */
+static int edge_sequence(PyObject *request, EdgeSequence *sequence, PyObject *events, Py_ssize_t count,
+                         unsigned long long batch_max)
 {
-    PyObject *value = PyObject_GetAttr(request, name);
-    if (value == NULL)
-        return -1;
-    *out = PyLong_AsUnsignedLongLong(value);
-    Py_DECREF(value);
-    return *out == (unsigned long long)-1 && PyErr_Occurred() ? -1 : 0;
-}
-
-static int request_set_u64(PyObject *request, PyObject *name, unsigned long long value)
-{
-    PyObject *number = PyLong_FromUnsignedLongLong(value);
-    int ret = number ? PyObject_SetAttr(request, name, number) : -1;
-    Py_XDECREF(number);
-    return ret;
-}
-
-/* The events of this batch counted as LineRequest._check_sequence counts them: when none was lost,
- * here (the request's counters updated); else by _check_sequence itself, which warns or raises. 0,
- * or -1 with an exception set. */
-static int edge_sequence(PyObject *request, PyObject *events, Py_ssize_t count, unsigned long long batch_max)
-{
-    unsigned long long events_read, max_seqno, lost;
+    unsigned long long lost = sequence_count(sequence, count, batch_max);
     PyObject *checked;
-    if (request_u64(request, names.events_read, &events_read) < 0
-        || request_u64(request, names.max_seqno, &max_seqno) < 0
-        || request_u64(request, names.lost_events, &lost) < 0)
-        return -1;
-    events_read += (unsigned long long)count;
-    if (batch_max > max_seqno)
-        max_seqno = batch_max;
-    if (max_seqno > events_read + lost) {
-        checked = PyObject_CallMethodOneArg(request, names.check_sequence, events);
-        Py_XDECREF(checked);
-        return checked ? 0 : -1;
-    }
-    return request_set_u64(request, names.events_read, events_read) < 0
-                   || request_set_u64(request, names.max_seqno, max_seqno) < 0
-               ? -1
-               : 0;
+    if (lost == 0)
+        return 0;
+    checked = call_method(request, names.check_sequence, "(OK)", events, lost);
+    Py_XDECREF(checked);
+    return checked ? 0 : -1;
 }
 
 /* lock.release(), keeping an exception already set (the one to report): 0, or -1 with its own. */
@@ -472,7 +525,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
         if (state->records[i].seqno > batch_max)
             batch_max = state->records[i].seqno;
     }
-    if (events != NULL && edge_sequence(request, events, count, batch_max) < 0)
+    if (events != NULL && edge_sequence(request, state->sequence, events, count, batch_max) < 0)
         Py_CLEAR(events);
     if (lock_release(state->lock) < 0)
         Py_CLEAR(events);

@@ -175,8 +175,8 @@ Py_ssize_t slot_offset(PyObject *cls, PyObject *name);
 struct lhw_names {
     /* the __slots__ members the C state lives in */
     PyObject *c_values, *c_events, *c_reads, *c_alloc;
-    /* LineRequest's counting of edge events */
-    PyObject *events_read, *max_seqno, *lost_events, *check_sequence;
+    /* LineRequest's report of edge events lost */
+    PyObject *check_sequence;
     /* the Python error helpers the C paths hand a failure to */
     PyObject *write_failed, *transfer_failed, *raise_closed, *map_failed, *sync_failed, *raise_alloc_error;
     /* methods of the objects the C code is given: locks, memoryviews, the backend */
@@ -193,7 +193,7 @@ extern long page_size;
 
 /* ---- each file's part of the module ----------------------------------------------------------- */
 
-extern PyTypeObject SpiWriterType, GpioValuesType, EdgeReadsType, I2cChannelType, SmbusReadsType;
+extern PyTypeObject SpiWriterType, GpioValuesType, EdgeSequenceType, EdgeReadsType, I2cChannelType, SmbusReadsType;
 extern PyTypeObject MappingType, BufferBaseType, CpuAccessType, HeapAllocType;
 
 extern PyMethodDef gpio_functions[], i2c_functions[], spi_functions[], dmabuf_functions[];

@@ -30,10 +30,7 @@ static const struct {
     {&names.c_events, "_c_events"},
     {&names.c_reads, "_c_reads"},
     {&names.c_alloc, "_c_alloc"},
-    /* LineRequest's edge-event counters and its check of a batch that lost events */
-    {&names.events_read, "_events_read"},
-    {&names.max_seqno, "_max_seqno"},
-    {&names.lost_events, "lost_events"},
+    /* LineRequest's report of a batch that lost events (warn or raise, as it says) */
     {&names.check_sequence, "_check_sequence"},
     /* the Python helpers that raise the library's error for a failed C call */
     {&names.write_failed, "_write_failed"},         /* spi.Device */
@@ -185,6 +182,7 @@ static const struct {
 } type_table[] = {
     {"FdGate", &FdGateType},
     {"GpioValues", &GpioValuesType},
+    {"EdgeSequence", &EdgeSequenceType},
     {"EdgeReads", &EdgeReadsType},
     {"I2cChannel", &I2cChannelType},
     {"SmbusReads", &SmbusReadsType},

@@ -118,7 +118,7 @@ class Backend(abc.ABC):
         return None
 
     def gpio_edge_reads(
-        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...]
+        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...], sequence: Any
     ) -> Any:
         """The C state with which LineRequest.read_edge_events makes its read() with no Python frame
         on this backend's fds, or None for the Python method (the mock)."""

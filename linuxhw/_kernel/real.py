@@ -62,9 +62,9 @@ class RealBackend(Backend):
         return _fastpath.GpioValues(gate, outputs, index)
 
     def gpio_edge_reads(
-        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...]
+        self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...], sequence: Any
     ) -> Any:
-        return _fastpath.EdgeReads(gate, capacity, pending, lock, cls, types)
+        return _fastpath.EdgeReads(gate, capacity, pending, lock, cls, types, sequence)
 
     def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
         return _fastpath.SmbusReads(channel, key, fail, address, can)

@@ -58,7 +58,7 @@ class LineRequest(Handle):
         self.offsets: tuple[int, ...] = tuple(offsets)
         self.consumer = consumer
         self.on_lost = on_lost
-        self.lost_events = 0
+        self._sequence = _fastpath.EdgeSequence()  # counts events and lost ones, for the Python and the C read
         self._settings = list(settings)
         self._index: dict[Line, int] = {offset: i for i, offset in enumerate(self.offsets)}
         self._index.update((name, self._index[offset]) for name, offset in names.items())
@@ -73,14 +73,13 @@ class LineRequest(Handle):
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
         self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
         self._ioctl = backend.ioctl
-        self._max_seqno = self._events_read = 0
         capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
         self._events: EventReader[EdgeEvent] = EventReader(
             self, RECORD, capacity, decode_edge_events, LineRequest._check_sequence
         )
         # read_edge_events in C (see the end of this module), or None: the Python method.
         self._c_events = backend.gpio_edge_reads(
-            self._gate, capacity, self._events.pending, self._events.read_lock, EdgeEvent, EDGE_TYPES
+            self._gate, capacity, self._events.pending, self._events.read_lock, EdgeEvent, EDGE_TYPES, self._sequence
         )
 
     def __repr__(self) -> str:
@@ -284,18 +283,22 @@ class LineRequest(Handle):
 
     # -- edge events --------------------------------------------------------------------------------
 
-    def _check_sequence(self, events: list[EdgeEvent]) -> None:
-        """Count events the kernel dropped on overflow, from gaps in the request-wide seqno.
+    @property
+    def lost_events(self) -> int:
+        """Edge events the kernel dropped because its buffer overflowed (found from gaps in ``seqno``)."""
+        return self._sequence.lost
 
-        The kernel numbers every event it makes, kept or dropped, so the highest seqno seen minus
-        the events read is how many were lost. (Events of different lines may reach the buffer out
-        of seqno order: the highest, not the last, is the one that counts.)
-        """
-        self._events_read += len(events)
-        self._max_seqno = max(self._max_seqno, *map(_SEQNO, events))
-        lost = self._max_seqno - self._events_read - self.lost_events
+    @lost_events.setter
+    def lost_events(self, value: int) -> None:
+        self._sequence.lost = value
+
+    def _check_sequence(self, events: list[EdgeEvent], lost: int | None = None) -> None:
+        """Count a batch read, from the request-wide seqno (EdgeSequence), and warn or raise as
+        ``on_lost`` says when the kernel dropped events before it. The C read counts its batches
+        itself and calls this only when it lost some (``lost``)."""
+        if lost is None:
+            lost = self._sequence.count(len(events), max(map(_SEQNO, events)))
         if lost > 0:
-            self.lost_events += lost
             if self.on_lost == "raise":
                 raise EventsLostError(lost, list(events))
             if self.on_lost == "warn":

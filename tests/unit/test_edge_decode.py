@@ -54,7 +54,7 @@ def test_the_decoder_refuses_more_records_than_the_buffer_holds() -> None:
 
 def counting_request() -> SimpleNamespace:
     """The state LineRequest._check_sequence keeps, without a kernel request behind it."""
-    return SimpleNamespace(_events_read=0, _max_seqno=0, lost_events=0, on_lost="warn", chip_path="/dev/gpiochip9")
+    return SimpleNamespace(_sequence=_fastpath.EdgeSequence(), on_lost="warn", chip_path="/dev/gpiochip9")
 
 
 def batch(*seqnos: int) -> list[EdgeEvent]:
@@ -66,7 +66,7 @@ def test_lost_events_are_the_gaps_in_seqno_across_batches() -> None:
     LineRequest._check_sequence(request, batch(1, 2))  # type: ignore[arg-type]
     with pytest.warns(EventsLostWarning, match="3 edge event"):
         LineRequest._check_sequence(request, batch(4, 7))  # type: ignore[arg-type]
-    assert request.lost_events == 3
+    assert request._sequence.lost == 3
 
 
 def test_lines_reaching_the_buffer_out_of_seqno_order_lose_nothing() -> None:
@@ -75,4 +75,29 @@ def test_lines_reaching_the_buffer_out_of_seqno_order_lose_nothing() -> None:
         warnings.simplefilter("error", EventsLostWarning)
         LineRequest._check_sequence(request, batch(2, 1, 3))  # type: ignore[arg-type]
         LineRequest._check_sequence(request, batch(5, 4))  # type: ignore[arg-type]
-    assert request.lost_events == 0
+    assert request._sequence.lost == 0
+
+
+def test_a_sequence_counts_what_each_batch_lost_once() -> None:
+    """EdgeSequence, the one count of both reads (Python and C): the loss is reported with the batch after
+    the gap, and not again."""
+    sequence = _fastpath.EdgeSequence()
+    assert sequence.count(2, 2) == 0
+    assert sequence.count(2, 7) == 3  # seqnos 3..5 never arrived
+    assert sequence.count(1, 8) == 0
+    assert sequence.count(0, 0) == 0  # an empty batch changes nothing
+    assert (sequence.events_read, sequence.max_seqno, sequence.lost) == (5, 8, 3)
+
+
+def test_a_sequence_refuses_what_is_not_a_count() -> None:
+    sequence = _fastpath.EdgeSequence()
+    with pytest.raises(ValueError, match="count must be >= 0"):
+        sequence.count(-1, 0)
+    with pytest.raises(OverflowError):
+        sequence.count(1, -1)
+    with pytest.raises(TypeError, match="count\\(\\) takes 2 arguments"):
+        sequence.count(1)  # type: ignore[call-arg]
+    with pytest.raises(AttributeError):
+        sequence.events_read = 0  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no arguments"):
+        _fastpath.EdgeSequence(0)  # type: ignore[call-arg]
