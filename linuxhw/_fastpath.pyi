@@ -2,13 +2,50 @@
 registers them). The ioctl calls raise OSError(errno) when they fail."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Literal, NoReturn, Protocol, TypeVar, overload
 
 from typing_extensions import Buffer
 
 from linuxhw._kernel import Backend
 
 _T = TypeVar("_T")
+
+# -- what the C code needs of the library's classes -----------------------------------------------
+# Every private name module.c's name table interns, typed here: mypy checks each class the C is handed
+# against these at the call that hands it (tests/unit/test_fastpath_names.py keeps the two lists equal).
+
+class LineRequestC(Protocol):
+    """gpio.LineRequest, as c_methods(cls, "gpio" or "edge") needs it."""
+
+    _c_values: GpioValues | None  # __slots__ members: the C state of get_value/set_value, read_edge_events
+    _c_events: EdgeReads | None
+    def _check_sequence(self, events: list[Any], lost: int | None = None, /) -> None: ...
+
+class SmbusDeviceC(Protocol):
+    """i2c.Device, as c_methods(cls, "smbus") needs it."""
+
+    _c_reads: SmbusReads | None  # a __slots__ member: the C state of read_byte_data/read_word_data
+
+class SpiDeviceC(Protocol):
+    """spi.Device, as its SpiWriters need it: the errors of a failed write or transfer."""
+
+    def _write_failed(self, err: int, /) -> NoReturn: ...
+    def _transfer_failed(self, err: int, /) -> NoReturn: ...
+
+class HeapC(Protocol):
+    """dmabuf.Heap, as dma_methods(cls) needs it."""
+
+    _c_alloc: HeapAlloc | None  # a __slots__ member: allocate's C state
+    def _raise_alloc_error(self, err: int, size: int, /) -> NoReturn: ...
+
+class BufferC(Protocol):
+    """dmabuf.Buffer (BufferBase's subclass), as BufferBase's C methods need it: the errors."""
+
+    def _raise_closed(self) -> NoReturn: ...
+    def _map_failed(self, exc: OSError, /) -> NoReturn: ...
+    def _sync_failed(self, exc: OSError, flags: int, operation: str, /) -> NoReturn: ...
+
+# -- module functions ---------------------------------------------------------------------------------
 
 def gpio_get_values(fd: int, mask: int, /) -> int: ...
 def gpio_set_values(fd: int, mask: int, bits: int, /) -> None: ...
@@ -34,7 +71,9 @@ class FdGate:
     def wake_fd(self) -> int: ...
 
 class SpiWriter:
-    def __init__(self, gate: FdGate, limit: int, device: Any, duplex: bool, python: Callable[..., Any], /) -> None: ...
+    def __init__(
+        self, gate: FdGate, limit: int, device: SpiDeviceC, duplex: bool, python: Callable[..., Any], /
+    ) -> None: ...
     def __call__(self, data: Buffer, *, split: bool = False) -> Any: ...
     def close(self) -> None: ...
 
@@ -77,8 +116,17 @@ class SmbusReads:
         self, channel: I2cChannel, key: object, fail: Callable[..., Any], address: int, can: int, /
     ) -> None: ...
 
+@overload
 def c_methods(
-    cls: type, group: str, python_1: Callable[..., Any], python_2: Callable[..., Any] | None, /
+    cls: type[LineRequestC], group: Literal["gpio"], python_1: Callable[..., Any], python_2: Callable[..., Any], /
+) -> tuple[Any, Any]: ...
+@overload
+def c_methods(
+    cls: type[LineRequestC], group: Literal["edge"], python_1: Callable[..., Any], python_2: None, /
+) -> tuple[Any, None]: ...
+@overload
+def c_methods(
+    cls: type[SmbusDeviceC], group: Literal["smbus"], python_1: Callable[..., Any], python_2: Callable[..., Any], /
 ) -> tuple[Any, Any]: ...
 
 # -- DMA-BUF: dmabuf.Buffer's C base and Heap.allocate (_ext/dmabuf.c) --
@@ -103,6 +151,8 @@ class CpuAccess:
 class HeapAlloc: ...
 
 def dma_heap_state(
-    heap_gate: FdGate, buffer_class: type, backend: Backend, path: str, exporter: str, /
+    heap_gate: FdGate, buffer_class: type[BufferC], backend: Backend, path: str, exporter: str, /
 ) -> HeapAlloc | None: ...
-def dma_methods(heap_class: type, python_allocate: Callable[..., Any], direction: Callable[..., int], /) -> Any: ...
+def dma_methods(
+    heap_class: type[HeapC], python_allocate: Callable[..., Any], direction: Callable[..., int], /
+) -> Any: ...

@@ -20,7 +20,10 @@ PyObject *os_close;
 long page_size;
 
 /* Every name the C code looks up on Python objects, in one place: each is what a Python class of
- * the library (or the backend, a lock, a memoryview) must have for the C paths to work. */
+ * the library (or the backend, a lock, a memoryview) must have for the C paths to work. The private
+ * ones are typed in _fastpath.pyi's protocols (LineRequestC, SmbusDeviceC, SpiDeviceC, HeapC,
+ * BufferC), which mypy checks the classes against; tests/unit/test_fastpath_names.py keeps the two
+ * lists and the classes in step. */
 static const struct {
     PyObject **name;
     const char *text;

@@ -13,6 +13,8 @@ from linuxhw._uapi import ffi, lib
 if TYPE_CHECKING:  # a socket is the caller's: who passes one has imported it
     import socket
 
+    from linuxhw._fastpath import SpiDeviceC
+
 
 class Backend(abc.ABC):
     """Kernel-facing operations. Results are ``>= 0`` or ``-errno``; ``open`` raises OSError like os.open."""
@@ -106,7 +108,7 @@ class Backend(abc.ABC):
         self._check(ret)
 
     def spi_calls(
-        self, gate: Any, bufsiz: int, message_max: int, device: object
+        self, gate: Any, bufsiz: int, message_max: int, device: SpiDeviceC
     ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
         """C stand-ins for ``device.write`` and ``device.transfer`` on this backend's fds, or None to
         keep the Python ones (the mock: its fds are not the kernel's spidev files)."""

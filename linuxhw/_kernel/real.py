@@ -50,7 +50,7 @@ class RealBackend(Backend):
         self.mmap = _fastpath.map_shared  # type: ignore[method-assign, assignment]
 
     def spi_calls(
-        self, gate: Any, bufsiz: int, message_max: int, device: object
+        self, gate: Any, bufsiz: int, message_max: int, device: _fastpath.SpiDeviceC
     ) -> tuple[Callable[..., None], Callable[..., bytes]] | None:
         cls = type(device)
         return (
