@@ -226,45 +226,6 @@ static int dma_is_direct(PyObject *backend)
     return 1;
 }
 
-/* The pending exception, normalized with its traceback (a new reference), and none left pending. */
-static PyObject *dma_take_exception(void)
-{
-    PyObject *type, *value, *traceback;
-    PyErr_Fetch(&type, &value, &traceback);
-    PyErr_NormalizeException(&type, &value, &traceback);
-    if (traceback != NULL && value != NULL)
-        PyException_SetTraceback(value, traceback);
-    Py_XDECREF(type);
-    Py_XDECREF(traceback);
-    return value;
-}
-
-/* NULL, with the exception the Python error helper raised (result is its result) chained to
- * cause (stolen) as its __context__, as when it is raised inside an except block. */
-static PyObject *dma_chained(PyObject *result, PyObject *cause)
-{
-    PyObject *type, *value, *traceback;
-    if (result != NULL) {
-        Py_DECREF(result);
-        PyErr_SetString(PyExc_SystemError, "a dmabuf error helper returned instead of raising");
-    }
-    PyErr_Fetch(&type, &value, &traceback);
-    PyErr_NormalizeException(&type, &value, &traceback);
-    if (value != NULL && cause != NULL && value != cause)
-        PyException_SetContext(value, cause); /* steals cause */
-    else
-        Py_XDECREF(cause);
-    PyErr_Restore(type, value, traceback);
-    return NULL;
-}
-
-/* Whether the pending exception is an OSError from a call (else, say a signal handler's
- * KeyboardInterrupt, it propagates as it is). */
-static int dma_os_failure(void)
-{
-    return PyErr_ExceptionMatches(PyExc_OSError);
-}
-
 /* The fd's calls (mmap, DMA_BUF_IOCTL_SYNC) run inside its FdGate, as every Handle's: close() from
  * another thread marks the gate closed and the fd goes when the last call in flight has left. */
 typedef struct {
@@ -349,7 +310,7 @@ static void buffer_base_dealloc(PyObject *obj)
 /* Raise the subclass's ClosedError; always NULL. */
 static PyObject *buffer_raise_closed(PyObject *obj)
 {
-    return dma_chained(PyObject_CallMethodNoArgs(obj, names.raise_closed), NULL);
+    return raised(PyObject_CallMethodNoArgs(obj, names.raise_closed), NULL);
 }
 
 /* The whole mapping (a new reference), made on first use; NULL with the library's error set. */
@@ -381,13 +342,8 @@ static PyObject *buffer_mapping(BufferBase *self)
     }
     gate_leave(gate);
     Py_DECREF(gate);
-    if (view == NULL) {
-        PyObject *exc;
-        if (!dma_os_failure())
-            return NULL;
-        exc = dma_take_exception();
-        return dma_chained(PyObject_CallMethodOneArg((PyObject *)self, names.map_failed, exc), exc);
-    }
+    if (view == NULL)
+        return library_error((PyObject *)self, names.map_failed, "()");
     if (self->fd >= 0) { /* closed meanwhile (another thread): the caller's view alone keeps the mapping */
         Py_INCREF(view);
         Py_XSETREF(self->view, view);
@@ -400,7 +356,7 @@ static PyObject *buffer_mapping(BufferBase *self)
  * OSError or a closed buffer is ignored (0): the block's exception wins. */
 static int buffer_sync(BufferBase *self, unsigned long flags, const char *operation)
 {
-    PyObject *exc, *result = NULL;
+    PyObject *result = NULL;
     FdGate *gate = self->gate;
     int fd;
     if (gate == NULL || gate->fd < 0) {
@@ -429,14 +385,11 @@ static int buffer_sync(BufferBase *self, unsigned long flags, const char *operat
     Py_DECREF(gate);
     if (result != NULL)
         return 0;
-    if (!dma_os_failure())
-        return -1;
-    if (operation == NULL) {
+    if (operation == NULL && PyErr_ExceptionMatches(PyExc_OSError)) {
         PyErr_Clear();
         return 0;
     }
-    exc = dma_take_exception();
-    dma_chained(call_method((PyObject *)self, names.sync_failed, "(Oks)", exc, flags, operation), exc);
+    library_error((PyObject *)self, names.sync_failed, "(ks)", flags, operation);
     return -1;
 }
 
@@ -877,13 +830,9 @@ static PyObject *heap_allocate(PyObject *heap, PyObject *const *args, Py_ssize_t
     ret = ioctl_nogil(gate_enter(state->gate), DMA_HEAP_IOCTL_ALLOC, &data); /* closed: EBADF, then ClosedError */
     gate_leave(state->gate); /* state holds the gate: the heap's close() may drop state meanwhile, not it */
     if (ret < 0) {
-        PyObject *exc;
         Py_DECREF(state);
         failed(-ret);
-        if (!dma_os_failure())
-            return NULL;
-        exc = dma_take_exception();
-        return dma_chained(call_method(heap, names.raise_alloc_error, "(iL)", -ret, size), exc);
+        return library_error(heap, names.raise_alloc_error, "(L)", size);
     }
     cls = (PyTypeObject *)state->cls;
     buf = (BufferBase *)cls->tp_alloc(cls, 0);

@@ -201,8 +201,8 @@ static int gpio_line_index(GpioValues *state, PyObject *line)
     return (int)idx;
 }
 
-/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl, which has no effect to lose
- * by being made again in the Python method when it fails. */
+/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl; a failure is the request's
+ * _raise_kernel_error, as in the Python methods. */
 static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int setter)
 {
     struct gpio_v2_line_values values = {0};
@@ -236,10 +236,12 @@ static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t
     ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
                       &values);
     gate_leave(gate);
-    if (ret < 0 && !PyErr_Occurred())
-        goto python;
-    if (ret >= 0)
+    if (ret >= 0) {
         result = setter ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong((long)((values.bits >> idx) & 1));
+    } else {
+        failed(-ret); /* OSError(-ret), unless a signal handler raised */
+        library_error(request, names.raise_kernel_error, "(s)", setter ? "set line values" : "get line values");
+    }
     Py_DECREF(gate);
     Py_DECREF(state);
     return result;
@@ -462,8 +464,9 @@ static int lock_release(PyObject *lock)
 }
 
 /* read_edge_events(max_events=None, timeout=None) when nothing is queued from an earlier read: one
- * non-blocking read() and its records as events, no Python frame. When nothing is there to read
- * (the wait, with its timeout), or read() fails, the Python method reads again and does the rest. */
+ * non-blocking read() and its records as events, no Python frame; a failed read() is the request's
+ * _raise_kernel_error, as in the Python method. When nothing is there to read (the wait, with its
+ * timeout), the Python method does the rest. */
 static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     EdgeReads *state = NULL;
@@ -472,7 +475,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     unsigned long long batch_max = 0;
     Py_ssize_t limit, count, i, queued;
     ssize_t got;
-    int fd;
+    int fd, err = 0;
     if (kwnames != NULL || nargs > 2)
         goto python;
     state = (EdgeReads *)c_state(request, gpio_edge_methods.state_offset, &EdgeReadsType);
@@ -509,6 +512,8 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     fd = gate_enter(gate);
     Py_BEGIN_ALLOW_THREADS
     got = read(fd, state->records, (size_t)limit * sizeof(struct gpio_v2_line_event));
+    if (got < 0)
+        err = errno;
     Py_END_ALLOW_THREADS
     gate_leave(gate);
     Py_DECREF(gate);
@@ -529,8 +534,12 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
         Py_CLEAR(events);
     if (lock_release(state->lock) < 0)
         Py_CLEAR(events);
-    if (count == 0 && !PyErr_Occurred()) /* nothing to read (the wait), or read() failed: the Python method */
+    if (got < 0 && err != EAGAIN && err != EINTR) {
+        failed(err);
+        library_error(request, names.raise_kernel_error, "(s)", "read events");
+    } else if (count == 0 && !PyErr_Occurred()) { /* nothing to read: the Python method waits */
         goto python;
+    }
     Py_DECREF(state);
     return events;
 python:

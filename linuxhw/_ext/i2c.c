@@ -167,29 +167,26 @@ PyTypeObject I2cChannelType = {
     .tp_new = channel_new,
 };
 
-/* A kernel-backend device's C state (Device._c_reads): its bus's channel, its select key, the bus's
- * error for a failed transaction (fail(errno, operation, address)), and which reads the adapter
- * can do (bit 0: byte data, bit 1: word data; checked once, when the device is made). */
+/* A kernel-backend device's C state (Device._c_reads): its bus's channel, its select key, and which
+ * reads the adapter can do (bit 0: byte data, bit 1: word data; checked once, when the device is
+ * made). A failed read is the device's _smbus_failed. */
 typedef struct {
     PyObject_HEAD
     I2cChannel *channel;
     PyObject *key;
-    PyObject *fail;
-    PyObject *address;
     int can;
 } SmbusReads;
 
 static PyObject *smbus_reads_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     SmbusReads *self;
-    PyObject *channel, *key, *fail, *address;
+    PyObject *channel, *key;
     int can;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "SmbusReads(channel, key, fail, address, can) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "SmbusReads(channel, key, can) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "O!OOO!i:SmbusReads", &I2cChannelType, &channel, &key, &fail, &PyLong_Type, &address,
-                          &can))
+    if (!PyArg_ParseTuple(args, "O!Oi:SmbusReads", &I2cChannelType, &channel, &key, &can))
         return NULL;
     self = (SmbusReads *)type->tp_alloc(type, 0);
     if (self == NULL)
@@ -198,39 +195,15 @@ static PyObject *smbus_reads_new(PyTypeObject *type, PyObject *args, PyObject *k
     self->channel = (I2cChannel *)channel;
     Py_INCREF(key);
     self->key = key;
-    Py_INCREF(fail);
-    self->fail = fail;
-    Py_INCREF(address);
-    self->address = address;
     self->can = can;
     return (PyObject *)self;
 }
 
-/* A GC type: `fail` is the bus's bound method, so bus -> device -> state -> bus cycles are collectable. */
-static int smbus_reads_traverse(PyObject *obj, visitproc visit, void *arg)
-{
-    SmbusReads *self = (SmbusReads *)obj;
-    Py_VISIT(self->channel);
-    Py_VISIT(self->key);
-    Py_VISIT(self->fail);
-    Py_VISIT(self->address);
-    return 0;
-}
-
-static int smbus_reads_clear(PyObject *obj)
-{
-    SmbusReads *self = (SmbusReads *)obj;
-    Py_CLEAR(self->channel);
-    Py_CLEAR(self->key);
-    Py_CLEAR(self->fail);
-    Py_CLEAR(self->address);
-    return 0;
-}
-
+/* Not a GC type: the channel and the key (a tuple of ints and bools) lead back to nothing. */
 static void smbus_reads_dealloc(PyObject *obj)
 {
-    PyObject_GC_UnTrack(obj);
-    smbus_reads_clear(obj);
+    Py_XDECREF(((SmbusReads *)obj)->channel);
+    Py_XDECREF(((SmbusReads *)obj)->key);
     Py_TYPE(obj)->tp_free(obj);
 }
 
@@ -239,10 +212,8 @@ PyTypeObject SmbusReadsType = {
     .tp_name = "linuxhw._fastpath.SmbusReads",
     .tp_basicsize = sizeof(SmbusReads),
     .tp_dealloc = smbus_reads_dealloc,
-    .tp_traverse = smbus_reads_traverse,
-    .tp_clear = smbus_reads_clear,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    .tp_doc = "SmbusReads(channel, key, fail, address, can): a device's state for its SMBus reads in C.",
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "SmbusReads(channel, key, can): a device's state for its SMBus reads in C.",
     .tp_new = smbus_reads_new,
 };
 
@@ -256,7 +227,6 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         .read_write = I2C_SMBUS_READ, .size = word ? I2C_SMBUS_WORD_DATA : I2C_SMBUS_BYTE_DATA, .data = &data};
     SmbusReads *state = NULL;
     I2cChannel *channel;
-    PyObject *err, *failure;
     long reg;
     int ret;
     if (kwnames != NULL || nargs != 1 || !PyLong_CheckExact(args[0]))
@@ -267,7 +237,7 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         goto python;
     }
     state = (SmbusReads *)c_state(device, smbus_read_methods.state_offset, &SmbusReadsType);
-    if (state == NULL || !(state->can & (1 << word)) || state->channel == NULL) /* NULL: cleared by the GC */
+    if (state == NULL || !(state->can & (1 << word)))
         goto python;
     channel = state->channel;
     request.command = (__u8)reg;
@@ -285,12 +255,9 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         Py_DECREF(state);
         return PyLong_FromLong(word ? (long)data.word : (long)data.byte);
     }
-    err = PyErr_Occurred() ? NULL : PyLong_FromLong(-ret);
-    failure = err ? PyObject_CallFunctionObjArgs(state->fail, err, names.smbus_operation[word], state->address, NULL) : NULL;
-    Py_XDECREF(err);
-    Py_XDECREF(failure); /* fail() raises the bus's error */
     Py_DECREF(state);
-    return NULL;
+    failed(-ret); /* OSError(-ret), unless a signal handler raised */
+    return library_error(device, names.smbus_failed, "(O)", names.smbus_operation[word]);
 python:
     Py_XDECREF(state);
     return call_python(smbus_read_methods.python[word], device, args, nargs, kwnames);

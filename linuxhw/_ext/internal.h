@@ -165,6 +165,16 @@ PyObject *call_python(PyObject *function, PyObject *self, PyObject *const *args,
                       PyObject *kwnames);
 /* obj.name(*args), the arguments built by Py_BuildValue from format, a tuple's: "(iO)". */
 PyObject *call_method(PyObject *obj, PyObject *name, const char *format, ...);
+/* How every C path reports a failure, the one way errors come back to Python: with the OSError
+ * pending (failed(err) for the C's own syscalls, or the one a backend's Python call raised),
+ * library_error() calls obj.helper(errno, *args), the class's Python helper (it holds the messages
+ * and raises the library's error), the arguments after errno built from format, a tuple's: "(s)".
+ * The helper's error gets the OSError as its __context__, as when the Python path raises it in its
+ * except block; any other pending exception (a signal handler's) propagates as it is. Always NULL. */
+PyObject *library_error(PyObject *obj, PyObject *helper, const char *format, ...);
+/* NULL with the exception the helper that gave result raised (a SystemError if it returned),
+ * context (stolen) as its __context__. */
+PyObject *raised(PyObject *result, PyObject *context);
 /* The offset of the __slots__ member name of cls; -1 with an exception set when it has none. */
 Py_ssize_t slot_offset(PyObject *cls, PyObject *name);
 
@@ -177,8 +187,9 @@ struct lhw_names {
     PyObject *c_values, *c_events, *c_reads, *c_alloc;
     /* LineRequest's report of edge events lost */
     PyObject *check_sequence;
-    /* the Python error helpers the C paths hand a failure to */
-    PyObject *write_failed, *transfer_failed, *raise_closed, *map_failed, *sync_failed, *raise_alloc_error;
+    /* the Python error helpers the C paths hand a failure to (library_error) */
+    PyObject *raise_kernel_error, *smbus_failed, *write_failed, *transfer_failed, *map_failed, *sync_failed,
+        *raise_alloc_error, *raise_closed;
     /* methods of the objects the C code is given: locks, memoryviews, the backend */
     PyObject *acquire, *release, *close, *mmap, *dma_buf_sync, *dma_heap_alloc;
     /* the keywords of dmabuf.Buffer.cpu_access */

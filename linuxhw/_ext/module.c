@@ -35,7 +35,9 @@ static const struct {
     {&names.c_alloc, "_c_alloc"},
     /* LineRequest's report of a batch that lost events (warn or raise, as it says) */
     {&names.check_sequence, "_check_sequence"},
-    /* the Python helpers that raise the library's error for a failed C call */
+    /* the Python helpers that raise the library's error for a failed C call (library_error) */
+    {&names.raise_kernel_error, "_raise_kernel_error"}, /* gpio.LineRequest (every Handle's) */
+    {&names.smbus_failed, "_smbus_failed"},         /* i2c.Device */
     {&names.write_failed, "_write_failed"},         /* spi.Device */
     {&names.transfer_failed, "_transfer_failed"},   /* spi.Device */
     {&names.raise_closed, "_raise_closed"},         /* dmabuf.Buffer */
@@ -89,6 +91,72 @@ PyObject *call_method(PyObject *obj, PyObject *name, const char *format, ...)
     }
     Py_DECREF(method);
     return result;
+}
+
+/* The pending exception, normalized with its traceback (a new reference), and none left pending. */
+static PyObject *take_exception(void)
+{
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (traceback != NULL && value != NULL)
+        PyException_SetTraceback(value, traceback);
+    Py_XDECREF(type);
+    Py_XDECREF(traceback);
+    return value;
+}
+
+PyObject *raised(PyObject *result, PyObject *context)
+{
+    PyObject *type, *value, *traceback;
+    if (result != NULL) {
+        Py_DECREF(result);
+        PyErr_SetString(PyExc_SystemError, "a linuxhw error helper returned instead of raising");
+    }
+    PyErr_Fetch(&type, &value, &traceback);
+    PyErr_NormalizeException(&type, &value, &traceback);
+    if (value != NULL && context != NULL && value != context)
+        PyException_SetContext(value, context); /* steals context */
+    else
+        Py_XDECREF(context);
+    PyErr_Restore(type, value, traceback);
+    return NULL;
+}
+
+PyObject *library_error(PyObject *obj, PyObject *helper, const char *format, ...)
+{
+    PyObject *exc, *code, *extra, *args = NULL, *method, *result = NULL;
+    long err = EIO;
+    Py_ssize_t i;
+    va_list va;
+    if (!PyErr_ExceptionMatches(PyExc_OSError))
+        return NULL;
+    exc = take_exception();
+    code = ((PyOSErrorObject *)exc)->myerrno; /* exc.errno or EIO, as the Python paths take it */
+    if (code != NULL && PyLong_Check(code) && (err = PyLong_AsLong(code)) == 0)
+        err = EIO;
+    if (err == -1 && PyErr_Occurred())
+        return raised(NULL, exc);
+    va_start(va, format);
+    extra = Py_VaBuildValue(format, va);
+    va_end(va);
+    if (extra != NULL && (args = PyTuple_New(PyTuple_GET_SIZE(extra) + 1)) != NULL) {
+        PyTuple_SET_ITEM(args, 0, PyLong_FromLong(err));
+        for (i = 0; i < PyTuple_GET_SIZE(extra); i++) {
+            Py_INCREF(PyTuple_GET_ITEM(extra, i));
+            PyTuple_SET_ITEM(args, i + 1, PyTuple_GET_ITEM(extra, i));
+        }
+        if (PyTuple_GET_ITEM(args, 0) == NULL)
+            Py_CLEAR(args);
+    }
+    Py_XDECREF(extra);
+    method = args != NULL ? PyObject_GetAttr(obj, helper) : NULL;
+    if (method != NULL) {
+        result = PyObject_Call(method, args, NULL);
+        Py_DECREF(method);
+    }
+    Py_XDECREF(args);
+    return raised(result, exc);
 }
 
 Py_ssize_t slot_offset(PyObject *cls, PyObject *name)

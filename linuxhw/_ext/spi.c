@@ -105,7 +105,7 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
 {
     SpiWriter *self = (SpiWriter *)obj;
     const char *name = self->duplex ? "transfer" : "write";
-    PyObject *rx = NULL, *device, *result;
+    PyObject *rx = NULL, *device;
     Py_buffer data;
     FdGate *gate = self->gate;
     ssize_t ret = 0;
@@ -146,10 +146,12 @@ static PyObject *spi_writer_call(PyObject *obj, PyObject *const *args, size_t na
             Py_RETURN_NONE;
         return rx;
     }
-    result = err ? call_method(device, self->duplex ? names.transfer_failed : names.write_failed, "(i)", err)
-                 : NULL; /* raises the library's error (or exchange() already set one) */
+    if (err) { /* else exchange() set the exception */
+        failed(err);
+        library_error(device, self->duplex ? names.transfer_failed : names.write_failed, "()");
+    }
     Py_DECREF(device);
-    return result;
+    return NULL;
 }
 
 static PyObject *spi_writer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)

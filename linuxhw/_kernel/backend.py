@@ -126,7 +126,7 @@ class Backend(abc.ABC):
         on this backend's fds, or None for the Python method (the mock)."""
         return None
 
-    def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
+    def smbus_reads(self, channel: Any, key: object, can: int) -> Any:
         """The C state with which Device.read_byte_data/read_word_data make their ioctl with no
         Python frame on this backend's fds, or None for the Python methods (the mock)."""
         return None

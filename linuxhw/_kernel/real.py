@@ -66,8 +66,8 @@ class RealBackend(Backend):
     ) -> Any:
         return _fastpath.EdgeReads(gate, capacity, pending, lock, cls, types, sequence)
 
-    def smbus_reads(self, channel: Any, key: object, fail: Callable[..., Any], address: int, can: int) -> Any:
-        return _fastpath.SmbusReads(channel, key, fail, address, can)
+    def smbus_reads(self, channel: Any, key: object, can: int) -> Any:
+        return _fastpath.SmbusReads(channel, key, can)
 
     def open(self, path: str, flags: int) -> int:
         return os.open(path, flags | os.O_CLOEXEC)

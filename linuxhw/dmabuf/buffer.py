@@ -169,9 +169,8 @@ class Buffer(_fastpath.BufferBase, Handle):
 
     # -- CPU mapping --------------------------------------------------------------------------------
 
-    def _map_failed(self, exc: OSError) -> NoReturn:
-        """Raise the library's error for a failed mmap of the buffer (called by map())."""
-        err = exc.errno or errno.EIO
+    def _map_failed(self, err: int) -> NoReturn:
+        """Raise the library's error for a failed mmap of the buffer (called by the C map())."""
         hint = "the fd was opened without write access" if err == errno.EACCES else ""
         self._raise_kernel_error(err, "mmap", hint)
 
@@ -195,13 +194,12 @@ class Buffer(_fastpath.BufferBase, Handle):
                 self._raise_closed()
             self._backend.dma_buf_sync(fd, flags)
         except OSError as exc:
-            self._sync_failed(exc, flags, operation)
+            self._sync_failed(exc.errno or errno.EIO, flags, operation)
         finally:
             gate.leave()
 
-    def _sync_failed(self, exc: OSError, flags: int, operation: str) -> NoReturn:
-        """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC."""
-        err = exc.errno or errno.EIO
+    def _sync_failed(self, err: int, flags: int, operation: str) -> NoReturn:
+        """Raise the library's error for a failed DMA_BUF_IOCTL_SYNC (also called by the C cpu_access)."""
         hint = "END without a matching START (udmabuf refuses that)" if err == errno.EINVAL and flags & _END else ""
         self._raise_kernel_error(err, operation, hint)
 

@@ -119,10 +119,14 @@ class Device:
         self._key: SelectKey = (address, ten_bit, force, pec)
         # read_byte_data/read_word_data in C (see the end of this module), or None: the Python methods.
         can = (1 if bus._funcs & _SMBUS_READ_BYTE_DATA else 0) | (2 if bus._funcs & _SMBUS_READ_WORD_DATA else 0)
-        self._c_reads = bus._backend.smbus_reads(bus._lock, self._key, bus._raise_i2c, address, can)
+        self._c_reads = bus._backend.smbus_reads(bus._lock, self._key, can)
 
     def __repr__(self) -> str:
         return f"<Device {self.address:#04x} on {self.bus.path}>"
+
+    def _smbus_failed(self, err: int, operation: str) -> NoReturn:
+        """Raise the bus's error for an SMBus read the kernel refused (called by the C reads)."""
+        self.bus._raise_i2c(err, operation, self._key[0])
 
     # -- plain I2C ------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ board is given the kernel backend's C state here, so these run wherever the mock
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import os
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from linuxhw import ClosedError, _fastpath, gpio, i2c, mock, spi, use_backend
+from linuxhw import ClosedError, DeviceError, UnsupportedError, _fastpath, gpio, i2c, mock, spi, use_backend
 from linuxhw._kernel.real import RealBackend
 from linuxhw._uapi import ffi
 from linuxhw.gpio import EdgeEvent
@@ -66,12 +67,33 @@ def test_a_bus_in_a_cycle_with_its_device_is_collected(board_with_c_state: mock.
     bus = i2c.Bus("linuxhw i2c simulator")
     device = bus.device(0x1C)
     assert type(device._c_reads).__name__ == "SmbusReads"
-    bus.owner = device  # type: ignore[attr-defined]  # bus -> device -> its C state -> bus
+    bus.owner = device  # type: ignore[attr-defined]  # bus -> device -> bus, the device with its C state
     gone = weakref.ref(bus)
     bus.close()
     del bus, device
     gc.collect()
     assert gone() is None
+
+
+def test_a_failed_c_read_raises_the_devices_error_with_the_os_error_as_context(
+    board_with_c_state: mock.Board,
+) -> None:
+    """The C read hands the kernel's errno to the device's Python helper, the one way errors come back."""
+    with i2c.Bus("linuxhw i2c simulator") as bus:
+        device = bus.device(0x1C)
+        device.read_byte_data(0)  # the Python method: it selects the device, and the C reads may follow
+        with pytest.raises(UnsupportedError, match="SMBus read byte at 0x1c") as info:
+            device.read_byte_data(0)  # the C read: the mock's fd is no i2c-dev, and says ENOTTY
+    assert info.value.errno == errno.ENOTTY
+    assert isinstance(info.value.__context__, OSError) and info.value.__context__.errno == errno.ENOTTY
+
+
+def test_a_failed_c_write_raises_the_devices_error(board_with_c_state: mock.Board) -> None:
+    with spi.Device((0, 1)) as device:
+        assert type(device.write).__name__ == "SpiWriter"
+        with pytest.raises(DeviceError, match="SPI write failed") as info:
+            device.write(b"\x01")  # the mock's fd takes no write(2)
+    assert info.value.errno == info.value.__context__.errno  # type: ignore[union-attr]
 
 
 def test_edge_events_from_c_hash_as_their_tuples() -> None:
