@@ -5,6 +5,34 @@
 #include <linux/i2c.h>
 #include <linux/i2c-dev.h>
 
+/* One I2C_SMBUS ioctl of a size that carries a byte or a word (QUICK, BYTE, BYTE_DATA, WORD_DATA,
+ * PROC_CALL), the GIL released: *value goes out in the data union, and comes back as what the
+ * kernel put in it (0 when nothing comes back); 0, or -errno. Not restarted on EINTR: the
+ * transaction may have reached the bus. The one C call of the transaction: smbus_value() and the C
+ * reads of Device make it alike. */
+static inline int smbus_transaction(int fd, long read_write, long command, long size, long *value)
+{
+    union i2c_smbus_data data;
+    struct i2c_smbus_ioctl_data request = {
+        .read_write = (__u8)read_write, .command = (__u8)command, .size = (__u32)size, .data = &data};
+    int ret;
+    data.word = 0; /* what i2c-dev copies in for these sizes: a byte or a word, never a block */
+    if (size == I2C_SMBUS_WORD_DATA || size == I2C_SMBUS_PROC_CALL)
+        data.word = (__u16)*value;
+    else
+        data.byte = (__u8)*value;
+    ret = ioctl_once(fd, I2C_SMBUS, &request);
+    if (ret < 0)
+        return ret;
+    if (size == I2C_SMBUS_PROC_CALL || (read_write == I2C_SMBUS_READ && size == I2C_SMBUS_WORD_DATA))
+        *value = data.word;
+    else if (read_write == I2C_SMBUS_READ && (size == I2C_SMBUS_BYTE || size == I2C_SMBUS_BYTE_DATA))
+        *value = data.byte;
+    else
+        *value = 0;
+    return 0;
+}
+
 PyDoc_STRVAR(smbus_value_doc,
 "smbus_value(fd, read_write, command, size, value) -> int\n\n"
 "One I2C_SMBUS ioctl of a size that carries a byte or a word (QUICK, BYTE, BYTE_DATA, WORD_DATA,\n"
@@ -13,8 +41,6 @@ PyDoc_STRVAR(smbus_value_doc,
 
 static PyObject *smbus_value(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    union i2c_smbus_data data;
-    struct i2c_smbus_ioctl_data request = {.data = &data};
     long read_write, command, size, value;
     int fd, ret;
     (void)module;
@@ -26,22 +52,8 @@ static PyObject *smbus_value(PyObject *module, PyObject *const *args, Py_ssize_t
     value = PyLong_AsLong(args[4]);
     if (PyErr_Occurred())
         return NULL;
-    memset(&data, 0, sizeof(data));
-    if (size == I2C_SMBUS_WORD_DATA || size == I2C_SMBUS_PROC_CALL)
-        data.word = (__u16)value;
-    else
-        data.byte = (__u8)value;
-    request.read_write = (__u8)read_write;
-    request.command = (__u8)command;
-    request.size = (__u32)size;
-    ret = ioctl_once(fd, I2C_SMBUS, &request);
-    if (ret < 0)
-        return failed(-ret);
-    if (size == I2C_SMBUS_PROC_CALL || (read_write == I2C_SMBUS_READ && size == I2C_SMBUS_WORD_DATA))
-        return PyLong_FromLong(data.word);
-    if (read_write == I2C_SMBUS_READ && (size == I2C_SMBUS_BYTE || size == I2C_SMBUS_BYTE_DATA))
-        return PyLong_FromLong(data.byte);
-    return PyLong_FromLong(0);
+    ret = smbus_transaction(fd, read_write, command, size, &value);
+    return ret < 0 ? failed(-ret) : PyLong_FromLong(value);
 }
 
 /* An I2C bus's lock, and the address its fd points at (the key its Python code selected last):
@@ -222,12 +234,9 @@ PyTypeObject SmbusReadsType = {
  * may have reached the bus. */
 static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int word)
 {
-    union i2c_smbus_data data;
-    struct i2c_smbus_ioctl_data request = {
-        .read_write = I2C_SMBUS_READ, .size = word ? I2C_SMBUS_WORD_DATA : I2C_SMBUS_BYTE_DATA, .data = &data};
     SmbusReads *state = NULL;
     I2cChannel *channel;
-    long reg;
+    long reg, value = 0;
     int ret;
     if (kwnames != NULL || nargs != 1 || !PyLong_CheckExact(args[0]))
         goto python;
@@ -240,7 +249,6 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
     if (state == NULL || !(state->can & (1 << word)))
         goto python;
     channel = state->channel;
-    request.command = (__u8)reg;
     if (channel_acquire(channel) < 0) {
         Py_DECREF(state);
         return NULL;
@@ -249,11 +257,12 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
         PyThread_release_lock(channel->lock);
         goto python;
     }
-    ret = ioctl_once(channel->fd, I2C_SMBUS, &request);
+    ret = smbus_transaction(channel->fd, I2C_SMBUS_READ, reg, word ? I2C_SMBUS_WORD_DATA : I2C_SMBUS_BYTE_DATA,
+                            &value);
     PyThread_release_lock(channel->lock);
     if (ret >= 0) {
         Py_DECREF(state);
-        return PyLong_FromLong(word ? (long)data.word : (long)data.byte);
+        return PyLong_FromLong(value);
     }
     Py_DECREF(state);
     failed(-ret); /* OSError(-ret), unless a signal handler raised */
