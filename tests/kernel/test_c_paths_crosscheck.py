@@ -1,0 +1,119 @@
+"""Every C method of the public classes (linuxhw/_ext/) against the Python/cffi path it stands in for, on
+the same kernel device: the same values, the same exceptions with the same errno and message. A call with
+keywords takes the class's Python method (the C methods make only the common positional call), so each
+pair is one call made both ways."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from linuxhw import ClosedError, DeviceRemovedError, NoAckError, _fastpath, dmabuf, gpio, i2c, spi
+from linuxhw._kernel.real import RealBackend
+from linuxhw.sim import GpioSim
+from tests.conftest import require_kernel_devices
+from tests.i2c.conftest import STUB_NAME
+from tests.spi.conftest import _sim_node
+
+pytestmark = pytest.mark.kernel
+
+Outcome = tuple[Any, ...]
+
+
+def outcome(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:
+    """What ``call(*args, **kwargs)`` gave: its value, or its exception's type, errno and message."""
+    try:
+        return ("returned", call(*args, **kwargs))
+    except Exception as exc:  # the comparison is the point: whatever it raised
+        return (type(exc), getattr(exc, "errno", None), str(exc))
+
+
+@pytest.fixture
+def gpio_sim() -> Iterator[tuple[GpioSim, gpio.Chip]]:
+    with GpioSim() as sim:
+        sim.add_bank(4, label=f"lhw-c-paths-{os.getpid()}")
+        sim.enable()
+        with gpio.Chip(str(sim.banks[0].dev_path), backend=RealBackend()) as chip:
+            yield sim, chip
+
+
+def test_gpio_values_and_their_errors_are_the_python_methods(gpio_sim: tuple[GpioSim, gpio.Chip]) -> None:
+    sim, chip = gpio_sim
+    output = gpio.LineSettings(direction=gpio.Direction.OUTPUT)
+    with chip.request_lines({0: output, 1: output}) as request:
+        assert isinstance(request._c_values, _fastpath.GpioValues)
+        for value in (1, 0):
+            request.set_value(0, value)  # C
+            request.set_value(line=1, value=value)  # Python
+            assert outcome(request.get_value, 0) == outcome(request.get_value, line=0) == ("returned", value)
+            assert request.get_value(1) == request.get_value(line=1) == value
+        sim.disable()  # the chip goes: every call on the request fails with ENODEV
+        removed = outcome(request.get_value, 0)
+        assert removed[0] is DeviceRemovedError
+        assert removed == outcome(request.get_value, line=0)
+        assert outcome(request.set_value, 0, 1) == outcome(request.set_value, line=0, value=1)
+
+
+def test_gpio_edge_reads_and_their_errors_are_the_python_method(gpio_sim: tuple[GpioSim, gpio.Chip]) -> None:
+    sim, chip = gpio_sim
+    bank = sim.banks[0]
+    edges = gpio.LineSettings(direction=gpio.Direction.INPUT, edge=gpio.Edge.BOTH)
+    with chip.request_lines({2: edges}) as request:
+        assert isinstance(request._c_events, _fastpath.EdgeReads)
+        bank.set_pull(2, 1)
+        (c_event,) = request.read_edge_events()  # C: the event is queued (see tests/gpio/test_events.py)
+        bank.set_pull(2, 0)
+        (python_event,) = request.read_edge_events(max_events=16)  # Python
+        assert (c_event.type, c_event.line_offset, c_event.seqno) == (gpio.EdgeType.RISING, 2, 1)
+        assert (python_event.type, python_event.line_offset, python_event.seqno) == (gpio.EdgeType.FALLING, 2, 2)
+        assert request.lost_events == 0
+        sim.disable()
+        removed = outcome(request.read_edge_events)
+        assert removed[0] is DeviceRemovedError
+        assert removed == outcome(request.read_edge_events, max_events=16)
+
+
+def test_smbus_reads_and_their_errors_are_the_python_methods() -> None:
+    with i2c.Bus(STUB_NAME, backend=RealBackend()) as bus:
+        chip, absent = bus.device(0x1C), bus.device(0x1D)
+        assert isinstance(chip._c_reads, _fastpath.SmbusReads)
+        chip.write_word_data(0x40, 0xBEEF)
+        for register in (0x40, 0x41):
+            python = outcome(chip.read_byte_data, register=register)  # Python: it selects the device
+            assert python == outcome(chip.read_byte_data, register)  # C
+        assert outcome(chip.read_word_data, register=0x40) == outcome(chip.read_word_data, 0x40)
+        assert chip.read_word_data(0x40) == 0xBEEF
+        python = outcome(absent.read_byte_data, register=0)  # nothing acknowledges 0x1d on i2c-stub
+        assert python[0] is NoAckError
+        assert python == outcome(absent.read_byte_data, 0)
+        assert outcome(absent.read_word_data, register=0) == outcome(absent.read_word_data, 0)
+
+
+def test_spi_write_and_transfer_are_the_python_methods() -> None:
+    with spi.Device(_sim_node(0), max_speed_hz=1_000_000, backend=RealBackend()) as loopback:
+        assert type(loopback.write).__name__ == type(loopback.transfer).__name__ == "SpiWriter"
+        probe = bytes(range(1, 33))
+        assert loopback.transfer(probe) == loopback.transfer(what=probe) == probe  # the simulator loops MOSI back
+        assert outcome(loopback.write, probe) == outcome(loopback.write, data=probe) == ("returned", None)
+
+
+def test_heap_allocate_and_its_errors_are_the_python_method() -> None:
+    require_kernel_devices("/dev/dma_heap/system")
+    with dmabuf.Heap("system", backend=RealBackend()) as heap:
+        assert isinstance(heap._c_alloc, _fastpath.HeapAlloc)
+        with heap.allocate(5000) as c_buffer, heap.allocate(size=5000) as python_buffer:
+            assert (c_buffer.size, c_buffer.exporter, c_buffer.path) == (
+                python_buffer.size,
+                python_buffer.exporter,
+                python_buffer.path,
+            )
+            with c_buffer.cpu_access(write=True) as view:
+                view[:4] = b"\x01\x02\x03\x04"
+            assert bytes(c_buffer.map()[:4]) == b"\x01\x02\x03\x04"
+        heap.close()  # the C allocate still runs, on the closed gate: EBADF, which the heap's helper names
+        closed = outcome(heap.allocate, 5000)
+        assert closed[0] is ClosedError
+        assert closed == outcome(heap.allocate, size=5000)
