@@ -98,3 +98,16 @@ def test_compare(tmp_path: Path) -> None:
     assert [line.split() for line in out.splitlines() if "linuxhw  " in line] == [["linuxhw", "2.5", "→", "2", "µs/op",
                                                                                    "-20.0%"]]  # fmt: skip
     assert "GPIO get 1 line: linuxhw ÷ C floor" in out and "2.50 MISS →    2.00 HIT" in out
+
+
+def test_the_readme_shows_the_startup_run_it_names() -> None:
+    """The README's startup table is ``scripts/bench --summary docs/bench-startup.json``, and its
+    targets table has that run's ratios."""
+    readme = (REPO / "README.md").read_text()
+    marker = "<!-- startup-summary: scripts/bench --summary docs/bench-startup.json -->\n"
+    shown = readme.split(marker, 1)[1].split("\n\n", 1)[0]
+    rows, _ = report.read_json(REPO / "docs" / "bench-startup.json")
+    assert shown == report.markdown(rows)
+    before, _ = report.read_json(REPO / "docs" / "bench-startup-before.json")
+    for old, new in zip(report.targets(before), report.targets(rows)):
+        assert f"| {old.value:.2f} | {new.value:.2f} | {new.verdict} |" in readme, new.name
