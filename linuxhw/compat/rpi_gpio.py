@@ -191,7 +191,11 @@ class _Gpio:
         if self._header is not None:
             return self._info
         backend = get_backend()
-        return board_info(backend, boards.current(backend))
+        try:
+            board = boards.current(backend)
+        except LookupError as exc:  # a $LINUXHW_BOARD linuxhw does not know
+            raise RuntimeError(str(exc)) from None
+        return board_info(backend, board)
 
     def header(self) -> Header:
         if self._header is None:

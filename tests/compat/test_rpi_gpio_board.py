@@ -153,3 +153,12 @@ def test_no_gpio_names_and_no_board_is_no_raspberry_pi(face: ModuleType, sim: Gp
     no_pi = "This module can only be run on a Raspberry Pi!: no GPIO chip has lines named GPIO<n>"
     with pytest.raises(RuntimeError, match=starting(no_pi)):
         face.setup(17, face.OUT)
+
+
+def test_a_board_id_linuxhw_does_not_know(face: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(boards.BOARD_VARIABLE, "raspberrypi-9")
+    with pytest.raises(RuntimeError, match=r"LINUXHW_BOARD.*raspberrypi-9.*raspberrypi-4b"):
+        assert face.RPI_INFO
+    face.setmode(face.BCM)
+    with pytest.raises(RuntimeError, match=r"LINUXHW_BOARD.*raspberrypi-9"):
+        face.setup(17, face.OUT)
