@@ -448,51 +448,38 @@ def test_setting_up_an_output_ends_its_edge_detection(GPIO: ModuleType, soc: Sim
     assert line_info(soc, IN_PIN).edge is Edge.FALLING
 
 
-def pulse_later(soc: SimChip, offset: int, levels: list[int]) -> threading.Thread:
-    """Drive a line through ``levels`` from another thread once the face's request of it takes edges."""
-
-    def run() -> None:
-        deadline = time.monotonic() + DEADLINE
-        while line_info(soc, offset).edge is Edge.NONE and time.monotonic() < deadline:
-            time.sleep(0.001)
-        for level in levels:
-            soc.set_pull(offset, level)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
-
-
 def test_wait_for_edge_returns_the_channel_or_none(GPIO: ModuleType, soc: SimChip) -> None:
     GPIO.setmode(GPIO.BCM)
     GPIO.setup(IN_PIN, GPIO.IN)
     soc.set_pull(IN_PIN, 1)  # before the wait: not an edge it sees
     assert GPIO.wait_for_edge(IN_PIN, GPIO.RISING, timeout=50) is None
     assert line_info(soc, IN_PIN).edge is Edge.NONE  # edges are asked of the kernel only while waiting
-    pulser = pulse_later(soc, IN_PIN, [0, 1])
-    assert GPIO.wait_for_edge(IN_PIN, GPIO.RISING, timeout=int(DEADLINE * 1000)) == IN_PIN
-    pulser.join()
+    assert waiting_for_pulses(soc, lambda: GPIO.wait_for_edge(IN_PIN, GPIO.RISING, timeout=int(DEADLINE * 1000)))
     with pytest.raises(RuntimeError, match=starting("Conflicting edge detection already enabled")):
         GPIO.add_event_detect(IN_PIN, GPIO.FALLING)  # as RPi.GPIO: the wait's record (RISING) stays
     GPIO.remove_event_detect(IN_PIN)
     GPIO.add_event_detect(IN_PIN, GPIO.FALLING)  # waits and background detection of one edge mix
-    done = threading.Event()
-    pulser = threading.Thread(target=pulse_until, args=(soc, IN_PIN, done))
-    pulser.start()
-    try:
-        assert GPIO.wait_for_edge(IN_PIN, GPIO.FALLING, timeout=int(DEADLINE * 1000)) == IN_PIN
-    finally:
-        done.set()
-        pulser.join()
+    assert waiting_for_pulses(soc, lambda: GPIO.wait_for_edge(IN_PIN, GPIO.FALLING, timeout=int(DEADLINE * 1000)))
     assert GPIO.event_detected(IN_PIN) is True
 
 
-def pulse_until(soc: SimChip, offset: int, done: threading.Event) -> None:
-    """Pulse a line until ``done`` (a wait for an edge takes only edges made after it began, and a test
-    cannot see when that is)."""
-    while not done.wait(0.001):
-        soc.set_pull(offset, 1)
-        soc.set_pull(offset, 0)
+def waiting_for_pulses(soc: SimChip, wait: Callable[[], int | None]) -> bool:
+    """Whether ``wait()`` returns IN_PIN while another thread pulses the line (a wait takes only the edges
+    made after it began, and a test cannot see when that is: so the pulses go on until it returns)."""
+    done = threading.Event()
+
+    def pulse() -> None:
+        while not done.wait(0.001):
+            soc.set_pull(IN_PIN, 1)
+            soc.set_pull(IN_PIN, 0)
+
+    pulser = threading.Thread(target=pulse)
+    pulser.start()
+    try:
+        return wait() == IN_PIN
+    finally:
+        done.set()
+        pulser.join()
 
 
 def test_wait_for_edge_ends_when_its_channel_is_cleaned_up(GPIO: ModuleType, soc: SimChip) -> None:
