@@ -236,13 +236,21 @@ def _check_echo(path: str, index: int, sent: bytes, got: bytes) -> None:
         )
 
 
+def echo_pattern(size: int) -> bytes:
+    """Random bytes whose first is neither 0x00 nor 0xff: a MISO left floating or stuck reads back one of those,
+    so a missing loopback fails at byte 0 every time, even with --size 1."""
+    pattern = bytearray(os.urandom(size))
+    pattern[0] = 1 + pattern[0] % 254
+    return bytes(pattern)
+
+
 def run_test(args: argparse.Namespace) -> int:
     check_settings(args)
     if args.count < 1:
         raise UsageError(f"--count must be at least 1, not {args.count}")
     if args.size < 1:
         raise UsageError(f"--size must be at least 1 byte, not {args.size}")
-    pattern = os.urandom(args.size)
+    pattern = echo_pattern(args.size)
     with configured(args) as device:
         chunk = device.max_message_bytes
         if not chunk:

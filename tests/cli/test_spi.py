@@ -8,7 +8,7 @@ import pytest
 
 from linuxhw import spi
 from linuxhw.cli.errors import UsageError
-from linuxhw.cli.spi_cmd import device_path, parse_hex
+from linuxhw.cli.spi_cmd import device_path, echo_pattern, parse_hex
 from linuxhw.mock import Board
 from linuxhw.spi.transfer import DMA_MINALIGN
 from tests.cli.conftest import Cli
@@ -56,6 +56,14 @@ def test_test_with_internal_loopback_and_without_any(cli: Cli) -> None:
     nothing = cli("spi", "test", "0.1")
     assert nothing.status == 1
     assert "message 1, byte 0" in nothing.err and "got 0xff back; no loopback?" in nothing.err
+    one_byte = cli("spi", "test", "0.1", "--size", "1")
+    assert one_byte.status == 1 and "message 1, byte 0" in one_byte.err
+
+
+def test_the_echo_pattern_never_starts_with_what_an_idle_miso_reads() -> None:
+    firsts = {echo_pattern(1)[0] for _ in range(2000)}
+    assert not firsts & {0x00, 0xFF} and len(firsts) > 200
+    assert len(echo_pattern(4096)) == 4096
 
 
 def test_errors(cli: Cli) -> None:
