@@ -275,7 +275,8 @@ static int module_globals(void)
 {
     PyObject *os;
     size_t i;
-    Py_BUILD_ASSERT(sizeof(names) == Py_ARRAY_LENGTH(name_table) * sizeof(PyObject *)); /* every name has its row */
+    /* every name has its row (not Py_BUILD_ASSERT of Py_ARRAY_LENGTH: 3.13.0's is no constant to gcc 12) */
+    _Static_assert(sizeof(names) == sizeof(name_table) / sizeof(name_table[0]) * sizeof(PyObject *), "names");
     for (i = 0; i < Py_ARRAY_LENGTH(name_table); i++) {
         *name_table[i].name = PyUnicode_InternFromString(name_table[i].text);
         if (*name_table[i].name == NULL)

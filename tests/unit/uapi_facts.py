@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,10 @@ def header_facts(source: str, work: Path, include_dirs: Sequence[Path] = ()) -> 
     """Compile and run ``source`` (``include_dirs`` searched before the system's headers); its ``name value``
     lines as a dict."""
     compiler = shutil.which("cc") or shutil.which("gcc")
+    if compiler is None and os.environ.get("LINUXHW_NO_COMPILER") == "1":
+        # scripts/platforms' wheel pass: the root has neither compiler nor headers on purpose (its sdist pass
+        # compared the same layout with them)
+        pytest.skip("no C compiler or kernel headers here by design (LINUXHW_NO_COMPILER=1: a wheel pass)")
     if compiler is None:
         pytest.fail("a C compiler is needed to check the uAPI layout (apt-get install gcc)")
     (work / "facts.c").write_text(source)
