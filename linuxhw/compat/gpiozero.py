@@ -5,7 +5,11 @@ The pins are the lines named ``GPIO<n>`` of one GPIO chip, found by label, never
 Raspberry Pi 5 renumbered its chips): ``LinuxhwFactory(chip=...)`` or ``$LINUXHW_GPIOZERO_CHIP`` name
 it (a label, path or ``gpiochipN``); otherwise it is the chip with the most such lines
 (``pinctrl-bcm2711``, ``pinctrl-rp1``, ...: the mock Raspberry Pis' too, the demo board's). A pin answers to
-``GPIO17``, ``BCM17``, ``17`` and ``"17"``.
+``GPIO17``, ``BCM17``, ``17`` and ``"17"``; on a board :func:`linuxhw.boards.current` knows (its device
+tree, or ``$LINUXHW_BOARD``) whose header lines are on that chip, also to the physical names gpiozero 2.x
+gives a Pi's header pins: ``J8:11`` (any header: ``P1:11``, ``P5:3`` on the first Model B), ``BOARD11`` (the
+main header) and wiringPi's ``WPI0``; a header pin that is no GPIO (``J8:1``, 3V3) is refused as gpiozero
+refuses it. Names are matched exactly, as gpiozero matches them.
 
 Edges come from the kernel's edge events, timestamps included (``ticks`` is the same monotonic
 clock), ``bounce`` is the kernel's debounce, PWM is in software (a thread per pin), and hardware SPI
@@ -40,8 +44,8 @@ from gpiozero.pins import BoardInfo, HeaderInfo, PinInfo
 from gpiozero.pins.pi import PiFactory, PiPin, spi_port_device
 from gpiozero.pins.spi import SPISoftware
 
-from linuxhw import gpio, spi
-from linuxhw.compat._gpio_names import find_gpio_chip, gpio_lines
+from linuxhw import boards, gpio, spi
+from linuxhw.compat._gpio_names import GPIO_NAME, find_gpio_chip, gpio_lines
 from linuxhw.compat._soft_pwm import SoftwarePwm
 from linuxhw.gpio import Bias, Direction, Edge, EdgeType, LineSettings
 
@@ -60,18 +64,60 @@ def _find_chip() -> gpio.Chip:
         raise PinInvalidPin(f"{exc}: name one with $LINUXHW_GPIOZERO_CHIP") from None
 
 
-def _board_info(label: str, lines: dict[str, int]) -> BoardInfo:
-    """A board with one header: the chip, one pin per GPIO<n> line."""
+# wiringPi's numbers of a Pi's header GPIO pins, by physical pin: J8's (the 26-pin P1's are its first 26), P5's.
+_WIRINGPI = {
+    "J8": {3: 8, 5: 9, 7: 7, 8: 15, 10: 16, 11: 0, 12: 1, 13: 2, 15: 3, 16: 4, 18: 5, 19: 12, 21: 13, 22: 6, 23: 14,
+           24: 10, 26: 11, 27: 30, 28: 31, 29: 21, 31: 22, 32: 26, 33: 23, 35: 24, 36: 27, 37: 25, 38: 28, 40: 29},
+    "P5": {3: 17, 4: 18, 5: 19, 6: 20},
+}  # fmt: skip
+_WIRINGPI["P1"] = {number: wpi for number, wpi in _WIRINGPI["J8"].items() if number <= 26}
+
+
+def _gpio_pin(number: int, name: str, label: str, offset: int, row: int, col: int, *physical: str) -> PinInfo:
+    """A GPIO pin as gpiozero's Pi factories describe it, answering to ``physical`` names too."""
+    gpio_number = int(name[4:])
+    names = frozenset({name, gpio_number, str(gpio_number), f"BCM{gpio_number}", f"{label}:{offset}", *physical})
+    return PinInfo(number=number, name=name, names=names, pull="", row=row, col=col, interfaces=frozenset({"gpio"}))
+
+
+def _board_lines(board: boards.Board | None, label: str) -> dict[str, int]:
+    """``{"GPIO<n>": offset}`` for ``board``'s header pins on chip ``label``, by the board's data (a
+    kernel may name the lines otherwise: ``SDA1`` on the first Model B)."""
+    pins = board.gpio_pins() if board is not None else []
+    return {pin.name: pin.line.offset for pin in pins if pin.line and pin.line.chip_label == label
+            and GPIO_NAME.fullmatch(pin.name)}  # fmt: skip
+
+
+def _header_info(header: boards.Header, main: bool, label: str, lines: dict[str, int]) -> HeaderInfo:
+    """``header`` of the board as gpiozero names its pins; a GPIO pin is one of ``lines`` on chip ``label``."""
     pins = {}
-    for number, (name, offset) in enumerate(sorted(lines.items(), key=lambda item: int(item[0][4:])), 1):
-        gpio_number = int(name[4:])
-        names = frozenset({name, gpio_number, str(gpio_number), f"BCM{gpio_number}", f"{label}:{offset}"})
-        pins[number] = PinInfo(number=number, name=name, names=names, pull="", row=number, col=1,
-                               interfaces=frozenset({"gpio"}))  # fmt: skip
-    header = HeaderInfo(name=label, rows=len(pins), columns=1, pins=pins)
-    return BoardInfo(revision="linuxhw", model=label, pcb_revision="", released="", soc=label, manufacturer="",
-                     memory=None, storage="", usb=0, usb3=0, ethernet=0, eth_speed=0, wifi=False, bluetooth=False,
-                     csi=0, dsi=0, headers={label: header}, board="")  # fmt: skip
+    for pin in header.pins:
+        physical = [pin.spec, *([f"BOARD{pin.number}"] if main else [])]
+        row, col = (pin.number + 1) // 2, 2 - pin.number % 2
+        if pin.line is not None and pin.line.chip_label == label and pin.name in lines:
+            wpi = _WIRINGPI.get(header.name, {}).get(pin.number)
+            physical += [f"WPI{wpi}"] if wpi is not None else []
+            pins[pin.number] = _gpio_pin(pin.number, pin.name, label, lines[pin.name], row, col, *physical)
+        else:  # a supply, or a line elsewhere: gpiozero's PiPin refuses it ("... is not a GPIO pin")
+            pins[pin.number] = PinInfo(number=pin.number, name=pin.name, names=frozenset({pin.name, *physical}),
+                                       pull="", row=row, col=col, interfaces=frozenset({""}))  # fmt: skip
+    return HeaderInfo(name=header.name, rows=(len(header.pins) + 1) // 2, columns=2, pins=pins)
+
+
+def _board_info(label: str, lines: dict[str, int], board: boards.Board | None) -> BoardInfo:
+    """The pins of ``lines``: ``board``'s headers where it has GPIO lines on chip ``label``, then a header
+    named by the label holding the chip's other lines, one pin each."""
+    headers = {}
+    if board is not None and _board_lines(board, label):
+        for index, header in enumerate(board.headers):
+            headers[header.name] = _header_info(header, index == board.main_header, label, lines)
+    on_headers = {pin.name for header in headers.values() for pin in header.pins.values()}
+    rest = sorted((item for item in lines.items() if item[0] not in on_headers), key=lambda item: int(item[0][4:]))
+    pins = {number: _gpio_pin(number, name, label, offset, number, 1) for number, (name, offset) in enumerate(rest, 1)}
+    headers[label] = HeaderInfo(name=label, rows=len(pins), columns=1, pins=pins)
+    return BoardInfo(revision="linuxhw", model=board.model if board else label, pcb_revision="", released="",
+                     soc=label, manufacturer="", memory=None, storage="", usb=0, usb3=0, ethernet=0, eth_speed=0,
+                     wifi=False, bluetooth=False, csi=0, dsi=0, headers=headers, board="")  # fmt: skip
 
 
 class LinuxhwFactory(PiFactory):  # type: ignore[misc]
@@ -81,11 +127,16 @@ class LinuxhwFactory(PiFactory):  # type: ignore[misc]
         super().__init__()
         name = chip or os.environ.get("LINUXHW_GPIOZERO_CHIP")
         self._chip = gpio.Chip(name) if name else _find_chip()
-        self.offsets = gpio_lines(self._chip)
+        try:
+            board = boards.current()
+        except LookupError:  # an unknown $LINUXHW_BOARD
+            self._chip.close()
+            raise
+        self.offsets = {**gpio_lines(self._chip), **_board_lines(board, self._chip.label)}
         if not self.offsets:
             self._chip.close()
             raise PinInvalidPin(f"chip {name!r} has no lines named GPIO<n>")
-        self._info = _board_info(self._chip.label, self.offsets)
+        self._info = _board_info(self._chip.label, self.offsets, board)
         self.pin_class = LinuxhwPin
 
     @property
