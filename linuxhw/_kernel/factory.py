@@ -17,7 +17,7 @@ from types import ModuleType
 
 from linuxhw._kernel.backend import Backend
 
-__all__ = ["ALLOWED", "cwd_on_path", "is_factory_spec", "load_factory"]
+__all__ = ["ALLOWED", "cwd_on_path", "is_factory_spec", "load_factory", "search_root"]
 
 ALLOWED = (
     "'real' (the kernel), 'mock' (the demo board), or 'package.module:factory' "
@@ -74,6 +74,17 @@ def _import(module_name: str, spec: str, source: str) -> ModuleType:
         raise ValueError(
             f"{source}={spec!r}: no module named {missing!r} on sys.path {_path_hint()}; {source} must be {ALLOWED}"
         ) from None
+
+
+def search_root(spec: str) -> str | None:
+    """The directory the module of ``spec``, already loaded, was imported from (the ``sys.path`` entry holding
+    its top-level package), for a child process's PYTHONPATH; None for a module with no file (built in)."""
+    module = sys.modules.get(spec.partition(":")[0].partition(".")[0])
+    if module is None:
+        return None
+    locations = list(getattr(module, "__path__", None) or [])  # a package, namespace packages included
+    where = locations[0] if locations else getattr(module, "__file__", None)
+    return os.path.dirname(where) if where else None
 
 
 def cwd_on_path() -> bool:

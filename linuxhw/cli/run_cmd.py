@@ -149,5 +149,19 @@ def _select_backend(spec: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     os.environ["LINUXHW_BACKEND"] = spec
+    _export_search_root(spec)
     linuxhw.set_backend(backend)
     return None
+
+
+def _export_search_root(spec: str) -> None:
+    """Put the directory a factory's module came from first on ``PYTHONPATH`` where a child process would not
+    find it otherwise (the current directory, the script's: not on a child python's path), so that the
+    program's child processes resolve the same ``LINUXHW_BACKEND``."""
+    from linuxhw._kernel.factory import is_factory_spec, search_root
+
+    root = search_root(spec) if is_factory_spec(spec) else None
+    inherited = {os.path.abspath(entry or os.curdir) for entry in sys.path[1:]}  # the interpreter's and $PYTHONPATH's
+    if root is None or os.path.abspath(root) in inherited:
+        return
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))

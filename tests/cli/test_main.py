@@ -130,12 +130,13 @@ def test_backend_names_a_factory_found_in_the_current_directory(tmp_path: Path, 
 def test_a_backend_that_cannot_be_made_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(sys, "path", list(sys.path))  # the CLI appends the current directory for a factory
+    before = list(sys.path)
     assert main(["--backend", "no_such_parts_x:make_board", "gpio", "detect"]) == 2
     assert capsys.readouterr().err == (
         "linuxhw: error: --backend='no_such_parts_x:make_board': no module named 'no_such_parts_x' on sys.path"
         f" (the current directory is on it); --backend must be {ALLOWED}\n"
     )
+    assert sys.path == before  # the current directory, appended for the factory, is gone again
     assert main(["--backend", "fake", "gpio", "detect"]) == 2
     assert capsys.readouterr().err == f"linuxhw: error: --backend must be {ALLOWED}; not 'fake'\n"
     monkeypatch.setenv("LINUXHW_BACKEND", "linuxhw.mock:no_board")

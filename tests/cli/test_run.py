@@ -241,6 +241,47 @@ def test_the_backend_and_board_are_the_programs_and_its_childrens(tmp_path: Path
     )
 
 
+# A program in a subdirectory that starts a child python elsewhere; both say which board they are on.
+PARENT_AND_CHILD = """
+import os, subprocess, sys
+from linuxhw import gpio
+print([chip.label for chip in gpio.chips()], os.getcwd() in sys.path, sys.path[0] == os.path.dirname(__file__))
+child = "from linuxhw import gpio; print([chip.label for chip in gpio.chips()])"
+print(subprocess.run([sys.executable, "-c", child], cwd="/", capture_output=True, text=True).stdout, end="")
+"""
+PARTS = """
+from linuxhw import mock
+
+def make_board():
+    board = mock.Board()
+    board.add_gpio_chip(4, label="my-parts")
+    return board
+"""
+
+
+def test_a_factory_in_the_current_directory_is_the_childrens_too(tmp_path: Path) -> None:
+    """The child finds the factory's module (PYTHONPATH gets its directory); the program's sys.path is
+    python's: the script's directory first, the current directory not on it."""
+    (tmp_path / "parts.py").write_text(PARTS)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "prog.py").write_text(PARENT_AND_CHILD)
+    status, out, err = linuxhw_run("-q", "--backend", "parts:make_board", "sub/prog.py", cwd=tmp_path)
+    assert (status, out, err) == (0, "['my-parts'] False True\n['my-parts']\n", "")
+    status, out, err = linuxhw_run("-q", "--backend", "parts:make_board", "prog.py", cwd=tmp_path / "sub",
+                                   PYTHONPATH=f"{REPO}{os.pathsep}{tmp_path}")  # fmt: skip
+    assert (status, out, err) == (0, "['my-parts'] True True\n['my-parts']\n", "")  # found on PYTHONPATH already
+
+
+def test_the_clis_own_path_is_restored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linuxhw.cli import main
+
+    (tmp_path / "parts_restored.py").write_text(PARTS)
+    monkeypatch.chdir(tmp_path)
+    before = list(sys.path)
+    assert main(["--backend", "parts_restored:make_board", "gpio", "detect"]) == 0
+    assert sys.path == before
+
+
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
