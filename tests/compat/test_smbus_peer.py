@@ -11,6 +11,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable, Iterator
 from enum import IntEnum
 from pathlib import Path
@@ -41,7 +42,7 @@ def python_smbus() -> ModuleType:
         if os.environ.get("LINUXHW_REQUIRE_PEERS"):  # the kernel tier: built on the host before the boot
             pytest.fail(reason)
         pytest.skip(reason)  # e.g. a platform root without make or network
-    [path] = Path(done.stdout.strip()).glob("smbus.*.so")
+    path = Path(done.stdout.strip()) / f"smbus{sysconfig.get_config_var('EXT_SUFFIX')}"  # others' may be there too
     spec = importlib.util.spec_from_file_location("smbus", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
