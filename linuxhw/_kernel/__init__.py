@@ -29,16 +29,21 @@ _current: Backend | None = None
 def resolve_backend(spec: BackendSpec, source: str = "backend") -> Backend:
     """The Backend ``spec`` names: a Backend itself, ``"real"``, ``"mock"`` (a fresh demo board) or
     ``"package.module:factory"`` (see :mod:`linuxhw._kernel.factory`); ValueError naming ``source``
-    (``LINUXHW_BACKEND``, ``--backend`` ...) and what is allowed otherwise."""
+    (``LINUXHW_BACKEND``, ``--backend`` ...) and what is allowed otherwise, TypeError for neither a str nor
+    a Backend."""
     if isinstance(spec, Backend):
         return spec
+    if not isinstance(spec, str):
+        raise TypeError(
+            f"{source} must be a str ({ALLOWED}) or a Backend instance, not {type(spec).__name__} {spec!r:.60}"
+        )
     if spec == "real":
         return RealBackend()
     if spec == "mock":
         from linuxhw.mock import demo_board
 
         return demo_board()
-    if isinstance(spec, str) and is_factory_spec(spec):
+    if is_factory_spec(spec):
         return load_factory(spec, source)
     instance = ", or a Backend instance" if source == "backend" else ""  # what Python callers may also pass
     raise ValueError(f"{source} must be {ALLOWED}{instance}; not {spec!r}")

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from linuxhw.cli.parser import USAGE_STATUS, CommandParser
 from linuxhw.compat import faces as face_table
 from linuxhw.compat.faces import FaceImports, Replaced
-from linuxhw.compat.run import Program, ProgramNotFound, execute, prepare, reraise
+from linuxhw.compat.run import Program, ProgramNotFound, execute, prepare, program_directory, reraise
 
 PROG = "linuxhw run"
 _TAKES_VALUE = ("--backend", "--board", "--face", "--no-face")
@@ -109,9 +109,9 @@ def main(argv: Sequence[str]) -> int:
     except ProgramNotFound as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return USAGE_STATUS
-    FaceImports(
-        selected, None if parsed.face or parsed.quiet else _say_replaced
-    ).install()  # for the rest of the process
+    imports = FaceImports(selected, None if parsed.face or parsed.quiet else _say_replaced)
+    imports.program_directory = program_directory()  # its own board.py is what its import board gets
+    imports.install()  # for the rest of the process
     if parsed.backend is not None:
         error = _select_backend(parsed.backend)
         if error:
@@ -136,7 +136,8 @@ def _select_board(board_id: str) -> None:
 
 
 def _say_replaced(replaced: Replaced) -> None:
-    print(f"{PROG}: {replaced} (--no-face {replaced.face.name} keeps it)", file=sys.stderr, flush=True)
+    keep = "" if replaced.own else f" (--no-face {replaced.face.name} keeps it)"
+    print(f"{PROG}: {replaced}{keep}", file=sys.stderr, flush=True)
 
 
 def _select_backend(spec: str) -> str | None:

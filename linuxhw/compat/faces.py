@@ -9,7 +9,9 @@ pytest plugin's ``linuxhw_faces`` fixture around a test: the same table, the sam
 
 A face answers its names even where the real package is installed too (that is what it is for); the
 first time a program imports such a name, ``FaceImports`` reports the package it stood in for, once
-(``linuxhw run`` prints it on stderr unless the face was asked for by name).
+(``linuxhw run`` prints it on stderr unless the face was asked for by name). The program's own module is
+another matter: a ``board.py`` beside the script (in ``program_directory``, which python puts first on
+``sys.path``) is what ``import board`` gets, as under python, and that is reported the same way.
 """
 
 from __future__ import annotations
@@ -97,14 +99,18 @@ def select_faces(names: Iterable[str] | None = None, without: Iterable[str] = ()
 
 @dataclass(frozen=True)
 class Replaced:
-    """An installed package a face answered an import of instead: ``name`` imported, ``face``, ``location``."""
+    """An installed package a face answered an import of instead: ``name`` imported, ``face``, ``location``;
+    or, ``own``, the program's own module at ``location`` that the import got instead of the face."""
 
     name: str
     face: Face
     location: str
+    own: bool = False
 
     def __str__(self) -> str:
-        target = self.face.modules[self.name]
+        target = self.face.modules.get(self.name) or f"{self.face.name}'s face"
+        if self.own:
+            return f"import {self.name} gets the program's own {self.location}, not {target}"
         return f"import {self.name} gets {target}, not the {self.name} installed at {self.location}"
 
 
@@ -138,6 +144,8 @@ class _Finder(importlib.abc.MetaPathFinder):
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
+        if self._imports.programs_own(fullname):
+            return None  # the finders after this one find it, as they would under python
         face = self._imports.answers.get(fullname)
         if face is not None:
             self._imports._note(fullname, face, self)
@@ -156,7 +164,9 @@ class FaceImports:
 
     Modules already imported under those names are set aside meanwhile and put back after; what the
     program imported through a face is dropped. ``replaced`` lists the installed packages that imports
-    got a face instead of, and ``on_replaced`` (if given) hears of each when it happens.
+    got a face instead of, and ``on_replaced`` (if given) hears of each when it happens. While
+    ``program_directory`` is set (the directory python puts first on ``sys.path`` for the program run),
+    a module of a face's name there is the program's own: its imports get it, never the face.
     """
 
     def __init__(self, faces: Sequence[Face], on_replaced: Callable[[Replaced], None] | None = None) -> None:
@@ -172,6 +182,8 @@ class FaceImports:
         self._set_aside: dict[str, ModuleType] = {}
         self._set: list[str] = []  # the environment variables it set
         self._cleanups: list[Callable[[], None]] = []
+        self.program_directory: str | None = None
+        self._own: dict[tuple[str, str], bool] = {}  # (directory, top-level name) -> the program's own?
 
     def __enter__(self) -> FaceImports:
         self.install()
@@ -195,7 +207,11 @@ class FaceImports:
 
     def program_ended(self) -> None:
         """Close what the peers' code opened through the faces so far (as their exit hooks would: gpiozero's
-        pin factory); a program run after this starts afresh."""
+        pin factory) and forget the program's own modules of the faces' names; a program run after this
+        starts afresh, and imports get the faces again."""
+        for top in {top for (_, top), own in self._own.items() if own}:
+            for loaded in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+                del sys.modules[loaded]
         cleanups, self._cleanups = self._cleanups, []
         try:
             for cleanup in cleanups:
@@ -233,6 +249,26 @@ class FaceImports:
                     return None
             parent = parent.rpartition(".")[0]
         return None
+
+    def programs_own(self, name: str) -> bool:
+        """Whether ``name`` is under a face's top-level name (``board``, ``RPi``) that the program's directory
+        has a module of; the first time, that is reported as :class:`Replaced` with ``own``."""
+        top = name.partition(".")[0]
+        face = self.answers.get(top) or next((f for n, f in self.answers.items() if n.startswith(top + ".")), None)
+        directory = self.program_directory
+        if face is None or directory is None:
+            return False
+        key = (directory, top)
+        if key not in self._own:
+            spec = importlib.machinery.PathFinder.find_spec(top, [directory])
+            self._own[key] = spec is not None
+            if spec is not None:
+                locations = list(spec.submodule_search_locations or [])
+                replaced = Replaced(top, face, locations[0] if locations else str(spec.origin), own=True)
+                self.replaced.append(replaced)
+                if self.on_replaced is not None:
+                    self.on_replaced(replaced)
+        return self._own[key]
 
     def _note(self, name: str, face: Face, finder: _Finder) -> None:
         """Record (once) the installed package, if any, that ``import name`` would have found."""

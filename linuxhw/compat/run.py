@@ -25,7 +25,7 @@ from importlib.machinery import BuiltinImporter, SourceFileLoader
 from types import ModuleType, TracebackType
 from typing import Any, Callable, NoReturn
 
-__all__ = ["Program", "ProgramNotFound", "execute", "exit_status", "prepare", "reraise"]
+__all__ = ["Program", "ProgramNotFound", "execute", "exit_status", "prepare", "program_directory", "reraise"]
 
 ExceptHook = Callable[[type[BaseException], BaseException, "TracebackType | None"], Any]
 
@@ -50,6 +50,12 @@ def prepare(program: Program, args: Sequence[str]) -> Callable[[], None]:
     its name, as python does before it runs anything; return what runs it, for :func:`execute`.
     ProgramNotFound when a script cannot be opened (then nothing was changed)."""
     return _module_runner(program.target, args) if program.module else _script_runner(program.target, args)
+
+
+def program_directory() -> str | None:
+    """The directory :func:`prepare` put first on ``sys.path`` for the program (the script's, the current
+    one for ``-m``), whose modules its imports find first; None under ``python -P``, which puts none there."""
+    return None if getattr(sys.flags, "safe_path", False) or not sys.path else sys.path[0]
 
 
 def execute(runner: Callable[[], None]) -> BaseException | None:

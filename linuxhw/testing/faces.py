@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from linuxhw._handle import open_handles
 from linuxhw.compat.faces import FaceImports, Replaced
-from linuxhw.compat.run import Program, execute, exit_status, prepare
+from linuxhw.compat.run import Program, execute, exit_status, prepare, program_directory
 
 __all__ = ["Faces"]
 
@@ -52,7 +52,9 @@ class Faces:
             except OSError as exc:
                 raise FileNotFoundError(str(exc)) from None
             before = set(open_handles())
+            self._imports.program_directory = program_directory()  # its own board.py wins over the face
             ended = execute(runner)
+            self._imports.program_directory = None
             try:  # the program's end: its peers' exit hooks, then its process would close every fd
                 self._imports.program_ended()
             finally:

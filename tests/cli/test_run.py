@@ -213,6 +213,29 @@ def test_an_adafruit_driver_gets_blinkas_modules(tmp_path: Path) -> None:
     assert (status, out, err) == (0, "23.5 2 linuxhw.compat.blinka.board\n", "")
 
 
+def test_the_scripts_own_board_module_wins_over_the_face(tmp_path: Path) -> None:
+    """A ``board.py`` beside the script is what its ``import board`` gets, as under python (said on stderr
+    once, as the notice for installed packages is); the face still answers the names it does not shadow."""
+    (tmp_path / "board.py").write_text("WHO = 'mine'\n")
+    (tmp_path / "RPi").mkdir()
+    (tmp_path / "RPi" / "__init__.py").write_text("")
+    (tmp_path / "RPi" / "GPIO.py").write_text("WHO = 'my RPi.GPIO'\n")
+    (tmp_path / "mine.py").write_text(
+        "import board, digitalio\nfrom RPi import GPIO\nimport board as again\n"
+        "print(board.WHO, GPIO.WHO, again is board, digitalio.__name__)\n"
+    )
+    status, out, err = linuxhw_run("--backend", "mock", "--no-face", "RPi.GPIO", "mine.py", cwd=tmp_path)
+    assert (status, out) == (0, "mine my RPi.GPIO True linuxhw.compat.blinka.digitalio\n"), err
+    assert err.splitlines()[0] == (
+        f"linuxhw run: import board gets the program's own {tmp_path}/board.py, not linuxhw.compat.blinka.board"
+    )
+    assert all(line.startswith("linuxhw run: import digitalio gets") for line in err.splitlines()[1:]), err
+    status, out, err = linuxhw_run("-q", "--backend", "mock", "mine.py", cwd=tmp_path)
+    assert (status, out, err) == (0, "mine my RPi.GPIO True linuxhw.compat.blinka.digitalio\n", "")
+    status, out, err = linuxhw_run("--face", "RPi.GPIO", "--backend", "mock", "mine.py", cwd=tmp_path)
+    assert (status, err) == (0, ""), err  # its own RPi package too, said of nothing: the face was asked for
+
+
 def test_a_gpiozero_script_gets_the_linuxhw_pin_factory(tmp_path: Path) -> None:
     pytest.importorskip("gpiozero")
     (tmp_path / "blink.py").write_text(

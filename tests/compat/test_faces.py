@@ -142,6 +142,20 @@ def test_gpiozero_factory_made_through_the_face_is_closed_after(monkeypatch: pyt
         assert hw.open_handles() == 0  # the factory's chip and the LED's line were closed
 
 
+def test_the_fixture_runs_a_script_with_its_own_module_of_a_faces_name(
+    linuxhw_faces: Faces, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "smbus2.py").write_text("WHO = 'mine'\n")
+    (tmp_path / "own.py").write_text("import smbus2\nprint(smbus2.WHO)\n")
+    assert linuxhw_faces.run(str(tmp_path / "own.py")) == 0
+    assert capsys.readouterr().out == "mine\n"
+    [own] = [replaced for replaced in linuxhw_faces.replaced if replaced.own]
+    assert (own.name, own.location) == ("smbus2", str(tmp_path / "smbus2.py"))
+    import smbus2  # the test's own import, outside the program: the face
+
+    assert smbus2 is linuxhw.compat.smbus2
+
+
 MPU6050_SCRIPT = """
 from mpu6050 import mpu6050
 sensor = mpu6050(0x68)

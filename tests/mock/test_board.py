@@ -43,6 +43,17 @@ def test_unknown_backend_name() -> None:
         linuxhw.set_backend("fake")
 
 
+@pytest.mark.parametrize("spec", [None, 42, b"mock", mock.Board], ids=["None", "int", "bytes", "the class"])
+def test_a_backend_neither_str_nor_backend_is_a_type_error(spec: object) -> None:
+    previous = linuxhw.get_backend()
+    message = rf"backend must be a str \('real' \(the kernel\), .*\) or a Backend instance, not {type(spec).__name__} "
+    with pytest.raises(TypeError, match=message):
+        linuxhw.set_backend(spec)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=message), linuxhw.use_backend(spec):  # type: ignore[arg-type]
+        pass
+    assert linuxhw.get_backend() is previous
+
+
 def test_environment_selects_the_demo_board() -> None:
     code = (
         "from linuxhw import gpio; print([(c.name, c.label, c.num_lines) for c in gpio.chips()]);"
