@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from linuxhw import boards
-from linuxhw.mock import MockGpioChip
-from tests.boards.shapes import shaped_like
+from linuxhw.mock import Board, MockGpioChip
 from tests.cli.conftest import Cli
 
 
@@ -34,9 +33,17 @@ def driven(cli: Cli, chip: MockGpioChip, *assignments: str) -> dict[int, set[int
     return seen
 
 
+def unknown_pi5() -> tuple[Board, MockGpioChip]:
+    """A Pi 5's GPIO chip, its label only (no line names), on a board with no device tree: not known as a Pi."""
+    board = Board()
+    [chip] = boards.get("raspberrypi-5").gpio_chips
+    return board, board.add_gpio_chip(chip.num_lines, label=chip.label)
+
+
 @pytest.fixture
 def pi(capsys: pytest.CaptureFixture[str]) -> Iterator[tuple[Cli, MockGpioChip]]:
-    board, (soc,) = shaped_like("raspberrypi-4b")
+    board = Board.raspberry_pi("4b", i2c=(), spi=())
+    soc = board.device("/dev/gpiochip0")
     yield Cli(board, capsys), soc
     assert board.open_files() == 0
 
@@ -70,7 +77,8 @@ def test_the_same_line_by_two_names_is_refused(pi: tuple[Cli, MockGpioChip]) -> 
 
 def test_the_offset_decides_where_the_kernel_names_lines_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
     """A Pi 3's kernel calls BCM 10 SPI_MOSI: GPIO10 and J8:19 still reach it, and so does its own name."""
-    board, (soc,) = shaped_like("raspberrypi-3b")
+    board = Board.raspberry_pi("3b", i2c=(), spi=())
+    soc = board.device("/dev/gpiochip0")
     cli = Cli(board, capsys)
     soc.set_pull(10, 1)
     assert cli("gpio", "get", "GPIO10", "SPI_MOSI").status == 1  # one line twice
@@ -79,7 +87,8 @@ def test_the_offset_decides_where_the_kernel_names_lines_otherwise(capsys: pytes
 
 
 def test_beaglebone_pins(capsys: pytest.CaptureFixture[str]) -> None:
-    board, banks = shaped_like("beaglebone-black")
+    board = Board.beaglebone_black(i2c=(), spi=())
+    banks = [board.device(f"/dev/gpiochip{n}") for n in range(4)]
     cli = Cli(board, capsys)
     banks[1].set_pull(28, 1)  # P9_12 is gpio1_28
     result = cli("gpio", "get", "P9_12", "P9:15", "p8_26")
@@ -90,7 +99,7 @@ def test_beaglebone_pins(capsys: pytest.CaptureFixture[str]) -> None:
 def test_board_option_and_variable_name_the_board(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    board, (soc,) = shaped_like("raspberrypi-5", device_tree=False, names=False)  # no tree, no line names
+    board, soc = unknown_pi5()
     cli = Cli(board, capsys)
     soc.set_pull(17, 1)
     no_board = cli("gpio", "get", "J8:11")
@@ -123,7 +132,7 @@ def test_errors_name_the_spec(pi: tuple[Cli, MockGpioChip], args: tuple[str, ...
 
 def test_a_missing_chip_is_not_taken_for_a_header(capsys: pytest.CaptureFixture[str]) -> None:
     """gpiochip9:5 has a header pin's shape, but names a chip: with no board known, its error is the chip's."""
-    board, _ = shaped_like("raspberrypi-5", device_tree=False, names=False)
+    board, _ = unknown_pi5()
     result = Cli(board, capsys)("gpio", "get", "gpiochip9:5")
     assert result.status == 1 and "no GPIO chip named 'gpiochip9'" in result.err, result.err
     assert "header pin" not in result.err

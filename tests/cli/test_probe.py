@@ -45,9 +45,7 @@ def test_probe_on_a_machine_with_nothing_points_at_the_mock(tmp_path: Path, caps
 
 
 def test_probe_names_the_board_its_device_tree_describes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from tests.boards.shapes import shaped_like
-
-    board, _ = shaped_like("raspberrypi-4b")
+    board = Board.raspberry_pi("4b", i2c=(), spi=())
     board.device_tree["model"] = b"Raspberry Pi 4 Model B Rev 1.4\0"  # as the firmware writes it
     assert main(["probe"], backend=board) == 0
     assert (

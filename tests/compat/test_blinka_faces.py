@@ -19,7 +19,6 @@ import linuxhw
 from linuxhw import boards, mock
 from linuxhw.compat import circuitpython
 from linuxhw.compat.blinka import busio, digitalio, micropython
-from tests.boards.shapes import shaped_like
 
 FACES = (
     "linuxhw.compat.blinka.board",
@@ -123,7 +122,7 @@ def test_an_unknown_board_id_is_not_supported(monkeypatch: pytest.MonkeyPatch) -
 def test_the_faces_follow_the_current_board_without_a_reimport(monkeypatch: pytest.MonkeyPatch) -> None:
     """A Pi-shaped board, then a BeagleBone-shaped one, in one process: the modules imported once name each
     board's pins in turn (as two tests, or two ``linuxhw run`` scripts, see them)."""
-    pi, _ = shaped_like("raspberrypi-4b")
+    pi = mock.Board.raspberry_pi("4b", i2c=(), spi=())
     with linuxhw.use_backend(pi):
         board_module = importlib.import_module("linuxhw.compat.blinka.board")
         pin_module = importlib.import_module("linuxhw.compat.blinka.microcontroller.pin")
@@ -132,7 +131,7 @@ def test_the_faces_follow_the_current_board_without_a_reimport(monkeypatch: pyte
         star: dict[str, object] = {}
         exec("from linuxhw.compat.blinka.board import *", star)
         assert star["D17"] == board_module.D17 and "P9_12" not in star
-    bone, _ = shaped_like("beaglebone-black")
+    bone = mock.Board.beaglebone_black(i2c=(), spi=())
     with linuxhw.use_backend(bone):
         assert importlib.import_module("linuxhw.compat.blinka.board") is board_module
         assert board_module.P9_12.id == "P9_12" and board_module.SDA.id == "P9_20"
@@ -158,7 +157,8 @@ class Pi4:
 
 @pytest.fixture
 def pi4() -> Iterator[Pi4]:
-    board, (soc,) = shaped_like("raspberrypi-4b")
+    board = mock.Board.raspberry_pi("4b", i2c=(), spi=())
+    soc = board.device("/dev/gpiochip0")
     board.add_i2c_bus("i2c-0")
     shape = Pi4(board, soc, board.add_i2c_bus("i2c-1"), mock.Bme280Spi())
     board.add_spi_bus().add_device(0, shape.bme280)
@@ -211,7 +211,8 @@ def test_busio_names_the_valid_ports(pi4: Pi4) -> None:
 
 
 def test_digitalio_on_a_beaglebone_header_pin() -> None:
-    shape, banks = shaped_like("beaglebone-black")
+    shape = mock.Board.beaglebone_black(i2c=(), spi=())
+    banks = [shape.device(f"/dev/gpiochip{n}") for n in range(4)]
     with linuxhw.use_backend(shape):
         board_module = fresh("linuxhw.compat.blinka.board")
         seen = set()
