@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from linuxhw.compat.smbus2 import I2cFunc, SMBus, i2c_msg
+from tests.compat.smbus_calls import check_common_calls
 from tests.i2c.conftest import SIM_NAME, STUB_NAME, I2cWorld
 
 
@@ -24,23 +25,8 @@ def test_every_smbus_call_with_smbus2_return_types(world: I2cWorld) -> None:
     with SMBus(SIM_NAME) as bus:
         assert bus.funcs & I2cFunc.I2C and isinstance(bus.funcs, I2cFunc)
         assert isinstance(bus.fd, int)
-        bus.write_quick(0x1C)
-        assert bus.read_byte_data(0x1C, 0x0F) == 0x6A
-        assert bus.address == 0x1C
-        bus.write_byte_data(0x1C, 0x10, 0x42)
-        bus.write_byte(0x1C, 0x10)
-        assert bus.read_byte(0x1C) == 0x42
-        bus.write_word_data(0x1C, 0x20, 0xBEEF)
-        assert bus.read_word_data(0x1C, 0x20) == 0xBEEF
-        assert bus.read_byte_data(0x1C, 0x20) == 0xEF  # little-endian on the wire
-        bus.write_i2c_block_data(0x1C, 0x30, [1, 2, 3, 4])
-        block = bus.read_i2c_block_data(0x1C, 0x30, 4)
-        assert block == [1, 2, 3, 4] and isinstance(block, list)
-        assert bus.read_block_data(0x1C, 0xA0) == list(b"linuxhw-sim")
-        bus.write_block_data(0x1C, 0xA1, [9, 8, 7])
-        assert bus.read_block_data(0x1C, 0xA1) == [9, 8, 7]
-        assert bus.block_process_call(0x1C, 0xB0, [1, 2, 3]) == [3, 2, 1]
-        assert isinstance(bus.process_call(0x1C, 0x40, 0x1234), int)
+        check_common_calls(bus)
+        assert bus.address == 0x1C  # the last one used
 
 
 def test_i2c_rdwr_with_i2c_msg(world: I2cWorld) -> None:
