@@ -1,24 +1,24 @@
 """The linuxhw pin factory's pin names against gpiozero 2.x's own: on each mock Raspberry Pi, every name
 gpiozero's board data (``PiBoardInfo.from_revision``) gives a pin of a header linuxhw.boards maps — ``J8:11``,
 ``P1:3``, ``P5:3``, ``BOARD11``, ``WPI0``, ``GPIO17``, ``BCM17``, ``17`` — leads to the same GPIO, and its
-names for supply pins are refused as gpiozero refuses them; an LED on ``BOARD11`` lights physical pin 11."""
+names for supply pins are refused as gpiozero refuses them; an LED on ``BOARD11`` lights physical pin 11, on the
+mock Pi and on a gpio-sim bank labelled and named as a Pi 4's SoC chip (kernel tier)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 import linuxhw
-from linuxhw import mock
+from linuxhw import boards, mock
+from linuxhw._kernel.real import RealBackend
 
 gpiozero = pytest.importorskip("gpiozero")
 from gpiozero.exc import PinInvalidPin  # noqa: E402 — needs gpiozero
 from gpiozero.pins.pi import PiBoardInfo  # noqa: E402
 
 from linuxhw.compat.gpiozero import LinuxhwFactory  # noqa: E402
-
-pytestmark = pytest.mark.mock_only
 
 # A revision code of each model, as gpiozero decodes them (its headers: J8, or the first Model B's P1 and P5).
 REVISIONS = {"1b-rev1": 0x0002, "1b": 0x000E, "1b-plus": 0x0010, "3b": 0xA02082, "zero-2w": 0x902120,
@@ -35,6 +35,7 @@ def factory_on(request: pytest.FixtureRequest) -> Iterator[tuple[mock.Board, Lin
     assert pi.open_files() == 0
 
 
+@pytest.mark.mock_only
 @pytest.mark.parametrize("factory_on", list(REVISIONS), indirect=True)
 def test_every_name_gpiozero_gives_a_header_pin(factory_on: tuple[mock.Board, LinuxhwFactory]) -> None:
     pi, factory = factory_on
@@ -54,6 +55,7 @@ def test_every_name_gpiozero_gives_a_header_pin(factory_on: tuple[mock.Board, Li
     assert checked >= 26 * 2
 
 
+@pytest.mark.mock_only
 @pytest.mark.parametrize("factory_on", ["4b"], indirect=True)
 def test_names_are_gpiozeros_exactly(factory_on: tuple[mock.Board, LinuxhwFactory]) -> None:
     _, factory = factory_on
@@ -64,17 +66,40 @@ def test_names_are_gpiozeros_exactly(factory_on: tuple[mock.Board, LinuxhwFactor
             factory.pin(name)
 
 
-def test_an_led_on_physical_pin_11(demo: mock.Board) -> None:
-    """On the demo board, a mock Pi 4 by its device tree."""
-    chip, offset = mock.Board.raspberry_pi("4b").header_line("J8:11")
-    soc = demo.device(f"/dev/{chip.chip_name}")
+@pytest.fixture
+def pi4_soc(backend_name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], int]]:
+    """What a Pi 4's SoC chip drives on a line (by offset), the chip selected as the backend's: the mock Pi's,
+    or a gpio-sim bank labelled and named as it (``$LINUXHW_BOARD`` says which board it is: the guest has
+    no device tree)."""
+    if backend_name == "mock":
+        pi = mock.Board.raspberry_pi("4b")
+        with linuxhw.use_backend(pi):
+            yield pi.device("/dev/gpiochip0").get_value
+        assert pi.open_files() == 0
+        return
+    from linuxhw.sim import GpioSim
+
+    monkeypatch.setenv(boards.BOARD_VARIABLE, "raspberrypi-4b")
+    layout = boards.get("raspberrypi-4b").gpio_chips[0]
+    with GpioSim() as sim, linuxhw.use_backend(RealBackend()):
+        bank = sim.add_bank(layout.num_lines, label=layout.label, names=dict(enumerate(layout.names)))
+        sim.enable()
+        yield bank.get_value
+
+
+def test_an_led_on_physical_pin_11(pi4_soc: Callable[[int], int]) -> None:
     factory = LinuxhwFactory()
-    with gpiozero.LED("BOARD11", pin_factory=factory) as led:
-        led.on()
-        assert soc.get_value(offset) == 1 and soc.is_requested(offset)
-    factory.close()
+    try:
+        with gpiozero.LED("BOARD11", pin_factory=factory) as led:  # J8:11 is GPIO17
+            led.on()
+            assert pi4_soc(17) == 1
+            led.off()
+            assert pi4_soc(17) == 0
+    finally:
+        factory.close()
 
 
+@pytest.mark.mock_only
 def test_a_board_linuxhw_does_not_know(demo: mock.Board, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LINUXHW_BOARD", "raspberrypi-9")
     with pytest.raises(LookupError, match=r"\$LINUXHW_BOARD: unknown board 'raspberrypi-9'"):
