@@ -159,6 +159,27 @@ class Backend(abc.ABC):
             raise ValueError(f"a device-tree property is a relative path such as 'model', not {name!r}")
         return name
 
+    # -- sysfs attribute files (PWM's /sys/class/pwm) ---------------------------------------------------
+
+    @abc.abstractmethod
+    def sysfs_read(self, path: str) -> str:
+        """The text of a sysfs attribute file, as one read(2) returns it (raises OSError: ENOENT when
+        it is absent, EACCES where it is write-only or not readable, the ``show`` method's errno)."""
+
+    @abc.abstractmethod
+    def sysfs_write(self, path: str, text: str) -> None:
+        """Store ``text`` in a sysfs attribute with one write(2), as the kernel's ``store`` method takes
+        it (raises OSError with the errno that method answered: EINVAL, EBUSY, ENODEV...)."""
+
+    @abc.abstractmethod
+    def sysfs_list(self, path: str) -> list[str]:
+        """The entry names of a sysfs directory, in natural order (raises OSError, ENOENT when absent)."""
+
+    @abc.abstractmethod
+    def sysfs_target(self, path: str) -> str | None:
+        """Where a sysfs symlink (a class device's ``device``, a device's ``subsystem``/``driver``) leads,
+        as an absolute path with no ``..``; None when there is no such link."""
+
     @abc.abstractmethod
     def device_nodes(self, prefix: str) -> list[str]:
         """Paths of character devices in /dev whose name starts with ``prefix``, in natural order."""

@@ -108,6 +108,23 @@ class RealBackend(Backend):
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return None
 
+    def sysfs_read(self, path: str) -> str:
+        with open(path, encoding="utf-8", errors="replace") as attribute:
+            return attribute.read()
+
+    def sysfs_write(self, path: str, text: str) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        try:
+            os.write(fd, text.encode())  # one write: sysfs hands the store method this buffer whole
+        finally:
+            os.close(fd)
+
+    def sysfs_list(self, path: str) -> list[str]:
+        return sorted(os.listdir(path), key=natural_key)
+
+    def sysfs_target(self, path: str) -> str | None:
+        return os.path.realpath(path) if os.path.islink(path) else None
+
     def device_nodes(self, prefix: str) -> list[str]:
         directory, _, prefix = prefix.rpartition("/")  # "dma_heap/" lists /dev/dma_heap
         base = os.path.join(self.dev_dir, directory) if directory else self.dev_dir

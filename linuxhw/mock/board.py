@@ -13,12 +13,14 @@ from linuxhw._kernel.backend import Backend
 from linuxhw._kernel.formats import natural_key
 from linuxhw._uapi import ffi, lib
 from linuxhw.mock._file import MockFile
+from linuxhw.mock.sysfs import SysfsTree
 
 if TYPE_CHECKING:
     import socket
 
     from linuxhw.mock.gpio import MockGpioChip
     from linuxhw.mock.peripherals import Timeline
+    from linuxhw.mock.pwm import MockPwmChip
     from linuxhw.mock.real_boards import Jumper
 
 __all__ = ["Board", "MockDevice"]
@@ -75,6 +77,8 @@ class Board(Backend):
         self._spi_buses: set[int] = set()
         self._first_dynamic = {"i2c": 0, "spi": 0}  # above every bus number asked for, as the kernel's
         self._timeline: Timeline | None = None
+        self.sysfs = SysfsTree()  # the board's /sys, as far as its models put attributes there (PWM chips)
+        self._pwm_chips: dict[int, MockPwmChip] = {}  # by pwmchip number
 
     # -- boards shaped like real ones (linuxhw.mock.real_boards) -------------------------------------
 
@@ -279,6 +283,47 @@ class Board(Backend):
                 self, number, max_speed_hz, min_speed_hz, ALL_MODE_BITS if mode_bits is None else mode_bits
             )
 
+    def add_pwm_chip(
+        self,
+        npwm: int = 2,
+        name: str | None = None,
+        *,
+        bus: str = "platform",
+        driver: str = "pwm-sim",
+        tick_ns: int = 1,
+        polarities: Collection[str] = ("normal", "inversed"),
+        strict: bool = False,
+        udev_delay: int = 0,
+    ) -> MockPwmChip:
+        """Add a PWM controller with ``npwm`` channels, /sys/class/pwm/pwmchipN as the kernel's PWM core
+        makes it (N: the lowest free number, as its idr gives). ``name`` is its parent device's name, which
+        linuxhw finds it by (default ``pwm-sim.K``; a Raspberry Pi's is ``fe20c000.pwm``). The driver counts
+        in ``tick_ns`` steps and rounds down to them, supports ``polarities``; ``strict`` is the PWM core
+        before 6.12 (Debian's 6.1), which checks period > 0 and duty <= period on every write, enabled or
+        not; ``udev_delay`` makes each exported channel's attributes refuse that many opens with EACCES, as
+        for a user in the pwm group before udev has run. Returns the chip's control side (a MockPwmChip)."""
+        from linuxhw.mock.pwm import MockPwmChip
+
+        with self.lock:
+            number = next(n for n in range(len(self._pwm_chips) + 1) if n not in self._pwm_chips)
+            if name is None:
+                used = {chip.name for chip in self._pwm_chips.values()}
+                name = next(f"pwm-sim.{k}" for k in range(len(used) + 1) if f"pwm-sim.{k}" not in used)
+            chip = MockPwmChip(self, number, name, npwm, bus, driver, tick_ns, polarities, strict, udev_delay)
+            self._pwm_chips[number] = chip
+            return chip
+
+    def pwm_chips(self) -> list[MockPwmChip]:
+        """The board's PWM chips, by number."""
+        with self.lock:
+            return [self._pwm_chips[n] for n in sorted(self._pwm_chips)]
+
+    def _forget_pwm_chip(self, number: int) -> None:
+        """MockPwmChip.remove(): its number is free again."""
+        with self.lock:
+            del self._pwm_chips[number]
+            self._state_changed()
+
     @property
     def timeline(self) -> Timeline:
         """The board's modelled future (a ``linuxhw.mock.Timeline``): wired parts schedule edges on it."""
@@ -408,6 +453,25 @@ class Board(Backend):
     def subsystem(self, path: str) -> str | None:
         device = self._devices.get(path)
         return device.subsystem if device is not None else None
+
+    def sysfs_read(self, path: str) -> str:
+        with self.lock:
+            return self.sysfs.read(os.fspath(path))
+
+    def sysfs_write(self, path: str, text: str) -> None:
+        with self.lock:
+            try:
+                self.sysfs.write(os.fspath(path), text)
+            finally:
+                self._state_changed()
+
+    def sysfs_list(self, path: str) -> list[str]:
+        with self.lock:
+            return self.sysfs.list(os.fspath(path))
+
+    def sysfs_target(self, path: str) -> str | None:
+        with self.lock:
+            return self.sysfs.target(os.fspath(path))
 
     def device_present(self, fd: int) -> bool:
         file = self._files.get(fd)
