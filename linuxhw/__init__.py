@@ -1,4 +1,4 @@
-"""Drive Linux GPIO, I2C, SPI and DMA-BUF character devices from Python.
+"""Drive Linux GPIO, I2C, SPI and DMA-BUF character devices, and sysfs PWM, from Python.
 
 Struct layouts and ioctl numbers come from the kernel headers via cffi; a mock
 board (``linuxhw.mock``) answers the same calls where there is no hardware.

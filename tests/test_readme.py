@@ -53,3 +53,20 @@ def test_readme_linuxhw_run_examples(tmp_path: Path) -> None:
     tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_level.py"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert tests.returncode == 0, tests.stdout + tests.stderr
+
+
+def test_readme_probe_and_pwm_commands() -> None:
+    """The README's ``linuxhw probe`` and ``linuxhw pwm`` blocks on the demo board (a fresh one per command),
+    each command's output (stdout and stderr, as a terminal shows them) as the README shows it."""
+    text = README.read_text()
+    consoles = [block.split("```", 1)[0] for block in text.split("```console\n")[1:]]
+    chosen = [c for c in consoles if c.startswith(("$ linuxhw probe\n", "$ linuxhw pwm "))]
+    assert len(chosen) == 2, "the README's probe and pwm blocks"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("LINUXHW_")}
+    env["LINUXHW_BACKEND"] = "mock"
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    for console in chosen:
+        for command, expected in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", console, re.M):
+            done = subprocess.run(["bash", "-c", command], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True, timeout=120, check=False)  # fmt: skip
+            assert done.stdout == expected, command

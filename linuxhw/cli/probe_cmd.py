@@ -1,15 +1,16 @@
-"""``linuxhw probe``: everything this machine (or the mock board) offers — GPIO, I2C, SPI, DMA-BUF."""
+"""``linuxhw probe``: everything this machine (or the mock board) offers — GPIO, I2C, SPI, PWM, DMA-BUF."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, Callable
 
-from linuxhw import dmabuf, gpio, i2c, spi
+from linuxhw import dmabuf, gpio, i2c, pwm, spi
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.cli.dma_cmd import UDMABUF_PATH, udmabuf_present
 from linuxhw.cli.output import describe_error, emit
 from linuxhw.cli.parser import Commands
+from linuxhw.cli.pwm_cmd import chip_lines, chip_record
 from linuxhw.gpio.chip import chip_paths
 from linuxhw.i2c import Functionality as F
 from linuxhw.i2c.bus import bus_paths
@@ -32,7 +33,7 @@ ADAPTER_FEATURES = (
     (F.PROTOCOL_MANGLING, "mangling"),
 )
 NOTHING_HINT = (
-    "No GPIO chips, I2C adapters, SPI devices or DMA-BUF heaps here (I2C needs i2c-dev: modprobe i2c-dev; "
+    "No GPIO chips, I2C adapters, SPI devices, PWM chips or DMA-BUF heaps here (I2C needs i2c-dev: modprobe i2c-dev; "
     "SPI needs spidev).\nNo hardware? Try the demo board: linuxhw --backend mock probe"
 )
 
@@ -108,6 +109,11 @@ def _spi_devices() -> list[dict[str, Any]]:
     return _each(sorted(paths), describe)
 
 
+def _pwm_chip(path: str) -> dict[str, Any]:
+    with pwm.Chip(path) as chip:
+        return chip_record(chip.info)
+
+
 def collect() -> dict[str, Any]:
     backend = get_backend()
     model, board_id = board_identity(backend)
@@ -118,6 +124,7 @@ def collect() -> dict[str, Any]:
         "gpio_chips": _each(chip_paths(), _gpio_chip),
         "i2c_adapters": _each(bus_paths(backend), _i2c_adapter),
         "spi_devices": _spi_devices(),
+        "pwm_chips": _each([info.path for info in pwm.chips(backend)], _pwm_chip),
         "dma_heaps": [{"name": h.name, "path": h.path, "kind": h.kind} for h in dmabuf.heaps()],
         "udmabuf": UDMABUF_PATH if udmabuf_present() else None,
     }
@@ -152,11 +159,18 @@ def render(data: dict[str, Any]) -> str:
             f"bufsiz {s['bufsiz']}"
         ),
     )
+    rows.append("PWM chips:")
+    for chip in data["pwm_chips"]:
+        rows += (
+            [f"  {chip['path']}: {chip['error']}"] if "error" in chip else [f"  {line}" for line in chip_lines(chip)]
+        )
+    if not data["pwm_chips"]:
+        rows.append("  none")
     dma = [{"path": h["path"], "text": f"heap {h['name']} ({h['kind']})"} for h in data["dma_heaps"]]
     if data["udmabuf"]:
         dma.append({"path": data["udmabuf"], "text": f"udmabuf {data['udmabuf']}"})
     rows += _section("DMA-BUF", dma, lambda d: str(d["text"]))
-    empty = not any(data[k] for k in ("gpio_chips", "i2c_adapters", "spi_devices", "dma_heaps", "udmabuf"))
+    empty = not any(data[k] for k in ("gpio_chips", "i2c_adapters", "spi_devices", "pwm_chips", "dma_heaps", "udmabuf"))
     if empty and data["backend"] == "real":
         rows.append(NOTHING_HINT)
     return "\n".join(rows)

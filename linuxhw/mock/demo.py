@@ -16,8 +16,9 @@ def demo_board() -> Board:
     leaving 0x3c free for a display. SPI 0 has an MCP3008-style ADC on spidev0.0 (where gpiozero's
     ``MCP3008(channel=0)`` looks; input n reads 100 * (n + 1): none reads 0 as a loopback would, or
     1023 as a floating MISO would) and a W25Q-style flash on spidev0.1; SPI 1 a loopback on
-    spidev1.0 (1.1 and 1.2 have nothing wired). DMA-BUF heaps "system" and "linux,cma" (64 MiB) and
-    /dev/udmabuf."""
+    spidev1.0 (1.1 and 1.2 have nothing wired). The Pi 4's PWM controller as ``dtoverlay=pwm-2chan``
+    makes it, ``fe20c000.pwm`` with 2 channels (driver bcm2835-pwm, its 10 MHz clock: 100 ns steps).
+    DMA-BUF heaps "system" and "linux,cma" (64 MiB) and /dev/udmabuf."""
     board = Board.raspberry_pi("4b", i2c=(), spi=(0, 1))  # its I2C bus 1 is the simulator's, below
     board.add_gpio_chip(
         16,
@@ -31,6 +32,7 @@ def demo_board() -> Board:
         adc.set_input(channel, 100 * (channel + 1))
     board.device("/dev/spidev0.1").attach(SerialFlash(), max_speed_hz=25_000_000)
     board.device("/dev/spidev1.0").attach(Loopback())
+    board.add_pwm_chip(2, "fe20c000.pwm", driver="bcm2835-pwm", tick_ns=100)
     board.add_dma_heap("system")
     board.add_dma_heap("linux,cma", pool_size=64 << 20)  # a 64 MiB CMA area, as on a Raspberry Pi
     board.enable_udmabuf()

@@ -160,7 +160,7 @@ class Channel:
     def _set_enabled(self, enabled: bool) -> Waveform:
         with self._lock:
             self._check_open()
-            self._write("enable", "1" if enabled else "0", self._read())
+            self._write("enable", "1" if enabled else "0")
             return self._read()
 
     def _read(self) -> Waveform:
@@ -171,9 +171,9 @@ class Channel:
 
     def _write_steps(self, current: Waveform, target: Waveform) -> None:
         for attribute, text in plan(current, target):
-            self._write(attribute, text, current)
+            self._write(attribute, text)
 
-    def _write(self, attribute: str, text: str, current: Waveform) -> None:
+    def _write(self, attribute: str, text: str) -> None:
         try:
             self._backend.sysfs_write(f"{self.path}/{attribute}", text)
         except OSError as exc:
@@ -182,22 +182,21 @@ class Channel:
                 err,
                 f"{self.path}/{attribute}",
                 f"{self._what('set')}: {attribute} = {text}",
-                self._hint(err, attribute, text, current),
+                self._hint(err, attribute, text),
             ) from None
 
-    def _hint(self, err: int, attribute: str, text: str, current: Waveform) -> str:
+    def _hint(self, err: int, attribute: str, text: str) -> str:
         driver = f"the driver of {self.chip.name!r}" + (f" ({self.chip.driver})" if self.chip.driver else "")
-        had = f"it had period {current.period_ns} ns, duty {current.duty_ns} ns"
         if err == errno.EINVAL and attribute == "polarity":
             return f"{driver} cannot make {text} polarity"
         if err == errno.EINVAL and attribute == "enable":
             return (
-                f"the PWM core starts a channel only with period > 0 and duty <= period ({had}); {driver} may refuse it"
+                f"the PWM core starts a channel only with period > 0 and duty <= period; {driver} may refuse its period"
             )
         if err == errno.EINVAL:
             return (
-                f"the PWM core needs period > 0 and duty <= period while enabled (Linux before 6.12: always; {had}), "
-                f"and {driver} may not reach this value"
+                f"the PWM core needs period > 0 and duty <= period while the output runs (before Linux 6.12: always), "
+                f"and {driver} may not make a {attribute} of {text} ns"
             )
         if err == errno.EBUSY:
             return f"{driver} refused it now: channels of one chip may share a clock, fixed by another running channel"
@@ -225,11 +224,21 @@ class Channel:
         finalizer = getattr(self, "_finalizer", None)
         if finalizer is None or finalizer.detach() is None:
             return
+        self._forget()
+        with contextlib.suppress(OSError):  # already unexported by someone else, or its chip is gone
+            self._backend.sysfs_write(f"{self.chip.path}/unexport", str(self.channel))
+
+    def detach(self) -> None:
+        """Stop holding the channel without unexporting it: the export (and the output) outlive this object
+        and the program, as ``echo M > export`` would leave them; this object is closed."""
+        finalizer = getattr(self, "_finalizer", None)
+        if finalizer is not None and finalizer.detach() is not None:
+            self._forget()
+
+    def _forget(self) -> None:
         with _held_lock:
             if (ref := _held.get(self._key)) is not None and ref() is self:
                 del _held[self._key]
-        with contextlib.suppress(OSError):  # already unexported by someone else, or its chip is gone
-            self._backend.sysfs_write(f"{self.chip.path}/unexport", str(self.channel))
 
     def __enter__(self) -> Channel:
         return self

@@ -12,6 +12,7 @@ from linuxhw._kernel import Backend, get_backend
 from linuxhw._kernel.formats import natural_key
 from linuxhw._nodes import unique_by_name
 from linuxhw.errors import ClosedError, UnsupportedError, device_error
+from linuxhw.pwm._sysfs import read_state
 from linuxhw.pwm.channel import Channel
 from linuxhw.pwm.waveform import Waveform
 
@@ -133,17 +134,29 @@ class Chip:
             raise ClosedError(f"{self!r} is closed")
         return Channel(self._backend, self.info, channel, adopt=adopt)
 
+    def exported(self) -> dict[int, Waveform]:
+        """The channels exported through sysfs now (by this program or any other), each with the waveform
+        the kernel reports for it; reading them holds nothing."""
+        found = {}
+        for name in self._backend.sysfs_list(self.path):
+            if name.startswith("pwm") and name[3:].isdigit():
+                try:
+                    found[int(name[3:])] = read_state(self._backend, f"{self.path}/{name}")
+                except FileNotFoundError:
+                    continue  # unexported while we looked
+        return dict(sorted(found.items()))
+
     def round(self, waveform: Waveform) -> Waveform:
         """What the hardware would make of ``waveform``, asked of the kernel without applying it
         (PWM_IOCTL_ROUNDWF). Needs the PWM character device, Linux 6.16+: UnsupportedError without it."""
         if not isinstance(waveform, Waveform):
             raise TypeError(f"waveform must be a pwm.Waveform, not {waveform!r}")
-        release = os.uname().release
         if self.info.chardev is None:
+            kernel = f" (this kernel is {os.uname().release})" if self._backend.name == "real" else ""
             raise UnsupportedError(
                 errno.EOPNOTSUPP,
                 f"round() asks the kernel through /dev/{posixpath.basename(self.path)}, the PWM character device "
-                f"of Linux {CHARDEV_SINCE}+, which this kernel ({release}) does not have for {self.name!r}; "
+                f"of Linux {CHARDEV_SINCE}+, which {self.name!r} does not have here{kernel}; "
                 "sysfs applies without rounding ahead: apply() and read back what the channel reports",
                 self.path,
                 "round waveform",

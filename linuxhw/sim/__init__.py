@@ -1,4 +1,5 @@
-"""Drive the kernel's own simulators for tests: gpio-sim chips (configfs), i2c-stub, environment checks.
+"""Drive the kernel's own simulators for tests: gpio-sim chips (configfs), i2c-stub, the project's pwm-sim,
+environment checks.
 
 Unlike :mod:`linuxhw.mock`, which imitates the kernel in Python, these create
 real kernel devices (``/dev/gpiochipN``, ``/dev/i2c-N``) so that the code
@@ -33,8 +34,10 @@ from .i2cstub import (
     load_i2c_stub,
     unload_i2c_stub,
 )
+from .pwmsim import PWM_SIM_DEVICE, PwmOutput, PwmSimChip
 
 __all__ = [
+    "PWM_SIM_DEVICE",
     "Bank",
     "Check",
     "DeviceSymlinkError",
@@ -47,6 +50,8 @@ __all__ = [
     "I2cStub",
     "I2cStubBank",
     "I2cStubParams",
+    "PwmOutput",
+    "PwmSimChip",
     "SimulatorUnavailableError",
     "check_kernel_tier",
     "chip_device_path",

@@ -40,7 +40,7 @@ def test_probe_on_a_machine_with_nothing_points_at_the_mock(tmp_path: Path, caps
     assert main(["probe"], backend=RealBackend(dev_dir=str(tmp_path))) == 0
     out = capsys.readouterr().out
     assert "GPIO chips:\n  none" in out
-    assert "No GPIO chips, I2C adapters, SPI devices or DMA-BUF heaps here" in out
+    assert "No GPIO chips, I2C adapters, SPI devices, PWM chips or DMA-BUF heaps here" in out
     assert "linuxhw --backend mock probe" in out
 
 
