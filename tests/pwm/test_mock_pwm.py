@@ -8,11 +8,14 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linuxhw import DeviceBusyError, DevicePermissionError, mock, pwm, use_backend
 from linuxhw.mock.pwm import PwmState
 from linuxhw.mock.sysfs import kstrto
 from linuxhw.pwm import _sysfs
+from tests.fuzz.profiles import FUZZ
 
 pytestmark = pytest.mark.mock_only
 
@@ -148,3 +151,28 @@ def test_kstrto_refuses_as_the_kernel(text: str) -> None:
 
 def test_no_pwm_support_lists_no_chips(board: mock.Board) -> None:
     assert pwm.chips() == []
+
+
+waveforms = st.builds(
+    lambda period, part, polarity, enabled: pwm.Waveform(period, period * part // 64, polarity, enabled),
+    st.one_of(st.integers(1, 100), st.integers(1, 2**64 - 1)),
+    st.integers(0, 64),
+    st.sampled_from(pwm.Polarity),
+    st.booleans(),
+)
+
+
+@FUZZ
+@given(st.lists(waveforms, min_size=1, max_size=6), st.booleans())
+def test_any_run_of_waveforms_is_applied_as_asked(run: list[pwm.Waveform], strict: bool) -> None:
+    """With a driver that takes every period (1 ns steps), no sequence of valid waveforms meets a refusal
+    from the core, 6.1's or 6.12's: each apply() reads back exactly what it asked, and the hardware follows."""
+    board = mock.Board()
+    chip = board.add_pwm_chip(1, strict=strict)
+    with pwm.request(chip.name, 0, backend=board) as channel:
+        for waveform in run:
+            assert channel.apply(waveform) == waveform
+            out = chip.output(0)
+            assert out.enabled is waveform.enabled
+            if waveform.enabled:
+                assert out == PwmState(waveform.period_ns, waveform.duty_ns, waveform.polarity.value, True)
