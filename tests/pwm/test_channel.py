@@ -11,6 +11,7 @@ import re
 import pytest
 
 from linuxhw import DeviceBusyError, DeviceError, DeviceNotFoundError, UnsupportedError, pwm
+from tests.conftest import kernel_version
 from tests.pwm.conftest import NAME, NPWM, TICK_NS, PwmWorld
 from tests.threads import run_together
 
@@ -151,10 +152,23 @@ def test_a_closed_channel_refuses_use(world: PwmWorld, chip: pwm.Chip) -> None:
         _ = channel.waveform
 
 
+CHARDEV = "/dev/pwmchipN, the PWM character device, needs Linux 6.16+"
+
+
 def test_round_names_the_character_device_of_6_16(world: PwmWorld, chip: pwm.Chip) -> None:
+    if world.board is None and kernel_version() >= (6, 16):
+        pytest.skip(f"this kernel has {CHARDEV}: round() there is not linuxhw's sysfs answer")
     kernel = re.escape(f" (this kernel is {os.uname().release})") if world.board is None else ""
     with pytest.raises(UnsupportedError, match=rf"/dev/pwmchip{chip.info.number}, .*Linux 6\.16\+.* here{kernel};"):
         chip.round(SERVO)
+
+
+def test_the_character_device_is_listed_where_the_kernel_has_one(world: PwmWorld, chip: pwm.Chip) -> None:
+    if world.board is not None:
+        pytest.skip("the mock board models no /dev/pwmchipN")
+    if kernel_version() < (6, 16):
+        pytest.skip(f"{CHARDEV} (this kernel is {os.uname().release})")
+    assert chip.info.chardev == f"/dev/pwmchip{chip.info.number}"
 
 
 def test_pwm_request_finds_the_chip_by_name(world: PwmWorld) -> None:
