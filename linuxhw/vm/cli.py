@@ -1,5 +1,6 @@
-"""``linuxhw vm [options] -- COMMAND...``: run COMMAND in a VM booted on a Debian kernel with the GPIO, I2C and
-SPI simulators loaded (gpio-sim, i2c-dev, i2c-stub, linuxhw's i2c-sim and spi-sim), in this directory.
+"""``linuxhw vm [options] -- COMMAND...``: run COMMAND in a VM booted on a Debian kernel with the GPIO, I2C, SPI
+and PWM simulators loaded (gpio-sim, i2c-dev, i2c-stub, linuxhw's i2c-sim, spi-sim and pwm-sim), in this
+directory.
 
 The first run installs QEMU and the kernel packages with apt (it names them first; as an ordinary user it
 prints the command to run), installs virtme-ng with pip and builds the simulator modules; all of it is cached
