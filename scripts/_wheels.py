@@ -23,6 +23,9 @@ DEBIAN_PYTHON = {"bullseye": "3.9", "bookworm": "3.11", "trixie": "3.13"}  # eac
 SUITES = tuple(DEBIAN_PYTHON)  # oldest first
 GLIBC = (2, 31)  # bullseye's: the oldest glibc a wheel claims (a manylinux_2_31 wheel runs on 2.31 and newer)
 HOST = "host"
+# The Debian packages a wheel pass (scripts/platforms --wheels) purges from its root before installing the wheel,
+# by name (grep -E): the compilers, binutils and every package of headers; never gcc-N-base (libgcc-s1 needs it).
+NO_COMPILER = r"-dev$|^(gcc|cpp|g\+\+)(-[0-9]+)?(-[a-z0-9_-]*linux-gnu[a-z]*)?$|^binutils(-|$)"
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,11 @@ def check_show(show_output: str, machine: str) -> str | None:
     if glibc > GLIBC:
         return f"auditwheel finds the wheel needs glibc {glibc[0]}.{glibc[1]} (newer than {GLIBC[0]}.{GLIBC[1]})"
     return None
+
+
+def platform_wheel(suite: str, arch: str) -> tuple[str, str]:
+    """The (machine, Python) of the wheel a Debian root of this suite and arch installs: its python3's."""
+    return MACHINES[arch], DEBIAN_PYTHON[suite]
 
 
 def wheel_for(wheels: Path, machine: str, python: str) -> Path | None:

@@ -3,6 +3,9 @@ the tag it gets, how auditwheel show's verdict is read, and which wheel a platfo
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -123,3 +126,34 @@ def test_scripts_wheels_plan_lists_every_wheel_or_why_not() -> None:
     assert lines["cp39-cp39-manylinux_2_31_armv7l"].startswith("bullseye-armhf\t")
     assert lines["cp310-armv7l"] == "none\tno CPython 3.10 for armv7l here"
     assert len(lines) == len(_wheels.PYTHONS)
+
+
+def test_the_readme_lists_the_wheels_the_plan_builds_on_a_bookworm_host_with_pyenv() -> None:
+    """The README's table of wheels is scripts/wheels' plan for this project's roots and CI's kind of host."""
+    loader = importlib.machinery.SourceFileLoader("scripts_wheels", str(REPO / "scripts" / "wheels"))
+    spec = importlib.util.spec_from_loader("scripts_wheels", loader)
+    assert spec is not None
+    wheels = importlib.util.module_from_spec(spec)
+    loader.exec_module(wheels)
+    builds, missing = _wheels.plan(wheels.roots(), "x86_64", "bookworm", PYENV)
+    readme = (REPO / "README.md").read_text()
+    table = readme.split("## Installing on a board or a machine", 1)[1].split("\n\n")
+    rows = next(block for block in table if block.startswith("| wheel |")).splitlines()[2:]
+    listed = {re.search(r"`linuxhw-[^-]+-(\S+)\.whl`", row).group(1) for row in rows}  # type: ignore[union-attr]
+    assert listed == {b.tag for b in builds}
+    for machine, python in missing:
+        assert f"CPython {python}" in readme.split("--plan", 1)[1][:400], (machine, python)
+
+
+@pytest.mark.parametrize(
+    ("package", "purged"),
+    [
+        *[(p, True) for p in ("gcc", "gcc-12", "cpp-14", "gcc-14-x86-64-linux-gnu", "cpp-14-aarch64-linux-gnu")],
+        *[(p, True) for p in ("binutils", "binutils-arm-linux-gnueabihf", "python3.11-dev", "linux-libc-dev")],
+        *[(p, True) for p in ("libc6-dev", "libffi-dev", "libpython3.13-dev", "g++-12")],
+        *[(p, False) for p in ("gcc-12-base", "gcc-14-base", "libgcc-s1", "python3-cffi", "python3-venv", "libc6")],
+        *[(p, False) for p in ("python3.11", "libffi8", "libbinutils", "cpp-doc")],
+    ],
+)
+def test_the_wheel_pass_purges_compilers_and_headers_and_keeps_the_runtime(package: str, purged: bool) -> None:
+    assert bool(re.search(_wheels.NO_COMPILER, package)) is purged
