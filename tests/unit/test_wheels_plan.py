@@ -134,6 +134,7 @@ def test_the_readme_lists_the_wheels_the_plan_builds_on_a_bookworm_host_with_pye
     spec = importlib.util.spec_from_loader("scripts_wheels", loader)
     assert spec is not None
     wheels = importlib.util.module_from_spec(spec)
+    sys.modules["scripts_wheels"] = wheels  # its dataclasses look their module up there
     loader.exec_module(wheels)
     builds, missing = _wheels.plan(wheels.roots(), "x86_64", "bookworm", PYENV)
     readme = (REPO / "README.md").read_text()
@@ -141,8 +142,8 @@ def test_the_readme_lists_the_wheels_the_plan_builds_on_a_bookworm_host_with_pye
     rows = next(block for block in table if block.startswith("| wheel |")).splitlines()[2:]
     listed = {re.search(r"`linuxhw-[^-]+-(\S+)\.whl`", row).group(1) for row in rows}  # type: ignore[union-attr]
     assert listed == {b.tag for b in builds}
-    for machine, python in missing:
-        assert f"CPython {python}" in readme.split("--plan", 1)[1][:400], (machine, python)
+    assert set(missing) == {(m, v) for m in ("aarch64", "armv7l") for v in ("3.10", "3.12")}
+    assert "CPython 3.10 and 3.12 for aarch64 and armv7l have no interpreter here" in " ".join(readme.split())
 
 
 @pytest.mark.parametrize(
