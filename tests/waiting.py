@@ -44,6 +44,20 @@ def child_process(args: Sequence[str], **popen: Any) -> Iterator[subprocess.Pope
                 _stop(proc)
 
 
+def run_to_end(
+    args: Sequence[str], what: str, timeout: float, input: str | None = None, **popen: Any
+) -> subprocess.CompletedProcess[str]:
+    """``subprocess.run(args, capture_output=True, text=True)`` whose child, still running after ``timeout``,
+    is stopped as :func:`child_process` stops one (its threads' stacks printed) and fails naming ``what``."""
+    with child_process(args, stdin=subprocess.PIPE if input is not None else None, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, **popen) as proc:  # fmt: skip
+        try:
+            out, err = proc.communicate(input, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"{what} did not end within {timeout:g} s (its stacks follow on stderr)") from None
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def _stop(proc: subprocess.Popen[str]) -> None:
     """Print where a stuck child is (its faulthandler dump and kernel state), then kill it."""
     with contextlib.suppress(OSError):

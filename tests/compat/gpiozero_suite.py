@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import run_to_end
+
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 900  # seconds for the whole suite: the kernel tier runs under emulation
 
@@ -41,7 +43,7 @@ def run_real_pins(tier: str, work: Path) -> dict[str, str]:
     command = [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(sdist), "-p", "no:cacheprovider",
                "-p", "tests.compat.gpiozero_wire", "-o", "timeout=170", "-q", "-rfEs", "--junitxml", str(junit),
                str(sdist / "tests" / "test_real_pins.py")]  # fmt: skip
-    done = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    done = run_to_end(command, "gpiozero's suite", RUN_TIMEOUT, env=env, cwd=work)
     print(done.stdout[-6000:], done.stderr[-2000:])
     if not junit.exists():
         pytest.fail(f"gpiozero's suite did not run:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")

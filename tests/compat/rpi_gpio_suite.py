@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import run_to_end
+
 REPO = Path(__file__).resolve().parents[2]
 RUN_TIMEOUT = 900  # seconds for the whole suite: the kernel tier runs under emulation
 ANSWERS = "y\ny\n"  # TestVersions asks whether RPI_INFO and VERSION are right, even non-interactively
@@ -80,8 +82,7 @@ def run_suite(tier: str, work: Path, *tests: str) -> SuiteRun:
     if tier == "kernel":
         env["LINUXHW_BOARD"] = "raspberrypi-4b"  # what the gpio-sim bank stands in for
     command = [sys.executable, "-m", "tests.compat.rpi_gpio_suite", str(script), "--non_interactive", "-v", *tests]
-    done = subprocess.run(command, env=env, cwd=work, input=ANSWERS, capture_output=True, text=True,
-                          timeout=RUN_TIMEOUT, check=False)  # fmt: skip
+    done = run_to_end(command, "RPi.GPIO's suite", RUN_TIMEOUT, input=ANSWERS, env=env, cwd=work)
     return SuiteRun(*parse_unittest(done.stderr), done.stdout, done.stderr)
 
 
