@@ -19,6 +19,7 @@ from linuxhw.mock.hcsr04 import Hcsr04
 from linuxhw.mock.i2c import MockI2cBus, MockI2cStub, attach_reference_models
 from linuxhw.mock.i2c_models import Eeprom, I2cTarget, RegisterDevice
 from linuxhw.mock.i2c_parts import Bme280, Bme280Spi, Ssd1306
+from linuxhw.mock.iio import MockIioChannel, MockIioDevice
 from linuxhw.mock.mcp9808 import Mcp9808
 from linuxhw.mock.mcp23017 import Mcp23017
 from linuxhw.mock.peripherals import GpioPeripheral, PeripheralPins, Scheduled, Timeline
@@ -45,6 +46,8 @@ __all__ = [
     "MockGpioChip",
     "MockI2cBus",
     "MockI2cStub",
+    "MockIioChannel",
+    "MockIioDevice",
     "MockSpiBus",
     "MockSpiDevice",
     "PeripheralPins",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import socket
 
     from linuxhw.mock.gpio import MockGpioChip
+    from linuxhw.mock.iio import MockIioChannel, MockIioDevice
     from linuxhw.mock.peripherals import Timeline
     from linuxhw.mock.pwm import MockPwmChip
     from linuxhw.mock.real_boards import Jumper
@@ -312,6 +313,37 @@ class Board(Backend):
             chip = MockPwmChip(self, number, name, npwm, bus, driver, tick_ns, polarities, strict, udev_delay)
             self._pwm_chips[number] = chip
             return chip
+
+    def add_iio_device(
+        self,
+        name: str,
+        channels: Sequence[MockIioChannel],
+        *,
+        label: str | None = None,
+        sampling_frequency: float | None = None,
+        sampling_frequency_available: str | None = None,
+        triggered: bool = True,
+    ) -> MockIioDevice:
+        """Add an IIO device named ``name`` (its driver's name for the part) with ``channels``
+        (``linuxhw.mock.MockIioChannel``), as /sys/bus/iio/devices/iio:deviceN and /dev/iio:deviceN (N:
+        the lowest free number). ``sampling_frequency`` (Hz) makes ``in_sampling_frequency``, with
+        ``sampling_frequency_available`` its _available text (``"1 10 100"`` or ``"[1 1 1000]"``);
+        ``triggered`` drivers take a scan per trigger (set ``trigger/current_trigger`` first), others
+        scan when the test calls ``push()``. Returns its control side (a MockIioDevice)."""
+        from linuxhw.mock.iio import add_iio_device
+
+        return add_iio_device(
+            self, name, channels, label=label, sampling_frequency=sampling_frequency,
+            frequencies=sampling_frequency_available, triggered=triggered,
+        )  # fmt: skip
+
+    def enable_iio_sysfs_trigger(self) -> None:
+        """Load the mock's iio-trig-sysfs: /sys/bus/iio/devices/iio_sysfs_trigger/add_trigger makes
+        ``sysfstrigN`` triggers whose ``trigger_now`` starts a scan of each device using them."""
+        from linuxhw.mock.iio import enable_sysfs_trigger
+
+        with self.lock:
+            enable_sysfs_trigger(self)
 
     def pwm_chips(self) -> list[MockPwmChip]:
         """The board's PWM chips, by number."""
