@@ -66,6 +66,12 @@ def _text(value: float | str) -> str:
     return f"{sign}{nanos // 1_000_000_000}.{nanos % 1_000_000_000:09d}"
 
 
+def _refuse(text: str) -> None:
+    """The store of an info the driver's write_raw() does not take: every info attribute is writable
+    once a driver has write_raw (the core makes them 0644), and the driver answers EINVAL."""
+    raise oserror(errno.EINVAL)
+
+
 def _constant(text: str) -> Callable[[], str]:
     """A show method for an attribute that never changes."""
     return lambda: text
@@ -168,7 +174,7 @@ class MockIioDevice:
         cid, tree = channel.id, self.board.sysfs
         values: dict[str, Callable[[], str]] = {}
         if channel.raw is not None:
-            values["raw"] = lambda: f"{channel.raw}\n"
+            values["raw"] = functools.partial(self._show_raw, channel)
         for info in ("scale", "offset", "processed"):
             value = getattr(channel, info)
             if value is not None:
@@ -179,13 +185,18 @@ class MockIioDevice:
                 raise ValueError(f"share of {info!r} must be one of {SHARES}, not {share!r}")
             names = cid.lookup(info)
             name = names[min(SHARES.index(share), len(names) - 1)]
-            store = self._raw_store(channel) if info == "raw" and channel.output else None
+            store = self._raw_store(channel) if info == "raw" and channel.output else _refuse
             tree.add_attribute(f"{self.path}/{name}", show=show, store=store)
             if info in channel.available:
                 text = channel.available[info]
                 tree.add_attribute(f"{self.path}/{name}_available", show=_constant(f"{text}\n"))
         if channel.label is not None:
             tree.add_attribute(f"{self.path}/{cid.direction}_{cid.name}_label", show=lambda: f"{channel.label}\n")
+
+    def _show_raw(self, channel: MockIioChannel) -> str:
+        if self.buffer.enabled and not channel.output:
+            raise oserror(errno.EBUSY)  # iio_device_claim_direct_mode(): no direct reads while capturing
+        return f"{channel.raw}\n"
 
     def _raw_store(self, channel: MockIioChannel) -> Callable[[str], None]:
         def store(text: str) -> None:

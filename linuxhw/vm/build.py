@@ -27,6 +27,20 @@ GPIO_SIM_SOURCES = {  # tarball member (below linux-source-X.Y/) -> file in the 
 GPIO_SIM_KBUILD = "obj-m := gpio-sim.o\ngpio-sim-y := gpio-sim-core.o irq_sim.o\n"
 # irq_to_desc() is not exported to modules; generic_handle_irq() does the same.
 IRQ_SIM_FIX = (r"handle_simple_irq\(irq_to_desc\((\w+)\)\)", r"generic_handle_irq(\1)")
+# The IIO reference driver and the software-device core it registers through: neither is built by
+# Debian (IIO_SIMPLE_DUMMY, IIO_SW_DEVICE); two modules, as in the kernel's tree. They need modules of
+# the IIO core, so guest-run does not insmod them: linuxhw.sim.iiodummy loads them with those.
+IIO_DUMMY_SOURCES = {
+    "drivers/iio/industrialio-sw-device.c": "industrialio-sw-device.c",
+    "drivers/iio/dummy/iio_simple_dummy.c": "iio_simple_dummy.c",
+    "drivers/iio/dummy/iio_simple_dummy.h": "iio_simple_dummy.h",
+    "drivers/iio/dummy/iio_simple_dummy_buffer.c": "iio_simple_dummy_buffer.c",
+}
+IIO_DUMMY_KBUILD = (
+    "obj-m := industrialio-sw-device.o iio_dummy.o\n"
+    "iio_dummy-y := iio_simple_dummy.o iio_simple_dummy_buffer.o\n"
+    "ccflags-y += -DCONFIG_IIO_SIMPLE_DUMMY_BUFFER\n"
+)
 STAMP = ".linuxhw-stamp"  # in a build dir: digest of the inputs its .ko files were built from
 
 
@@ -61,6 +75,43 @@ def make_modules(kver: str, build_dir: Path, key: str) -> list[Path]:
     return kos
 
 
+def extract_sources(tarball: Path, build_dir: Path, sources: dict[str, str]) -> None:
+    """A fresh build_dir holding the tarball members ``sources`` names (below linux-source-X.Y/), renamed."""
+    shutil.rmtree(build_dir, ignore_errors=True)
+    build_dir.mkdir(parents=True)
+    log(f"extracting {', '.join(sources)} from {tarball}")
+    found = 0
+    with tarfile.open(tarball) as tar:
+        for member in tar:
+            rel = member.name.split("/", 1)[-1]
+            if rel in sources and member.isfile():
+                src = tar.extractfile(member)
+                assert src is not None
+                (build_dir / sources[rel]).write_bytes(src.read())
+                found += 1
+                if found == len(sources):
+                    break
+    missing = [name for name in sources.values() if not (build_dir / name).is_file()]
+    if missing:
+        raise Failure(EXIT_HOST_SETUP, f"{tarball} lacks {missing}")
+
+
+def build_iio_dummy(kver: str, tarball: Path, kmod_root: Path) -> list[Path]:
+    """industrialio-sw-device.ko and iio_dummy.ko (with its buffer part) where the kernel has the IIO
+    configfs they are made through (6.12; not 6.1); none elsewhere."""
+    config = Path(f"/boot/config-{kver}")
+    if not config.is_file() or "CONFIG_IIO_CONFIGFS=m" not in config.read_text().splitlines():
+        return []
+    build_dir = kmod_root / "iio-dummy"
+    tar_stat = tarball.stat()
+    key = digest(kver, str(tar_stat.st_size), str(tar_stat.st_mtime_ns), repr(IIO_DUMMY_SOURCES), IIO_DUMMY_KBUILD)
+    if is_current(build_dir, key):
+        return sorted(build_dir.glob("*.ko"))
+    extract_sources(tarball, build_dir, IIO_DUMMY_SOURCES)
+    (build_dir / "Kbuild").write_text(IIO_DUMMY_KBUILD)
+    return make_modules(kver, build_dir, key)
+
+
 def build_gpio_sim(kver: str, tarball: Path, kmod_root: Path) -> list[Path]:
     build_dir = kmod_root / "gpio-sim"
     tar_stat = tarball.stat()
@@ -69,23 +120,7 @@ def build_gpio_sim(kver: str, tarball: Path, kmod_root: Path) -> list[Path]:
     )
     if is_current(build_dir, key):
         return sorted(build_dir.glob("*.ko"))
-    shutil.rmtree(build_dir, ignore_errors=True)
-    build_dir.mkdir(parents=True)
-    log(f"extracting {', '.join(GPIO_SIM_SOURCES)} from {tarball}")
-    found = 0
-    with tarfile.open(tarball) as tar:
-        for member in tar:
-            rel = member.name.split("/", 1)[-1]
-            if rel in GPIO_SIM_SOURCES and member.isfile():
-                src = tar.extractfile(member)
-                assert src is not None
-                (build_dir / GPIO_SIM_SOURCES[rel]).write_bytes(src.read())
-                found += 1
-                if found == len(GPIO_SIM_SOURCES):
-                    break
-    missing = [name for name in GPIO_SIM_SOURCES.values() if not (build_dir / name).is_file()]
-    if missing:
-        raise Failure(EXIT_HOST_SETUP, f"{tarball} lacks {missing}")
+    extract_sources(tarball, build_dir, GPIO_SIM_SOURCES)
     irq_sim = build_dir / "irq_sim.c"
     text, count = re.subn(IRQ_SIM_FIX[0], IRQ_SIM_FIX[1], irq_sim.read_text())
     if count == 0 and "irq_to_desc" in text:
@@ -120,10 +155,11 @@ def build_modules(kver: str, tarball: Path, cache: Path) -> Path:
     """Build all modules for kernel kver; copy them into one directory and return it (load order in load.list)."""
     kmod_root = cache / "kmod" / kver
     kos = build_gpio_sim(kver, tarball, kmod_root) + build_project_modules(kver, kmod_root)
+    loaded_by_tests = build_iio_dummy(kver, tarball, kmod_root)
     ko_dir = kmod_root / "ko"
     shutil.rmtree(ko_dir, ignore_errors=True)
     ko_dir.mkdir(parents=True)
-    for ko in kos:
+    for ko in kos + loaded_by_tests:
         if (ko_dir / ko.name).exists():
             raise Failure(EXIT_HOST_SETUP, f"two modules are named {ko.name}")
         shutil.copy2(ko, ko_dir / ko.name)

@@ -107,6 +107,8 @@ def test_one_reader_and_settings_busy_while_running(world: IioWorld) -> None:
             device.write_attribute("buffer/length", "64")
         with pytest.raises(DeviceBusyError):
             device.trigger = None
+        with pytest.raises(DeviceBusyError, match="buffer is enabled"):
+            device.channel("voltage0").read_raw()
         assert device.read_attribute("buffer/enable") == "1"
         assert not capture.closed
     assert device.read_attribute("buffer/enable") == "0"
