@@ -1,4 +1,4 @@
-"""Probe a board and poke its GPIO, I2C, SPI, PWM and DMA-BUF devices from the shell.
+"""Probe a board and poke its GPIO, I2C, SPI, PWM, IIO and DMA-BUF devices from the shell.
 
 Exit status: 0 ok, 1 the operation failed, 2 usage error (gpio and i2c commands: 1, as libgpiod's
 tools and i2c-tools; i2c get: 2 when the read fails, as i2cget), 130 stopped by Ctrl-C (SIGINT),
@@ -31,6 +31,7 @@ COMMANDS = {
     "linuxhw.cli.spi_cmd:register": {"spi": "SPI devices (spidev)"},
     "linuxhw.cli.dma_cmd:register": {"dma": "DMA-BUF heaps and udmabuf"},
     "linuxhw.cli.pwm_cmd:register": {"pwm": "PWM chips and channels (sysfs)"},
+    "linuxhw.cli.iio_cmd:register": {"iio": "IIO devices: ADCs, DACs, sensors (values, buffered capture)"},
     "linuxhw.cli.main:register_vm": {
         "vm": "run a command in a VM with the kernel's GPIO/I2C/SPI simulators: vm -- pytest"
     },

@@ -1,13 +1,14 @@
-"""``linuxhw probe``: everything this machine (or the mock board) offers — GPIO, I2C, SPI, PWM, DMA-BUF."""
+"""``linuxhw probe``: everything this machine (or the mock board) offers — GPIO, I2C, SPI, PWM, IIO, DMA-BUF."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any, Callable
 
-from linuxhw import dmabuf, gpio, i2c, pwm, spi
+from linuxhw import dmabuf, gpio, i2c, iio, pwm, spi
 from linuxhw._kernel import Backend, get_backend
 from linuxhw.cli.dma_cmd import UDMABUF_PATH, udmabuf_present
+from linuxhw.cli.iio_cmd import device_lines, device_record
 from linuxhw.cli.output import describe_error, emit
 from linuxhw.cli.parser import Commands
 from linuxhw.cli.pwm_cmd import chip_lines, chip_record
@@ -114,6 +115,10 @@ def _pwm_chip(path: str) -> dict[str, Any]:
         return chip_record(chip.info)
 
 
+def _iio_device(path: str) -> dict[str, Any]:
+    return device_record(next(info for info in iio.devices() if info.path == path))
+
+
 def collect() -> dict[str, Any]:
     backend = get_backend()
     model, board_id = board_identity(backend)
@@ -125,6 +130,7 @@ def collect() -> dict[str, Any]:
         "i2c_adapters": _each(bus_paths(backend), _i2c_adapter),
         "spi_devices": _spi_devices(),
         "pwm_chips": _each([info.path for info in pwm.chips(backend)], _pwm_chip),
+        "iio_devices": _each([info.path for info in iio.devices(backend)], _iio_device),
         "dma_heaps": [{"name": h.name, "path": h.path, "kind": h.kind} for h in dmabuf.heaps()],
         "udmabuf": UDMABUF_PATH if udmabuf_present() else None,
     }
@@ -165,6 +171,15 @@ def render(data: dict[str, Any]) -> str:
             [f"  {chip['path']}: {chip['error']}"] if "error" in chip else [f"  {line}" for line in chip_lines(chip)]
         )
     if not data["pwm_chips"]:
+        rows.append("  none")
+    rows.append("IIO devices:")
+    for device in data["iio_devices"]:
+        rows += (
+            [f"  {device['path']}: {device['error']}"]
+            if "error" in device
+            else [f"  {line}" for line in device_lines(device)]
+        )
+    if not data["iio_devices"]:
         rows.append("  none")
     dma = [{"path": h["path"], "text": f"heap {h['name']} ({h['kind']})"} for h in data["dma_heaps"]]
     if data["udmabuf"]:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Capture"]
 
+ENABLE_NEEDS = "at least one enabled scan element, and a trigger in trigger/current_trigger where it scans on one"
 BUSY_HINT = "another process (or Capture) has the device's buffer open: one reader at a time"
 
 
@@ -66,8 +67,7 @@ class Capture(Handle):
         try:
             self._stop_if_ours()
             self.layout = self._configure(names, timestamp, length, watermark)
-            self._write("buffer/enable", "1", "at least one enabled scan element, and a trigger set where the "
-                        "driver takes scans on one (device.trigger = ...)")  # fmt: skip
+            self._write("buffer/enable", "1", ENABLE_NEEDS)
         except BaseException:
             super().close()
             raise

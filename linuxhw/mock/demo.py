@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linuxhw.mock.board import Board
 from linuxhw.mock.i2c import attach_reference_models
+from linuxhw.mock.iio import MockIioChannel
 from linuxhw.mock.spi_models import AdcMcp3008, Loopback, SerialFlash
 
 
@@ -18,7 +19,9 @@ def demo_board() -> Board:
     1023 as a floating MISO would) and a W25Q-style flash on spidev0.1; SPI 1 a loopback on
     spidev1.0 (1.1 and 1.2 have nothing wired). The Pi 4's PWM controller as ``dtoverlay=pwm-2chan``
     makes it, ``fe20c000.pwm`` with 2 channels (driver bcm2835-pwm, its 10 MHz clock: 100 ns steps).
-    DMA-BUF heaps "system" and "linux,cma" (64 MiB) and /dev/udmabuf."""
+    An ADS1015 as the kernel's ti-ads1015 driver shows it (IIO device ``ads1015``: four single-ended
+    inputs reading 1650, 825, 0 and 2047 mV at its default ±2.048 V range, 1600 samples/s, triggered
+    buffer; see :func:`ads1015_channels`). DMA-BUF heaps "system" and "linux,cma" (64 MiB) and /dev/udmabuf."""
     board = Board.raspberry_pi("4b", i2c=(), spi=(0, 1))  # its I2C bus 1 is the simulator's, below
     board.add_gpio_chip(
         16,
@@ -33,7 +36,31 @@ def demo_board() -> Board:
     board.device("/dev/spidev0.1").attach(SerialFlash(), max_speed_hz=25_000_000)
     board.device("/dev/spidev1.0").attach(Loopback())
     board.add_pwm_chip(2, "fe20c000.pwm", driver="bcm2835-pwm", tick_ns=100)
+    board.add_iio_device("ads1015", ads1015_channels((1650, 825, 0, 2047)))
     board.add_dma_heap("system")
     board.add_dma_heap("linux,cma", pool_size=64 << 20)  # a 64 MiB CMA area, as on a Raspberry Pi
     board.enable_udmabuf()
     return board
+
+
+ADS1015_SCALES = "3 2 1 0.500000 0.250000 0.125000"  # mV per code at its six ranges (±6.144 V ... ±0.256 V)
+ADS1015_RATES = "128 250 490 920 1600 2400 3300"
+
+
+def ads1015_channels(codes: tuple[int, int, int, int]) -> list[MockIioChannel]:
+    """ti-ads1015's single-ended channels (6.12): in_voltageN_raw with ``codes``, its own scale (1 mV at
+    the default ±2.048 V, printed as IIO_VAL_FRACTIONAL_LOG2) and sampling frequency with their
+    _available lists, le:s12/16>>4 scans."""
+    available = {"scale": ADS1015_SCALES, "sampling_frequency": ADS1015_RATES}
+    return [
+        MockIioChannel(
+            "voltage",
+            n,
+            raw=code,
+            scale="1.000000000",
+            scan_type="le:s12/16>>4",
+            available=available,
+            infos={"sampling_frequency": "1600"},
+        )
+        for n, code in enumerate(codes)
+    ]

@@ -83,7 +83,8 @@ class MockIioChannel:
     unindexed), ``index2`` (differential), ``modifier``, ``output``; its ``raw`` value and ``scale``,
     ``offset`` (None: no attribute), ``processed`` (an ``_input`` attribute); ``share`` maps an info to
     "type", "dir" or "all" (IIO_SHARED_BY_*; default its own attribute); ``scan_type`` its buffer
-    element (None: not in the buffer); ``available`` maps an info to its ``_available`` text."""
+    element (None: not in the buffer); ``available`` maps an info to its ``_available`` text; ``infos``
+    gives other infos' texts (``{"sampling_frequency": "1600"}``), which the driver does not let change."""
 
     type: str
     index: int | None = None
@@ -98,6 +99,7 @@ class MockIioChannel:
     share: Mapping[str, str] = field(default_factory=dict)
     available: Mapping[str, str] = field(default_factory=dict)
     label: str | None = None
+    infos: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def id(self) -> ChannelId:
@@ -179,6 +181,8 @@ class MockIioDevice:
             value = getattr(channel, info)
             if value is not None:
                 values["input" if info == "processed" else info] = _constant(f"{_text(value)}\n")
+        for info, text in channel.infos.items():
+            values[info] = _constant(f"{text}\n")
         for info, show in values.items():
             share = channel.share.get(info, "separate")
             if share not in SHARES:

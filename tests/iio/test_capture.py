@@ -118,7 +118,7 @@ def test_one_reader_and_settings_busy_while_running(world: IioWorld) -> None:
 def test_enable_without_a_trigger_says_what_it_needs(world: IioWorld) -> None:
     device = world.device()
     device.trigger = None
-    with pytest.raises(OSError, match="a trigger set"):
+    with pytest.raises(OSError, match="a trigger in trigger/current_trigger"):
         device.capture(["voltage0"])
     assert device.read_attribute("buffer/enable") == "0"
 
