@@ -55,13 +55,13 @@ def test_readme_linuxhw_run_examples(tmp_path: Path) -> None:
     assert tests.returncode == 0, tests.stdout + tests.stderr
 
 
-def test_readme_probe_and_pwm_commands() -> None:
-    """The README's ``linuxhw probe`` and ``linuxhw pwm`` blocks on the demo board (a fresh one per command),
+def test_readme_probe_pwm_and_iio_commands() -> None:
+    """The README's ``linuxhw probe``, ``linuxhw pwm`` and ``linuxhw iio`` blocks on the demo board (a fresh one per command),
     each command's output (stdout and stderr, as a terminal shows them) as the README shows it."""
     text = README.read_text()
     consoles = [block.split("```", 1)[0] for block in text.split("```console\n")[1:]]
-    chosen = [c for c in consoles if c.startswith(("$ linuxhw probe\n", "$ linuxhw pwm "))]
-    assert len(chosen) == 2, "the README's probe and pwm blocks"
+    chosen = [c for c in consoles if c.startswith(("$ linuxhw probe\n", "$ linuxhw pwm ", "$ linuxhw iio "))]
+    assert len(chosen) == 3, "the README's probe, pwm and iio blocks"
     env = {key: value for key, value in os.environ.items() if not key.startswith("LINUXHW_")}
     env["LINUXHW_BACKEND"] = "mock"
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
