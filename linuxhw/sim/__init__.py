@@ -1,5 +1,5 @@
 """Drive the kernel's own simulators for tests: gpio-sim chips (configfs), i2c-stub, the project's pwm-sim,
-environment checks.
+the kernel's iio_simple_dummy, environment checks.
 
 Unlike :mod:`linuxhw.mock`, which imitates the kernel in Python, these create
 real kernel devices (``/dev/gpiochipN``, ``/dev/i2c-N``) so that the code
@@ -34,6 +34,7 @@ from .i2cstub import (
     load_i2c_stub,
     unload_i2c_stub,
 )
+from .iiodummy import IioDummy
 from .pwmsim import PWM_SIM_DEVICE, PwmOutput, PwmSimChip
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "I2cStub",
     "I2cStubBank",
     "I2cStubParams",
+    "IioDummy",
     "PwmOutput",
     "PwmSimChip",
     "SimulatorUnavailableError",
