@@ -56,8 +56,8 @@ def test_readme_linuxhw_run_examples(tmp_path: Path) -> None:
 
 
 def test_readme_probe_pwm_and_iio_commands() -> None:
-    """The README's ``linuxhw probe``, ``linuxhw pwm`` and ``linuxhw iio`` blocks on the demo board (a fresh one per command),
-    each command's output (stdout and stderr, as a terminal shows them) as the README shows it."""
+    """The README's ``linuxhw probe``, ``linuxhw pwm`` and ``linuxhw iio`` blocks on the demo board (a fresh one
+    per command), each command's output (stdout and stderr, as a terminal shows them) as the README shows it."""
     text = README.read_text()
     consoles = [block.split("```", 1)[0] for block in text.split("```console\n")[1:]]
     chosen = [c for c in consoles if c.startswith(("$ linuxhw probe\n", "$ linuxhw pwm ", "$ linuxhw iio "))]
