@@ -58,9 +58,10 @@ class IioWorld:
         return iio.Device(NAME, backend=self.backend)
 
     def close(self) -> None:
-        self.trigger.remove()
+        """The device first (it holds a reference to its trigger), then the trigger."""
         if self._dummy is not None:
             self._dummy.close()
+        self.trigger.remove()
 
 
 @pytest.fixture(params=BACKENDS)
