@@ -5,7 +5,9 @@ The chardev admits one opener (EBUSY for the next), so a Capture owns the device
 to close: it writes ``scan_elements/*_en``, ``buffer/length``, ``buffer/watermark`` and
 ``buffer/enable`` (each refused with EBUSY while the buffer runs) and stops the buffer again on close.
 Reads are non-blocking on the fd; a wait is a poll() (which the kernel answers once ``watermark``
-scans are queued), so timeouts, close() from another thread and asyncio's add_reader all work.
+scans are queued), so timeouts, close() from another thread and asyncio's add_reader all work. A
+removed device's poll() reports nothing (iio_buffer_poll), so a wait asks after each slice whether the
+device is still there, and a read from it is a DeviceRemovedError.
 """
 
 from __future__ import annotations
@@ -168,10 +170,14 @@ class Capture(Handle):
         size = len(target)
         if size < self.scan_size:
             raise ValueError(f"buffer holds {size} bytes, less than one scan ({self.scan_size} bytes)")
-        count = self._read_available(target, size - size % self.scan_size)
-        if count or not wait_readable(self, timeout):
-            return count
-        return self._read_available(target, size - size % self.scan_size)
+        nbytes = size - size % self.scan_size
+        for wait in wait_slices(timeout):
+            count = self._read_available(target, nbytes)
+            if count:
+                return count
+            if not wait_readable(self, wait):
+                self._raise_if_gone("read scans")  # a removed device's poll() says nothing: ask
+        return self._read_available(target, nbytes)
 
     def _read_available(self, target: Any, nbytes: int) -> int:
         gate = self._gate
@@ -214,17 +220,18 @@ class Capture(Handle):
         count = self._limit(max_scans)
         view = memoryview(self._buffer)[: count * self.scan_size]
         target = ffi.from_buffer(view, require_writable=True)
-        got = self._read_available(target, len(view))
-        if not got:
+        loop = asyncio.get_running_loop()
+        for wait in wait_slices(timeout, loop.time):
+            got = self._read_available(target, len(view))
+            if got:
+                return self.decode(view, got)
             gate = self._gate
             with gate as fd:
-                if fd >= 0:
-                    for wait in wait_slices(timeout, asyncio.get_running_loop().time):
-                        if await wait_readable_async(fd, gate.wake_fd(), wait):
-                            break
+                ready = fd >= 0 and await wait_readable_async(fd, gate.wake_fd(), wait)
             self._kernel_fd()  # ClosedError once closed meanwhile
-            got = self._read_available(target, len(view))
-        return self.decode(view, got)
+            if not ready:
+                self._raise_if_gone("read scans")
+        return self.decode(view, self._read_available(target, len(view)))
 
     def scans(self, timeout: float | None = None) -> ScanStream:
         """Iterate scans as they come (``for`` and ``async for``); stops after ``timeout`` s without one."""

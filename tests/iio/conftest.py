@@ -43,11 +43,13 @@ class IioWorld:
     def __init__(self, backend_name: str) -> None:
         self.board: mock.Board | None = None
         self._dummy: IioDummy | None = None
+        self.mock_device: mock.MockIioDevice | None = None
         if backend_name == "mock":
             self.board = mock.Board()
             self.board.enable_iio_sysfs_trigger()
             device = self.board.add_iio_device(NAME, dummy_channels(), sampling_frequency=3.000000033)
             device.scan_values = dict(SCANNED)
+            self.mock_device = device
             self.backend: linuxhw.Backend = self.board
         else:
             self._dummy = IioDummy(NAME)
@@ -56,6 +58,14 @@ class IioWorld:
 
     def device(self) -> iio.Device:
         return iio.Device(NAME, backend=self.backend)
+
+    def unplug(self) -> None:
+        """The device goes away as a driver unbind takes it (the dummy's configfs directory removed)."""
+        if self._dummy is not None:
+            self._dummy.close()
+        else:
+            assert self.mock_device is not None
+            self.mock_device.remove()
 
     def close(self) -> None:
         """The device first (it holds a reference to its trigger), then the trigger."""
