@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from linuxhw._args import check_int, poll_timeout
 from linuxhw._events import wait_readable, wait_readable_async, wait_slices
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from linuxhw.iio.device import Device
 
 __all__ = ["Capture"]
+
+T = TypeVar("T")
 
 ENABLE_NEEDS = "at least one enabled scan element, and a trigger in trigger/current_trigger where it scans on one"
 BUSY_HINT = "another process (or Capture) has the device's buffer open: one reader at a time"
@@ -74,6 +77,7 @@ class Capture(Handle):
             super().close()
             raise
         self._buffer = bytearray(self.layout.size * self.length)
+        self._read_lock = threading.Lock()
 
     def __enter__(self) -> Capture:
         return self
@@ -171,15 +175,50 @@ class Capture(Handle):
         if size < self.scan_size:
             raise ValueError(f"buffer holds {size} bytes, less than one scan ({self.scan_size} bytes)")
         nbytes = size - size % self.scan_size
+        return self._until(lambda: self._read_available(target, nbytes), timeout)
+
+    def read(self, max_scans: int | None = None, timeout: float | None = None) -> list[Scan]:
+        """Up to ``max_scans`` scans (default: the buffer's length), waiting up to ``timeout`` s (None:
+        forever) for at least the watermark's worth; [] after a timeout."""
+        poll_timeout(timeout)
+        count = self._limit(max_scans)
+        return self._until(lambda: self._take(count), timeout)
+
+    async def read_async(self, max_scans: int | None = None, timeout: float | None = None) -> list[Scan]:
+        """:meth:`read`'s asyncio twin: awaits readability through the loop (no thread)."""
+        import asyncio
+
+        poll_timeout(timeout)
+        count = self._limit(max_scans)
+        for wait in wait_slices(timeout, asyncio.get_running_loop().time):
+            scans = self._take(count)
+            if scans:
+                return scans
+            gate = self._gate
+            with gate as fd:
+                ready = fd >= 0 and await wait_readable_async(fd, gate.wake_fd(), wait)
+            self._kernel_fd()  # ClosedError once closed meanwhile
+            if not ready:
+                self._raise_if_gone("read scans")
+        return self._take(count)
+
+    def decode(self, buffer: Any, count: int) -> list[Scan]:
+        """The first ``count`` scans in ``buffer`` (as :meth:`read_into` filled it)."""
+        return self.layout.decode(buffer, check_int(count, "count"))
+
+    def _until(self, attempt: Callable[[], T], timeout: float | None) -> T:
+        """``attempt()`` (a non-blocking read) until it gives something or ``timeout`` passes; a wait
+        that ends with nothing asks whether the device is still there (its poll() would not say)."""
         for wait in wait_slices(timeout):
-            count = self._read_available(target, nbytes)
-            if count:
-                return count
+            got = attempt()
+            if got:
+                return got
             if not wait_readable(self, wait):
-                self._raise_if_gone("read scans")  # a removed device's poll() says nothing: ask
-        return self._read_available(target, nbytes)
+                self._raise_if_gone("read scans")
+        return attempt()
 
     def _read_available(self, target: Any, nbytes: int) -> int:
+        """One non-blocking read(2) of up to ``nbytes`` into ``target``: the scans read (0: none queued)."""
         gate = self._gate
         try:
             ret = self._backend.read(gate.enter(), target, nbytes)
@@ -192,46 +231,21 @@ class Capture(Handle):
             self._raise_kernel_error(-ret, "read scans", hint)
         return ret // self.scan_size
 
-    def decode(self, buffer: Any, count: int) -> list[Scan]:
-        """The first ``count`` scans in ``buffer`` (as :meth:`read_into` filled it)."""
-        return self.layout.decode(buffer, check_int(count, "count"))
-
-    def read(self, max_scans: int | None = None, timeout: float | None = None) -> list[Scan]:
-        """Up to ``max_scans`` scans (default: the buffer's length), waiting up to ``timeout`` s (None:
-        forever) for at least the watermark's worth; [] after a timeout."""
-        count = self._limit(max_scans)
-        view = memoryview(self._buffer)[: count * self.scan_size]
-        return self.decode(view, self.read_into(view, timeout))
+    def _take(self, count: int) -> list[Scan]:
+        """Up to ``count`` queued scans, read into the capture's own buffer and decoded under its lock:
+        threads reading one capture never decode each other's bytes."""
+        with self._read_lock:
+            if count * self.scan_size > len(self._buffer):
+                self._buffer = bytearray(count * self.scan_size)
+            view = memoryview(self._buffer)[: count * self.scan_size]
+            return self.decode(view, self._read_available(ffi.from_buffer(view, require_writable=True), len(view)))
 
     def _limit(self, max_scans: int | None) -> int:
         if max_scans is None:
             return self.length
         if check_int(max_scans, "max_scans") < 1:
             raise ValueError(f"max_scans must be at least 1, not {max_scans}")
-        if max_scans > len(self._buffer) // self.scan_size:
-            self._buffer = bytearray(max_scans * self.scan_size)
         return max_scans
-
-    async def read_async(self, max_scans: int | None = None, timeout: float | None = None) -> list[Scan]:
-        """:meth:`read`'s asyncio twin: awaits readability through the loop (no thread)."""
-        import asyncio
-
-        poll_timeout(timeout)
-        count = self._limit(max_scans)
-        view = memoryview(self._buffer)[: count * self.scan_size]
-        target = ffi.from_buffer(view, require_writable=True)
-        loop = asyncio.get_running_loop()
-        for wait in wait_slices(timeout, loop.time):
-            got = self._read_available(target, len(view))
-            if got:
-                return self.decode(view, got)
-            gate = self._gate
-            with gate as fd:
-                ready = fd >= 0 and await wait_readable_async(fd, gate.wake_fd(), wait)
-            self._kernel_fd()  # ClosedError once closed meanwhile
-            if not ready:
-                self._raise_if_gone("read scans")
-        return self.decode(view, self._read_available(target, len(view)))
 
     def scans(self, timeout: float | None = None) -> ScanStream:
         """Iterate scans as they come (``for`` and ``async for``); stops after ``timeout`` s without one."""

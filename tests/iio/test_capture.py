@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import array
 import asyncio
+import threading
 import time
 
 import pytest
@@ -135,3 +136,28 @@ def test_bad_capture_arguments_fail_before_any_change(world: IioWorld) -> None:
         device.capture(length=2, watermark=3)
     with pytest.raises(ValueError, match="length must be"):
         device.capture(length=0)
+
+
+def test_threads_reading_one_capture_each_get_whole_scans(world: IioWorld) -> None:
+    device = world.device()
+    device.trigger = world.trigger.name
+    total = 12
+    with device.capture(length=total) as capture:
+        for queued in range(1, total + 1):
+            world.trigger.fire()
+            wait_for_queued(device, queued)
+        got: list[list[iio.Scan]] = [[], []]
+
+        def reader(mine: list[iio.Scan]) -> None:
+            while scans := capture.read(1, timeout=0):
+                mine.extend(scans)
+
+        threads = [threading.Thread(target=reader, args=(mine,)) for mine in got]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(DEADLINE)
+    scans = got[0] + got[1]
+    assert len(scans) == total
+    assert all(scan.values == tuple(SCANNED.values()) for scan in scans)
+    assert len({scan.timestamp for scan in scans}) == total  # each scan read once
