@@ -206,6 +206,11 @@ class Capture(Handle):
         """The first ``count`` scans in ``buffer`` (as :meth:`read_into` filled it)."""
         return self.layout.decode(buffer, check_int(count, "count"))
 
+    def decode_numpy(self, buffer: Any, count: int) -> dict[str, Any]:
+        """The first ``count`` scans in ``buffer`` as one numpy array per channel and ``timestamp``
+        (needs numpy): each element shifted, masked and sign-extended, for many scans at a time."""
+        return self.layout.decode_numpy(buffer, check_int(count, "count"))
+
     def _until(self, attempt: Callable[[], T], timeout: float | None) -> T:
         """``attempt()`` (a non-blocking read) until it gives something or ``timeout`` passes; a wait
         that ends with nothing asks whether the device is still there (its poll() would not say)."""

@@ -5,6 +5,7 @@ scan padded to its largest element."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import struct
 from dataclasses import dataclass
@@ -119,6 +120,40 @@ class Layout:
         if st.repeat == 1:
             return lambda data, base: one(unpack(data, base + offset)[0])
         return lambda data, base: tuple(one(w) for w in unpack(data, base + offset))
+
+    def numpy_dtype(self) -> dict[str, Any]:
+        """The scan as a numpy structured dtype's fields (``numpy.dtype(layout.numpy_dtype())``): each
+        element's storage word(s) at its offset, ``itemsize`` the scan's size; shift and sign not applied."""
+        names, formats, offsets = [], [], []
+        for element in (*self.elements, *((self.timestamp,) if self.timestamp else ())):
+            st = element.type
+            code = f"{'<' if st.endian == 'le' else '>'}u{st.storagebits // 8}"
+            names.append(element.name)
+            formats.append(code if st.repeat == 1 else (code, (st.repeat,)))
+            offsets.append(element.offset)
+        return {"names": names, "formats": formats, "offsets": offsets, "itemsize": self.size}
+
+    def decode_numpy(self, data: Any, count: int) -> dict[str, Any]:
+        """The first ``count`` scans of ``data`` as one numpy array per channel (and ``timestamp``), each
+        element shifted, masked and sign-extended as its type says; the buffer is viewed, not copied,
+        until the arithmetic makes each channel's int64 array."""
+        numpy: Any = importlib.import_module("numpy")  # only who asks for arrays needs numpy (not a dependency)
+
+        records = numpy.frombuffer(data, dtype=numpy.dtype(self.numpy_dtype()), count=count)
+        out: dict[str, Any] = {}
+        for element in self.elements:
+            st = element.type
+            words = records[element.name]
+            if st.signed:  # the real bits to the top of an int64, then an arithmetic shift back: sign-extended
+                wide = words.astype(numpy.int64)
+                out[element.name] = (wide << (64 - st.shift - st.realbits)) >> (64 - st.realbits)
+            else:  # in the storage's own unsigned type (a u64 stays one), then int64 where that holds it
+                kind = words.dtype.type
+                value = (words >> kind(st.shift)) & kind((1 << st.realbits) - 1)
+                out[element.name] = value if st.storagebits == 64 else value.astype(numpy.int64)
+        if self.timestamp is not None:
+            out["timestamp"] = records["timestamp"].astype(numpy.int64)
+        return out
 
     def decode(self, data: Any, count: int) -> list[Scan]:
         """The first ``count`` scans of ``data`` (any buffer: bytes, bytearray, memoryview, numpy)."""

@@ -110,3 +110,25 @@ def test_numbers_written_as_the_core_parses_them() -> None:
         format_value(float("nan"), "f")
     with pytest.raises(TypeError, match="f must be a number"):
         format_value(True, "f")
+
+
+def test_numpy_decoding_matches_the_scan_decoding() -> None:
+    numpy = pytest.importorskip("numpy")
+    types = {
+        "a": parse_scan_type("le:s12/16>>4", "a"),
+        "b": parse_scan_type("be:u10/16>>2", "b"),
+        "q": parse_scan_type("le:s16/16X3>>0", "q"),
+        "w": parse_scan_type("le:u64/64>>0", "w"),
+    }
+    layout = Layout(
+        [(name, index, st) for index, (name, st) in enumerate(types.items())], parse_scan_type("le:s64/64>>0", "t")
+    )
+    rng = numpy.random.default_rng(28)
+    data = rng.integers(0, 256, size=layout.size * 50, dtype=numpy.uint8).tobytes()
+    arrays = layout.decode_numpy(data, 50)
+    scans = layout.decode(data, 50)
+    for position, name in enumerate(layout.channels):
+        expected = [scan.values[position] for scan in scans]
+        assert arrays[name].tolist() == [list(v) if isinstance(v, tuple) else v for v in expected], name
+    assert arrays["timestamp"].tolist() == [scan.timestamp for scan in scans]
+    assert numpy.dtype(layout.numpy_dtype()).itemsize == layout.size

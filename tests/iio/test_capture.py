@@ -161,3 +161,19 @@ def test_threads_reading_one_capture_each_get_whole_scans(world: IioWorld) -> No
     assert len(scans) == total
     assert all(scan.values == tuple(SCANNED.values()) for scan in scans)
     assert len({scan.timestamp for scan in scans}) == total  # each scan read once
+
+
+def test_scans_into_a_numpy_array_decoded_per_channel(world: IioWorld) -> None:
+    numpy = pytest.importorskip("numpy")
+    device = world.device()
+    device.trigger = world.trigger.name
+    with device.capture(length=4) as capture:
+        for queued in range(1, 4):
+            world.trigger.fire()
+            wait_for_queued(device, queued)
+        records = numpy.zeros(4, dtype=numpy.dtype(capture.layout.numpy_dtype()))
+        count = capture.read_into(records, timeout=30)  # straight into the array: no copy
+        arrays = capture.decode_numpy(records, count)
+    assert count == 3
+    assert {name: arrays[name].tolist() for name in SCANNED} == {name: [v] * 3 for name, v in SCANNED.items()}
+    assert arrays["timestamp"].tolist() == sorted(arrays["timestamp"].tolist())
