@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import select
-import threading
 import time
 import weakref
 from collections import deque
@@ -17,7 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Generic, Protocol, TypeVar
 
 from linuxhw._args import check_int, poll_timeout
-from linuxhw._fastpath import FdGate
+from linuxhw._fastpath import FdGate, ReadLock
 from linuxhw._uapi import ffi
 
 if TYPE_CHECKING:  # asyncio is imported by the first asyncio call, not by every import
@@ -158,7 +157,7 @@ class EventReader(Generic[T]):
         # One read and its decoding and counting (on_batch) at a time, never held over a wait: another
         # thread's read in between would land in the same buffer, or count this one's events as lost.
         # A C stand-in for read() (LineRequest's) takes it too.
-        self.read_lock = threading.Lock()
+        self.read_lock = ReadLock()  # threading.Lock's calls, and the C read takes it with none
 
     def _read_available(self, max_events: int) -> list[T]:
         """One non-blocking read() of up to ``max_events`` records; [] if none are queued."""

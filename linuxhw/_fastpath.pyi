@@ -17,7 +17,7 @@ _T = TypeVar("_T")
 class LineRequestC(Protocol):
     """gpio.LineRequest, as c_methods(cls, "gpio" or "edge") needs it."""
 
-    _c_values: GpioValues | None  # __slots__ members: the C state of get_value/set_value, read_edge_events
+    _c_values: GpioValues | None  # __slots__ members: the C state of the value methods, read_edge_events
     _c_events: EdgeReads | None
     def _check_sequence(self, events: list[Any], lost: int | None = None, /) -> None: ...
     def _raise_kernel_error(self, err: int, operation: str, /) -> NoReturn: ...
@@ -72,6 +72,13 @@ class FdGate:
     def close(self) -> None: ...
     def wake_fd(self) -> int: ...
 
+class ReadLock:
+    def acquire(self, blocking: bool = True, /) -> bool: ...
+    def release(self) -> None: ...
+    def locked(self) -> bool: ...
+    def __enter__(self) -> bool: ...
+    def __exit__(self, *exc: object) -> None: ...
+
 class SpiWriter:
     def __init__(
         self, gate: FdGate, limit: int, device: SpiDeviceC, duplex: bool, python: Callable[..., Any], /
@@ -81,7 +88,7 @@ class SpiWriter:
 
 class GpioValues:
     outputs: int
-    def __init__(self, gate: FdGate, outputs: int, index: dict[Any, int], /) -> None: ...
+    def __init__(self, gate: FdGate, outputs: int, index: dict[Any, int], count: int, /) -> None: ...
     def close(self) -> None: ...
 
 class EdgeSequence:
@@ -98,7 +105,7 @@ class EdgeReads:
         gate: FdGate,
         capacity: int,
         pending: Any,
-        lock: Any,
+        lock: ReadLock,
         cls: type,
         types: tuple[Any, ...],
         sequence: EdgeSequence,
@@ -118,15 +125,25 @@ class SmbusReads:
 
 @overload
 def c_methods(
-    cls: type[LineRequestC], group: Literal["gpio"], python_1: Callable[..., Any], python_2: Callable[..., Any], /
-) -> tuple[Any, Any]: ...
+    cls: type[LineRequestC],
+    group: Literal["gpio"],
+    get_value: Callable[..., Any],
+    set_value: Callable[..., Any],
+    get_values: Callable[..., Any],
+    set_values: Callable[..., Any],
+    /,
+) -> tuple[Any, Any, Any, Any]: ...
 @overload
 def c_methods(
-    cls: type[LineRequestC], group: Literal["edge"], python_1: Callable[..., Any], python_2: None, /
-) -> tuple[Any, None]: ...
+    cls: type[LineRequestC], group: Literal["edge"], read_edge_events: Callable[..., Any], /
+) -> tuple[Any]: ...
 @overload
 def c_methods(
-    cls: type[SmbusDeviceC], group: Literal["smbus"], python_1: Callable[..., Any], python_2: Callable[..., Any], /
+    cls: type[SmbusDeviceC],
+    group: Literal["smbus"],
+    read_byte_data: Callable[..., Any],
+    read_word_data: Callable[..., Any],
+    /,
 ) -> tuple[Any, Any]: ...
 
 # -- DMA-BUF: dmabuf.Buffer's C base and Heap.allocate (_ext/dmabuf.c) --

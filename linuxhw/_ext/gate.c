@@ -167,3 +167,109 @@ PyTypeObject FdGateType = {
     .tp_getset = gate_getset,
     .tp_new = gate_new,
 };
+
+/* ReadLock (internal.h): a lock with the calls ``with lock:`` and threading.Lock's acquire(blocking)
+ * and release(), which the C reads take and give back with no call. */
+static PyObject *read_lock_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    ReadLock *self;
+    if ((kwargs != NULL && PyDict_GET_SIZE(kwargs)) || PyTuple_GET_SIZE(args)) {
+        PyErr_SetString(PyExc_TypeError, "ReadLock() takes no arguments");
+        return NULL;
+    }
+    self = (ReadLock *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->lock = PyThread_allocate_lock();
+    if (self->lock == NULL) {
+        Py_DECREF(self);
+        return PyErr_NoMemory();
+    }
+    return (PyObject *)self;
+}
+
+static void read_lock_dealloc(PyObject *obj)
+{
+    ReadLock *self = (ReadLock *)obj;
+    if (self->lock != NULL) {
+        if (self->held)
+            PyThread_release_lock(self->lock); /* as threading.Lock: freeing a held lock is no error */
+        PyThread_free_lock(self->lock);
+    }
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyObject *read_lock_acquire(PyObject *obj, PyObject *const *args, Py_ssize_t nargs)
+{
+    ReadLock *self = (ReadLock *)obj;
+    int blocking = 1;
+    if (nargs > 1) {
+        PyErr_Format(PyExc_TypeError, "acquire() takes at most 1 argument (%zd given)", nargs);
+        return NULL;
+    }
+    if (nargs == 1 && (blocking = PyObject_IsTrue(args[0])) < 0)
+        return NULL;
+    if (read_lock_try(self))
+        Py_RETURN_TRUE;
+    if (!blocking)
+        Py_RETURN_FALSE;
+    if (lock_acquire(self->lock) < 0)
+        return NULL;
+    self->held = 1;
+    Py_RETURN_TRUE;
+}
+
+static PyObject *read_lock_enter(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    return read_lock_acquire(obj, NULL, 0);
+}
+
+static PyObject *read_lock_py_release(PyObject *obj, PyObject *unused)
+{
+    ReadLock *self = (ReadLock *)obj;
+    (void)unused;
+    if (!self->held) {
+        PyErr_SetString(PyExc_RuntimeError, "release unlocked lock");
+        return NULL;
+    }
+    read_lock_release(self);
+    Py_RETURN_NONE;
+}
+
+static PyObject *read_lock_exit(PyObject *obj, PyObject *args)
+{
+    PyObject *released = read_lock_py_release(obj, args);
+    if (released == NULL)
+        return NULL;
+    Py_DECREF(released);
+    Py_RETURN_FALSE;
+}
+
+static PyObject *read_lock_locked(PyObject *obj, PyObject *unused)
+{
+    (void)unused;
+    return PyBool_FromLong(((ReadLock *)obj)->held);
+}
+
+static PyMethodDef read_lock_methods[] = {
+    {"acquire", (PyCFunction)(void (*)(void))read_lock_acquire, METH_FASTCALL,
+     "acquire($self, blocking=True, /)\n--\n\nTake the lock: True, or False when blocking is false and another "
+     "holds it. A wait runs signal handlers, as threading.Lock's does."},
+    {"release", read_lock_py_release, METH_NOARGS, "Give the lock back (RuntimeError if it is not held)."},
+    {"locked", read_lock_locked, METH_NOARGS, "Whether the lock is held."},
+    {"__enter__", read_lock_enter, METH_NOARGS, "acquire(), for a with block."},
+    {"__exit__", read_lock_exit, METH_VARARGS, "release(), for a with block."},
+    {NULL, NULL, 0, NULL},
+};
+
+PyTypeObject ReadLockType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.ReadLock",
+    .tp_basicsize = sizeof(ReadLock),
+    .tp_dealloc = read_lock_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "ReadLock(): an event reader's lock, which the C reads take with no call.",
+    .tp_methods = read_lock_methods,
+    .tp_new = read_lock_new,
+};

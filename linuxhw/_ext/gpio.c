@@ -1,10 +1,19 @@
 /* GPIO: the line request's value calls (gpio_get_values/gpio_set_values for the backend, the C
- * get_value/set_value of LineRequest on GpioValues), and its edge events (edge_events() decodes a
- * read()'s records, the C read_edge_events reads and decodes them on EdgeReads). */
+ * get_value/set_value/get_values/set_values of LineRequest on GpioValues), and its edge events
+ * (edge_events() decodes a read()'s records, the C read_edge_events reads and decodes them on
+ * EdgeReads). */
 #include "internal.h"
 
+#include <string.h>
 #include <unistd.h>
 #include <linux/gpio.h>
+
+/* The one GET_VALUES/SET_VALUES of every caller (the backend's functions below, the C methods):
+ * restarted on EINTR, the GIL released. Its result, or -errno. */
+static inline int line_values(int fd, int setter, struct gpio_v2_line_values *values)
+{
+    return ioctl_nogil(fd, setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL, values);
+}
 
 PyDoc_STRVAR(gpio_get_values_doc,
 "gpio_get_values(fd, mask) -> bits\n\n"
@@ -17,7 +26,7 @@ static PyObject *gpio_get_values(PyObject *module, PyObject *const *args, Py_ssi
     (void)module;
     if (arg_count("gpio_get_values", nargs, 2) || arg_fd(args[0], &fd) || arg_u64(args[1], &values.mask))
         return NULL;
-    ret = ioctl_nogil(fd, GPIO_V2_LINE_GET_VALUES_IOCTL, &values);
+    ret = line_values(fd, 0, &values);
     if (ret < 0)
         return failed(-ret);
     return PyLong_FromUnsignedLongLong(values.bits);
@@ -35,7 +44,7 @@ static PyObject *gpio_set_values(PyObject *module, PyObject *const *args, Py_ssi
     if (arg_count("gpio_set_values", nargs, 3) || arg_fd(args[0], &fd) || arg_u64(args[1], &values.mask)
         || arg_u64(args[2], &values.bits))
         return NULL;
-    ret = ioctl_nogil(fd, GPIO_V2_LINE_SET_VALUES_IOCTL, &values);
+    ret = line_values(fd, 1, &values);
     if (ret < 0)
         return failed(-ret);
     Py_RETURN_NONE;
@@ -61,22 +70,34 @@ static PyObject *edge_event(PyTypeObject *cls, PyObject *types, const struct gpi
     fields[0] = PyLong_FromUnsignedLongLong(record->timestamp_ns);
     fields[1] = PyLong_FromUnsignedLong(record->offset);
     fields[2] = PyLong_FromUnsignedLong(record->seqno);
-    fields[3] = PyLong_FromUnsignedLong(record->line_seqno);
-    event = fields[0] && fields[1] && fields[2] && fields[3] ? cls->tp_alloc(cls, 5) : NULL;
+    if (record->line_seqno == record->seqno && fields[2] != NULL) { /* every event of a one-line request */
+        Py_INCREF(fields[2]);
+        fields[3] = fields[2];
+    } else {
+        fields[3] = PyLong_FromUnsignedLong(record->line_seqno);
+    }
+    event = NULL;
+    if (fields[0] && fields[1] && fields[2] && fields[3]) {
+        /* A tuple subclass with no slots of its own (a NamedTuple's) is made without tp_alloc's
+         * zeroing and GC tracking: every item is set below, and the tuple is never tracked. */
+        if (cls->tp_basicsize == PyTuple_Type.tp_basicsize && cls->tp_itemsize == PyTuple_Type.tp_itemsize
+            && cls->tp_dictoffset == 0 && cls->tp_weaklistoffset == 0 && PyType_IS_GC(cls))
+            event = (PyObject *)PyObject_GC_NewVar(PyTupleObject, cls, 5);
+        else if ((event = cls->tp_alloc(cls, 5)) != NULL && PyObject_IS_GC(event))
+            PyObject_GC_UnTrack(event); /* ints and an enum member: no cycle to find (as the GC untracks such tuples) */
+    }
     if (event == NULL) {
         for (i = 0; i < 4; i++)
             Py_XDECREF(fields[i]);
         return NULL;
     }
 #if PY_VERSION_HEX >= 0x030E0000
-    ((PyTupleObject *)event)->ob_hash = -1; /* 3.14 caches a tuple's hash; tp_alloc left 0 there ("cached") */
+    ((PyTupleObject *)event)->ob_hash = -1; /* 3.14 caches a tuple's hash: none yet */
 #endif
     Py_INCREF(type);
     PyTuple_SET_ITEM(event, 0, type);
     for (i = 0; i < 4; i++)
         PyTuple_SET_ITEM(event, i + 1, fields[i]);
-    if (PyObject_IS_GC(event))
-        PyObject_GC_UnTrack(event); /* ints and an enum member: no cycle to find (as the GC untracks such tuples) */
     return event;
 }
 
@@ -117,34 +138,57 @@ done:
     return list;
 }
 
-/* A kernel line request's C state (LineRequest._c_values): its fd, its {line: index} dict and its
- * output lines. */
+/* A kernel line request's C state (LineRequest._c_values): its fd, its {line: index} dict (and, for
+ * the common offsets, the same as a table), the number of lines and its output lines. */
+#define BY_OFFSET 256 /* offsets below this are looked up in a table, with no hashing */
 typedef struct {
     PyObject_HEAD
     FdGate *gate; /* NULL once close()d: every call goes to the Python methods */
     __u64 outputs; /* by bit of the line's index */
     PyObject *index;
+    Py_ssize_t count;
+    signed char by_offset[BY_OFFSET]; /* index[offset] for an exact int offset, or -1 */
 } GpioValues;
 
 static PyObject *gpio_values_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
     GpioValues *self;
-    PyObject *gate, *index;
+    PyObject *gate, *index, *key, *value;
     unsigned long long outputs;
+    Py_ssize_t pos = 0, count;
     if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
-        PyErr_SetString(PyExc_TypeError, "GpioValues(gate, outputs, index) takes no keywords");
+        PyErr_SetString(PyExc_TypeError, "GpioValues(gate, outputs, index, count) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "O!KO!:GpioValues", &FdGateType, &gate, &outputs, &PyDict_Type, &index))
+    if (!PyArg_ParseTuple(args, "O!KO!n:GpioValues", &FdGateType, &gate, &outputs, &PyDict_Type, &index, &count))
         return NULL;
+    if (count < 1 || count > 64) {
+        PyErr_SetString(PyExc_ValueError, "GpioValues needs a count of 1..64 lines");
+        return NULL;
+    }
     self = (GpioValues *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
+    memset(self->by_offset, -1, sizeof(self->by_offset));
+    while (PyDict_Next(index, &pos, &key, &value)) {
+        long offset, idx;
+        if (!PyLong_CheckExact(key) || !PyLong_CheckExact(value))
+            continue; /* a name: looked up in the dict */
+        offset = PyLong_AsLong(key);
+        idx = PyLong_AsLong(value);
+        if ((offset == -1 || idx == -1) && PyErr_Occurred()) {
+            PyErr_Clear();
+            continue;
+        }
+        if (offset >= 0 && offset < BY_OFFSET && idx >= 0 && idx < count)
+            self->by_offset[offset] = (signed char)idx;
+    }
     Py_INCREF(index);
     self->index = index;
     Py_INCREF(gate);
     self->gate = (FdGate *)gate;
     self->outputs = (__u64)outputs;
+    self->count = count;
     return (PyObject *)self;
 }
 
@@ -178,19 +222,29 @@ PyTypeObject GpioValuesType = {
     .tp_basicsize = sizeof(GpioValues),
     .tp_dealloc = gpio_values_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "GpioValues(gate, outputs, index): a kernel line request's state for get_value/set_value in C.",
+    .tp_doc = "GpioValues(gate, outputs, index, count): a kernel line request's state for its value methods in C.",
     .tp_methods = gpio_values_methods,
     .tp_members = gpio_values_members,
     .tp_new = gpio_values_new,
 };
 
-/* The index of line in the request (0..63), or -1 with no exception set when it is not a key. */
+/* The index of line in the request (0..63), or -1 with no exception set when it is not one of its
+ * lines as an exact int or str (anything else, and a line it lacks, is the Python method's to judge:
+ * a key of another type may run Python code to hash or compare). */
 static int gpio_line_index(GpioValues *state, PyObject *line)
 {
-    PyObject *found = PyDict_GetItemWithError(state->index, line);
+    PyObject *found;
     long idx;
+    if (PyLong_CheckExact(line)) {
+        long offset;
+        if (small_int(line, &offset) && offset >= 0 && offset < BY_OFFSET)
+            return state->by_offset[offset];
+    } else if (!PyUnicode_CheckExact(line)) {
+        return -1;
+    }
+    found = PyDict_GetItemWithError(state->index, line);
     if (found == NULL) {
-        PyErr_Clear(); /* an unhashable line: the Python method says what is wrong with it */
+        PyErr_Clear();
         return -1;
     }
     idx = PyLong_AsLong(found);
@@ -201,47 +255,73 @@ static int gpio_line_index(GpioValues *state, PyObject *line)
     return (int)idx;
 }
 
-/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl; a failure is the request's
- * _raise_kernel_error, as in the Python methods. */
+/* The line request's state and its gate (new references) for a C value call, or NULL (nothing set)
+ * when the Python method must make it: another backend's request, or one closed. The gate is this
+ * call's own reference, taken before any line lookup: a str key's comparison may let another
+ * thread's close() clear state->gate. */
+static GpioValues *gpio_values_of(PyObject *request, FdGate **gate)
+{
+    GpioValues *state = (GpioValues *)c_state(request, gpio_value_methods.state_offset, &GpioValuesType);
+    if (state == NULL)
+        return NULL;
+    if (state->gate == NULL || state->gate->fd < 0) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    *gate = state->gate;
+    Py_INCREF(*gate);
+    return state;
+}
+
+/* GET_VALUES or SET_VALUES on the gate's fd, inside the gate; a failure is the request's
+ * _raise_kernel_error, as in the Python methods. 0, or -1 with the library's error set. */
+static int gpio_values_call(PyObject *request, FdGate *gate, int setter, struct gpio_v2_line_values *values)
+{
+    int ret = line_values(gate_enter(gate), setter, values);
+    gate_leave(gate);
+    if (ret >= 0)
+        return 0;
+    failed(-ret); /* OSError(-ret), unless a signal handler raised */
+    library_error(request, names.raise_kernel_error, "(s)", setter ? "set line values" : "get line values");
+    return -1;
+}
+
+/* A line's logical value for set_value/set_values: 0 or 1 from an exact int or a bool, or -1 for
+ * anything else (the Python method says what is wrong with it). */
+static int gpio_bit(PyObject *value)
+{
+    if (value == Py_True)
+        return 1;
+    if (value == Py_False)
+        return 0;
+    if (PyLong_CheckExact(value)) {
+        long bit;
+        if (small_int(value, &bit) && (bit == 0 || bit == 1))
+            return (int)bit;
+    }
+    return -1;
+}
+
+/* get_value(line) or (setter) set_value(line, 0 or 1): one value ioctl. */
 static PyObject *gpio_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames, int setter)
 {
     struct gpio_v2_line_values values = {0};
     GpioValues *state = NULL;
     PyObject *result = NULL;
     FdGate *gate = NULL;
-    long value = 0;
-    int idx, ret;
-    if (kwnames != NULL || nargs != 1 + setter)
+    int idx, bit = 0;
+    if (kwnames != NULL || nargs != 1 + setter || (state = gpio_values_of(request, &gate)) == NULL)
         goto python;
-    state = (GpioValues *)c_state(request, gpio_value_methods.state_offset, &GpioValuesType);
-    if (state == NULL || state->gate == NULL)
-        goto python;
-    /* A reference of this call, taken before the line lookup: the key's __hash__/__eq__ may run
-     * Python code, and another thread's close() then clears state->gate. */
-    gate = state->gate;
-    Py_INCREF(gate);
-    if (gate->fd < 0 || (idx = gpio_line_index(state, args[0])) < 0)
+    if ((idx = gpio_line_index(state, args[0])) < 0)
         goto python;
     values.mask = (__u64)1 << idx;
     if (setter) {
-        if (!(state->outputs & values.mask) || !PyLong_Check(args[1]))
+        if (!(state->outputs & values.mask) || (bit = gpio_bit(args[1])) < 0)
             goto python;
-        value = PyLong_AsLong(args[1]);
-        if (value != 0 && value != 1) {
-            PyErr_Clear();
-            goto python;
-        }
-        values.bits = value ? values.mask : 0;
+        values.bits = bit ? values.mask : 0;
     }
-    ret = ioctl_nogil(gate_enter(gate), setter ? GPIO_V2_LINE_SET_VALUES_IOCTL : GPIO_V2_LINE_GET_VALUES_IOCTL,
-                      &values);
-    gate_leave(gate);
-    if (ret >= 0) {
+    if (gpio_values_call(request, gate, setter, &values) == 0)
         result = setter ? (Py_INCREF(Py_None), Py_None) : PyLong_FromLong((long)((values.bits >> idx) & 1));
-    } else {
-        failed(-ret); /* OSError(-ret), unless a signal handler raised */
-        library_error(request, names.raise_kernel_error, "(s)", setter ? "set line values" : "get line values");
-    }
     Py_DECREF(gate);
     Py_DECREF(state);
     return result;
@@ -259,6 +339,91 @@ static PyObject *gpio_get_value(PyObject *request, PyObject *const *args, Py_ssi
 static PyObject *gpio_set_value(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     return gpio_value(request, args, nargs, kwnames, 1);
+}
+
+/* get_values() or get_values(lines) for a list or tuple of lines: one GET_VALUES, the values in the
+ * order asked. Any other iterable, and any line the C does not know, is the Python method's. */
+static PyObject *gpio_get_values_method(PyObject *request, PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    struct gpio_v2_line_values values = {0};
+    signed char order[64];
+    GpioValues *state = NULL;
+    PyObject *result = NULL, *lines = nargs == 1 ? args[0] : Py_None, *const *items = NULL;
+    FdGate *gate = NULL;
+    Py_ssize_t count, i;
+    if (kwnames != NULL || nargs > 1 || (state = gpio_values_of(request, &gate)) == NULL)
+        goto python;
+    if (lines == Py_None) {
+        count = state->count;
+        values.mask = count == 64 ? ~(__u64)0 : ((__u64)1 << count) - 1;
+    } else if (PyList_CheckExact(lines) || PyTuple_CheckExact(lines)) {
+        count = PySequence_Fast_GET_SIZE(lines);
+        items = PySequence_Fast_ITEMS(lines);
+        if (count < 1 || count > 64) /* none is the Python method's error; more asks for a line twice */
+            goto python;
+        for (i = 0; i < count; i++) {
+            int idx = gpio_line_index(state, items[i]);
+            if (idx < 0)
+                goto python;
+            order[i] = (signed char)idx;
+            values.mask |= (__u64)1 << idx;
+        }
+    } else {
+        goto python;
+    }
+    if (gpio_values_call(request, gate, 0, &values) == 0) {
+        result = PyList_New(count);
+        for (i = 0; result != NULL && i < count; i++) {
+            int idx = items ? order[i] : (int)i;
+            PyList_SET_ITEM(result, i, PyLong_FromLong((long)((values.bits >> idx) & 1))); /* cached: no alloc */
+        }
+    }
+    Py_DECREF(gate);
+    Py_DECREF(state);
+    return result;
+python:
+    Py_XDECREF(gate);
+    Py_XDECREF(state);
+    return call_python(gpio_value_methods.python[2], request, args, nargs, kwnames);
+}
+
+/* set_values({line: value}) for a dict of exact int or str lines: one SET_VALUES. A value that is not
+ * 0 or 1, a line that is not an output of the request, an empty dict, and any other mapping are the
+ * Python method's (nothing is set before it has checked them all). Two keys of one line (its offset
+ * and its name) OR their bits, as the Python method does. */
+static PyObject *gpio_set_values_method(PyObject *request, PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    struct gpio_v2_line_values values = {0};
+    GpioValues *state = NULL;
+    PyObject *result = NULL, *key, *value;
+    FdGate *gate = NULL;
+    Py_ssize_t pos = 0;
+    if (kwnames != NULL || nargs != 1 || !PyDict_CheckExact(args[0]) || !PyDict_GET_SIZE(args[0])
+        || (state = gpio_values_of(request, &gate)) == NULL)
+        goto python;
+    while (PyDict_Next(args[0], &pos, &key, &value)) {
+        int idx = gpio_line_index(state, key), bit;
+        __u64 mask;
+        if (idx < 0)
+            goto python;
+        mask = (__u64)1 << idx;
+        if (!(state->outputs & mask) || (bit = gpio_bit(value)) < 0)
+            goto python;
+        values.mask |= mask;
+        if (bit)
+            values.bits |= mask;
+    }
+    if (gpio_values_call(request, gate, 1, &values) == 0)
+        result = (Py_INCREF(Py_None), Py_None);
+    Py_DECREF(gate);
+    Py_DECREF(state);
+    return result;
+python:
+    Py_XDECREF(gate);
+    Py_XDECREF(state);
+    return call_python(gpio_value_methods.python[3], request, args, nargs, kwnames);
 }
 
 /* A line request's count of its edge events (LineRequest._sequence), on both backends: the kernel
@@ -349,7 +514,7 @@ typedef struct {
     Py_ssize_t capacity;
     struct gpio_v2_line_event *records;
     PyObject *pending;
-    PyObject *lock;
+    ReadLock *lock;
     PyObject *cls;
     PyObject *types;
     EdgeSequence *sequence;
@@ -365,8 +530,8 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
                         "EdgeReads(gate, capacity, pending, lock, cls, types, sequence) takes no keywords");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "O!nOOO!O!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &lock,
-                          &PyType_Type, &cls, &PyTuple_Type, &types, &EdgeSequenceType, &sequence))
+    if (!PyArg_ParseTuple(args, "O!nOO!O!O!O!:EdgeReads", &FdGateType, &gate, &capacity, &pending, &ReadLockType,
+                          &lock, &PyType_Type, &cls, &PyTuple_Type, &types, &EdgeSequenceType, &sequence))
         return NULL;
     if (capacity < 1 || capacity > 4096 || !PyType_IsSubtype((PyTypeObject *)cls, &PyTuple_Type)) {
         PyErr_SetString(PyExc_ValueError, "EdgeReads needs a capacity of 1..4096 records and a tuple subclass");
@@ -386,7 +551,7 @@ static PyObject *edge_reads_new(PyTypeObject *type, PyObject *args, PyObject *kw
     Py_INCREF(pending);
     self->pending = pending;
     Py_INCREF(lock);
-    self->lock = lock;
+    self->lock = (ReadLock *)lock;
     Py_INCREF(cls);
     self->cls = cls;
     Py_INCREF(types);
@@ -447,22 +612,6 @@ static int edge_sequence(PyObject *request, EdgeSequence *sequence, PyObject *ev
     return checked ? 0 : -1;
 }
 
-/* lock.release(), keeping an exception already set (the one to report): 0, or -1 with its own. */
-static int lock_release(PyObject *lock)
-{
-    PyObject *type, *value, *traceback, *result;
-    PyErr_Fetch(&type, &value, &traceback);
-    result = PyObject_CallMethodNoArgs(lock, names.release);
-    if (type != NULL) {
-        Py_XDECREF(result);
-        PyErr_Clear();
-        PyErr_Restore(type, value, traceback);
-        return 0;
-    }
-    Py_XDECREF(result);
-    return result ? 0 : -1;
-}
-
 /* read_edge_events(max_events=None, timeout=None) when nothing is queued from an earlier read: one
  * non-blocking read() and its records as events, no Python frame; a failed read() is the request's
  * _raise_kernel_error, as in the Python method. When nothing is there to read (the wait, with its
@@ -471,7 +620,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
 {
     EdgeReads *state = NULL;
     FdGate *gate;
-    PyObject *events = NULL, *taken;
+    PyObject *events = NULL;
     unsigned long long batch_max = 0;
     Py_ssize_t limit, count, i, queued;
     ssize_t got;
@@ -500,13 +649,8 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     }
     /* One read and its counting at a time (another thread's read in between would land in the same
      * records, or count this one's events as lost): held by another thread, the Python method waits. */
-    taken = PyObject_CallMethodOneArg(state->lock, names.acquire, Py_False);
-    if (taken != Py_True) {
-        Py_XDECREF(taken);
-        PyErr_Clear();
+    if (!read_lock_try(state->lock))
         goto python;
-    }
-    Py_DECREF(taken);
     gate = state->gate;
     Py_INCREF(gate);
     fd = gate_enter(gate);
@@ -532,8 +676,7 @@ static PyObject *gpio_read_edge_events(PyObject *request, PyObject *const *args,
     }
     if (events != NULL && edge_sequence(request, state->sequence, events, count, batch_max) < 0)
         Py_CLEAR(events);
-    if (lock_release(state->lock) < 0)
-        Py_CLEAR(events);
+    read_lock_release(state->lock);
     if (got < 0 && err != EAGAIN && err != EINTR) {
         failed(err);
         library_error(request, names.raise_kernel_error, "(s)", "read events");
@@ -553,6 +696,11 @@ CMethods gpio_value_methods = {
          "get_value($self, line)\n--\n\nThe logical value of one line (0 or 1)."},
         {"set_value", (PyCFunction)(void (*)(void))gpio_set_value, METH_FASTCALL | METH_KEYWORDS,
          "set_value($self, line, value)\n--\n\nDrive one output line to a logical value (0 or 1)."},
+        {"get_values", (PyCFunction)(void (*)(void))gpio_get_values_method, METH_FASTCALL | METH_KEYWORDS,
+         "get_values($self, lines=None)\n--\n\nValues of ``lines`` (default: all, in request order), read in one "
+         "ioctl."},
+        {"set_values", (PyCFunction)(void (*)(void))gpio_set_values_method, METH_FASTCALL | METH_KEYWORDS,
+         "set_values($self, values)\n--\n\nSet several outputs in one ioctl: ``{line: value}``."},
     },
     .state_name = &names.c_values,
 };

@@ -65,25 +65,10 @@ typedef struct {
     PyObject *selected; /* the selected key, or NULL for none */
 } I2cChannel;
 
-/* Take the lock, waiting with the GIL released (signal handlers run meanwhile, as threading.Lock's
- * do): 0, or -1 with the exception a handler raised. */
-static int channel_acquire(I2cChannel *self)
-{
-    PyLockStatus status = PyThread_acquire_lock_timed(self->lock, 0, 0);
-    while (status != PY_LOCK_ACQUIRED) {
-        Py_BEGIN_ALLOW_THREADS
-        status = PyThread_acquire_lock_timed(self->lock, -1, 1);
-        Py_END_ALLOW_THREADS
-        if (status == PY_LOCK_INTR && Py_MakePendingCalls() < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static PyObject *channel_enter(PyObject *obj, PyObject *unused)
 {
     (void)unused;
-    if (channel_acquire((I2cChannel *)obj) < 0)
+    if (lock_acquire(((I2cChannel *)obj)->lock) < 0)
         return NULL;
     Py_INCREF(obj);
     return obj;
@@ -249,7 +234,7 @@ static PyObject *smbus_read(PyObject *device, PyObject *const *args, Py_ssize_t 
     if (state == NULL || !(state->can & (1 << word)))
         goto python;
     channel = state->channel;
-    if (channel_acquire(channel) < 0) {
+    if (lock_acquire(channel->lock) < 0) {
         Py_DECREF(state);
         return NULL;
     }

@@ -7,7 +7,11 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <pythread.h>
 #include <structmember.h>
+#if PY_VERSION_HEX < 0x030B0000
+#include <longintrepr.h> /* small_int(): from 3.11 Python.h has it */
+#endif
 
 #include <errno.h>
 #include <limits.h>
@@ -63,6 +67,46 @@ static inline void gate_leave(FdGate *self)
     }
 }
 
+/* Take a lock, waiting with the GIL released (signal handlers run meanwhile, as threading.Lock's
+ * do): 0, or -1 with the exception a handler raised. The I2C channel's and the event readers'. */
+static inline int lock_acquire(PyThread_type_lock lock)
+{
+    PyLockStatus status = PyThread_acquire_lock_timed(lock, 0, 0);
+    while (status != PY_LOCK_ACQUIRED) {
+        Py_BEGIN_ALLOW_THREADS
+        status = PyThread_acquire_lock_timed(lock, -1, 1);
+        Py_END_ALLOW_THREADS
+        if (status == PY_LOCK_INTR && Py_MakePendingCalls() < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* An event reader's read_lock (EventReader.read_lock): one read and its decoding and counting at a
+ * time, in Python (``with lock:``) and in the C reads alike, which take it with no call. */
+typedef struct {
+    PyObject_HEAD
+    PyThread_type_lock lock;
+    int held;
+} ReadLock;
+
+extern PyTypeObject ReadLockType;
+
+/* Take the lock if it is free: 1, or 0 when another thread holds it. */
+static inline int read_lock_try(ReadLock *self)
+{
+    if (!PyThread_acquire_lock(self->lock, NOWAIT_LOCK))
+        return 0;
+    self->held = 1;
+    return 1;
+}
+
+static inline void read_lock_release(ReadLock *self)
+{
+    self->held = 0;
+    PyThread_release_lock(self->lock);
+}
+
 /* ---- arguments, ioctls and errno ------------------------------------------------------------ */
 
 static inline int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t expected)
@@ -84,6 +128,23 @@ static inline int arg_fd(PyObject *obj, int *fd)
     }
     *fd = (int)value;
     return 0;
+}
+
+/* The value of an exact int of one digit (|value| < 2**30: a line's offset, index or value) read
+ * from the object, with no call: 1, or 0 (nothing set) for a bigger one. */
+static inline int small_int(PyObject *obj, long *out)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    if (!PyUnstable_Long_IsCompact((PyLongObject *)obj))
+        return 0;
+    *out = (long)PyUnstable_Long_CompactValue((PyLongObject *)obj);
+#else
+    Py_ssize_t size = Py_SIZE(obj);
+    if (size < -1 || size > 1)
+        return 0;
+    *out = size == 0 ? 0 : (long)size * (long)((PyLongObject *)obj)->ob_digit[0];
+#endif
+    return 1;
 }
 
 static inline int arg_u64(PyObject *obj, __u64 *out)
@@ -135,16 +196,17 @@ static inline PyObject *failed(int err)
  * bad arguments, a closed object, the mock backend's objects, which have no C state) goes to the
  * class's own Python implementation, which holds the rules and the error messages. */
 
-/* One group of c_methods(): the method definitions (the second's ml_name NULL in a group of one),
- * the class's own Python functions they fall back to, and the __slots__ member of its C state. */
+/* One group of c_methods(): its method definitions (NULL-named after the last), the class's own
+ * Python functions they fall back to (in the same order), and the __slots__ member of its C state. */
+#define CMETHODS_MAX 4
 typedef struct {
-    PyMethodDef defs[2];
-    PyObject *python[2];
+    PyMethodDef defs[CMETHODS_MAX + 1];
+    PyObject *python[CMETHODS_MAX];
     PyObject **state_name;
     Py_ssize_t state_offset; /* 0 until c_methods() binds the group, -1 if it failed */
 } CMethods;
 
-extern CMethods gpio_value_methods; /* "gpio": LineRequest.get_value, set_value (gpio.c) */
+extern CMethods gpio_value_methods; /* "gpio": LineRequest.get_value, set_value, get_values, set_values (gpio.c) */
 extern CMethods gpio_edge_methods;  /* "edge": LineRequest.read_edge_events (gpio.c) */
 extern CMethods smbus_read_methods; /* "smbus": Device.read_byte_data, read_word_data (i2c.c) */
 
@@ -190,8 +252,8 @@ struct lhw_names {
     /* the Python error helpers the C paths hand a failure to (library_error) */
     PyObject *raise_kernel_error, *smbus_failed, *write_failed, *transfer_failed, *map_failed, *sync_failed,
         *raise_alloc_error, *raise_closed;
-    /* methods of the objects the C code is given: locks, memoryviews, the backend */
-    PyObject *acquire, *release, *close, *mmap, *dma_buf_sync, *dma_heap_alloc;
+    /* methods of the objects the C code is given: memoryviews, the backend */
+    PyObject *release, *close, *mmap, *dma_buf_sync, *dma_heap_alloc;
     /* the keywords of dmabuf.Buffer.cpu_access */
     PyObject *read, *write;
     /* the operations SmbusReads names to its bus's fail(): read byte data, read word data */

@@ -45,8 +45,7 @@ static const struct {
     {&names.sync_failed, "_sync_failed"},           /* dmabuf.Buffer */
     {&names.raise_alloc_error, "_raise_alloc_error"}, /* dmabuf.Heap */
     /* methods of the objects the C code is handed */
-    {&names.acquire, "acquire"}, /* the edge reader's read_lock */
-    {&names.release, "release"}, /* that lock; cpu_access's memoryview */
+    {&names.release, "release"}, /* cpu_access's memoryview */
     {&names.close, "close"},     /* the backend's (the closer of a buffer's gate) */
     {&names.mmap, "mmap"},       /* the backend's, as the three below: a non-kernel backend is called */
     {&names.dma_buf_sync, "dma_buf_sync"},
@@ -183,55 +182,60 @@ static const struct {
 };
 
 PyDoc_STRVAR(c_methods_doc,
-"c_methods(cls, group, python_1, python_2) -> (method_1, method_2)\n\n"
-"The C methods of group (\"gpio\": get_value, set_value of LineRequest; \"edge\": its read_edge_events\n"
-"(python_2 and method_2 None); \"smbus\": read_byte_data, read_word_data of Device) as method\n"
-"descriptors of cls, falling back to the Python functions given. cls keeps the C state in a\n"
-"__slots__ member: _c_values, _c_events or _c_reads.");
+"c_methods(cls, group, *python) -> tuple of methods\n\n"
+"The C methods of group (\"gpio\": get_value, set_value, get_values, set_values of LineRequest;\n"
+"\"edge\": its read_edge_events; \"smbus\": read_byte_data, read_word_data of Device) as method\n"
+"descriptors of cls, in that order, each falling back to the Python function given in its place.\n"
+"cls keeps the C state in a __slots__ member: _c_values, _c_events or _c_reads.");
 
 static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     CMethods *methods = NULL;
-    PyMethodDef *defs;
-    PyObject *first, *second, *result;
+    PyObject *result;
     const char *group;
-    size_t i;
+    Py_ssize_t count = 0, i;
+    size_t g;
     (void)module;
-    if (arg_count("c_methods", nargs, 4))
-        return NULL;
-    if (!PyType_Check(args[0]) || !PyUnicode_Check(args[1]) || !PyCallable_Check(args[2])
-        || !(PyCallable_Check(args[3]) || args[3] == Py_None)) {
-        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and one or two functions");
+    if (nargs < 3 || !PyType_Check(args[0]) || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "c_methods() takes a class, a group name and its Python functions");
         return NULL;
     }
     group = PyUnicode_AsUTF8(args[1]);
     if (group == NULL)
         return NULL;
-    for (i = 0; i < Py_ARRAY_LENGTH(method_groups) && methods == NULL; i++)
-        if (!strcmp(group, method_groups[i].group))
-            methods = method_groups[i].methods;
+    for (g = 0; g < Py_ARRAY_LENGTH(method_groups) && methods == NULL; g++)
+        if (!strcmp(group, method_groups[g].group))
+            methods = method_groups[g].methods;
     if (methods == NULL) {
         PyErr_Format(PyExc_ValueError, "no C methods for %R", args[1]);
         return NULL;
     }
+    while (count < CMETHODS_MAX && methods->defs[count].ml_name)
+        count++;
+    if (nargs - 2 != count) {
+        PyErr_Format(PyExc_TypeError, "c_methods(cls, %R) takes %zd Python functions, not %zd", args[1], count,
+                     nargs - 2);
+        return NULL;
+    }
+    for (i = 0; i < count; i++)
+        if (!PyCallable_Check(args[i + 2])) {
+            PyErr_Format(PyExc_TypeError, "c_methods(): %R is not callable", args[i + 2]);
+            return NULL;
+        }
     methods->state_offset = slot_offset(args[0], *methods->state_name);
     if (methods->state_offset < 0)
         return NULL;
-    defs = methods->defs;
-    first = PyDescr_NewMethod((PyTypeObject *)args[0], &defs[0]);
-    second = first && defs[1].ml_name ? PyDescr_NewMethod((PyTypeObject *)args[0], &defs[1]) : NULL;
-    if (first != NULL && !defs[1].ml_name) {
-        Py_INCREF(Py_None);
-        second = Py_None;
+    result = PyTuple_New(count);
+    for (i = 0; result != NULL && i < count; i++) {
+        PyObject *descr = PyDescr_NewMethod((PyTypeObject *)args[0], &methods->defs[i]);
+        if (descr == NULL)
+            Py_CLEAR(result);
+        else
+            PyTuple_SET_ITEM(result, i, descr);
     }
-    result = second ? PyTuple_Pack(2, first, second) : NULL;
-    Py_XDECREF(first);
-    Py_XDECREF(second);
-    if (result != NULL) {
-        Py_INCREF(args[2]);
-        Py_XSETREF(methods->python[0], args[2]);
-        Py_INCREF(args[3]);
-        Py_XSETREF(methods->python[1], args[3]);
+    for (i = 0; result != NULL && i < count; i++) {
+        Py_INCREF(args[i + 2]);
+        Py_XSETREF(methods->python[i], args[i + 2]);
     }
     return result;
 }
@@ -252,6 +256,7 @@ static const struct {
     PyTypeObject *type;
 } type_table[] = {
     {"FdGate", &FdGateType},
+    {"ReadLock", &ReadLockType},
     {"GpioValues", &GpioValuesType},
     {"EdgeSequence", &EdgeSequenceType},
     {"EdgeReads", &EdgeReadsType},

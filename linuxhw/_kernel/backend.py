@@ -114,9 +114,10 @@ class Backend(abc.ABC):
         keep the Python ones (the mock: its fds are not the kernel's spidev files)."""
         return None
 
-    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int) -> Any:
-        """The C state with which LineRequest.get_value/set_value make their ioctl with no Python
-        frame on this backend's fds, or None for the Python methods (the mock)."""
+    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int, count: int) -> Any:
+        """The C state with which LineRequest.get_value/set_value/get_values/set_values (of a request
+        of ``count`` lines) make their ioctl with no Python frame on this backend's fds, or None for
+        the Python methods (the mock)."""
         return None
 
     def gpio_edge_reads(

@@ -58,8 +58,8 @@ class RealBackend(Backend):
             _fastpath.SpiWriter(gate, message_max, device, True, cls.transfer),  # type: ignore[attr-defined]
         )
 
-    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int) -> Any:
-        return _fastpath.GpioValues(gate, outputs, index)
+    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int, count: int) -> Any:
+        return _fastpath.GpioValues(gate, outputs, index, count)
 
     def gpio_edge_reads(
         self, gate: Any, capacity: int, pending: Any, lock: Any, cls: type, types: tuple[Any, ...], sequence: Any

@@ -67,8 +67,9 @@ class LineRequest(Handle):
         self._output_mask = self._mask_of(Direction.OUTPUT)
         self._get_values = backend.gpio_get_values
         self._set_values = backend.gpio_set_values
-        # get_value/set_value in C (see the end of this module), or None: the Python methods.
-        self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask)
+        # get_value/set_value/get_values/set_values in C (see the end of this module), or None: the
+        # Python methods.
+        self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask, len(self.offsets))
         # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
         self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
@@ -336,11 +337,17 @@ class LineRequest(Handle):
         self.close()
 
 
-# The common get_value/set_value call in C, as plain methods of the class: one ioctl with no
-# Python frame on the kernel backend; every other call runs the Python methods above.
-LineRequest.get_value, LineRequest.set_value = _fastpath.c_methods(  # type: ignore[method-assign]
-    LineRequest, "gpio", LineRequest.get_value, LineRequest.set_value
+# The common value calls and edge reads in C, as plain methods of the class: one syscall with no
+# Python frame on the kernel backend; every other call (and every call on the mock) runs the Python
+# methods above, the reference the kernel tier checks the C against.
+(
+    LineRequest.get_value,  # type: ignore[method-assign]
+    LineRequest.set_value,  # type: ignore[method-assign]
+    LineRequest.get_values,  # type: ignore[method-assign]
+    LineRequest.set_values,  # type: ignore[method-assign]
+) = _fastpath.c_methods(
+    LineRequest, "gpio", LineRequest.get_value, LineRequest.set_value, LineRequest.get_values, LineRequest.set_values
 )
-LineRequest.read_edge_events, _ = _fastpath.c_methods(  # type: ignore[method-assign]
-    LineRequest, "edge", LineRequest.read_edge_events, None
+(LineRequest.read_edge_events,) = _fastpath.c_methods(  # type: ignore[method-assign]
+    LineRequest, "edge", LineRequest.read_edge_events
 )

@@ -39,9 +39,9 @@ class WiredBackend(RealBackend):
         for name in ("ioctl", "gpio_set_values", "close"):
             setattr(self, name, self._following(getattr(self, name)))
 
-    def gpio_values(self, fd: int, index: dict[Any, int], outputs: int) -> None:
-        """No C fast path for line values: each set_value() then passes through gpio_set_values(),
-        which the wire follows."""
+    def gpio_values(self, gate: Any, index: dict[Any, int], outputs: int, count: int) -> None:
+        """No C fast path for line values: each set_value()/set_values() then passes through
+        gpio_set_values(), which the wire follows."""
         return None
 
     def _following(self, call: Any) -> Any:

@@ -57,6 +57,41 @@ def test_gpio_values_and_their_errors_are_the_python_methods(gpio_sim: tuple[Gpi
         assert outcome(request.set_value, 0, 1) == outcome(request.set_value, line=0, value=1)
 
 
+def test_gpio_bulk_values_and_their_errors_are_the_python_methods(gpio_sim: tuple[GpioSim, gpio.Chip]) -> None:
+    """get_values()/set_values() in C (a list or tuple of lines, a dict of values) against the Python
+    methods (keywords): the same values in the same order, the same errors for what the C hands on."""
+    sim, chip = gpio_sim
+    output = gpio.LineSettings(direction=gpio.Direction.OUTPUT)
+    inp = gpio.LineSettings(direction=gpio.Direction.INPUT)
+    with chip.request_lines({(0, 1, 2): output, 3: inp}) as request:
+        assert isinstance(request._c_values, _fastpath.GpioValues)
+        for bits in (0b101, 0b010, 0b111, 0):
+            values = {line: (bits >> line) & 1 for line in (0, 1, 2)}
+            assert outcome(request.set_values, values) == ("returned", None)  # C
+            assert request.get_values() == request.get_values(lines=None) == [(bits >> i) & 1 for i in range(3)] + [0]
+            asked = [2, 0, 2, 1]
+            assert outcome(request.get_values, asked) == outcome(request.get_values, lines=asked)
+            assert outcome(request.get_values, tuple(asked)) == outcome(request.get_values, lines=tuple(asked))
+            request.set_values(values=dict(values))  # Python: the same lines end the same
+            assert request.get_bits() == bits
+        request.set_values({0: True, 1: False})  # bools are values, as in the Python method
+        assert request.get_values([0, 1]) == [1, 0]
+        for bad in ({3: 1}, {0: 2}, {9: 1}, {}, {0: "1"}, {0: None}):  # each the Python method's error
+            assert outcome(request.set_values, bad) == outcome(request.set_values, values=bad)
+            assert outcome(request.set_values, bad)[0] in (ValueError, TypeError)
+        assert outcome(request.set_values, {0.0: 1}) == outcome(request.set_values, values={0.0: 1})
+        for bad_lines in ([], [9], ["nope"], "01", [0, None]):
+            assert outcome(request.get_values, bad_lines) == outcome(request.get_values, lines=bad_lines)
+            assert outcome(request.get_values, bad_lines)[0] in (ValueError, TypeError)
+        sim.disable()  # the chip goes: every call on the request fails with ENODEV
+        removed = outcome(request.get_values)
+        assert removed[0] is DeviceRemovedError
+        assert removed == outcome(request.get_values, lines=None)
+        assert outcome(request.set_values, {0: 1}) == outcome(request.set_values, values={0: 1})
+    assert outcome(request.get_values)[0] is ClosedError
+    assert outcome(request.get_values) == outcome(request.get_values, lines=None)
+
+
 def test_gpio_edge_reads_and_their_errors_are_the_python_method(gpio_sim: tuple[GpioSim, gpio.Chip]) -> None:
     sim, chip = gpio_sim
     bank = sim.banks[0]
