@@ -27,9 +27,25 @@ Line = Union[int, str]
 ON_LOST_CHOICES = ("count", "warn", "raise")
 MAX_KERNEL_EVENT_BUFFER = 64 * 16  # GPIO_V2_LINES_MAX * 16: the kernel clamps larger sizes to this
 _SEQNO = itemgetter(EdgeEvent._fields.index("seqno"))
-CONFIG_CACHE_SIZE = 8  # encoded configurations kept per request for reconfigure()
+CONFIG_CACHE_SIZE = 8  # encoded configurations kept per request for reconfigure(), and steps kept per configuration
 _OUTPUT = Direction.OUTPUT  # a module global: an enum member through its class costs an attribute lookup
 _SET_CONFIG = lib.GPIO_V2_LINE_SET_CONFIG_IOCTL
+
+
+class _Config:
+    """One configuration of a request's lines: its settings, its output lines, its encoded struct for
+    GPIO_V2_LINE_SET_CONFIG, and the reconfigure() calls made from it that need no read of the lines
+    (``steps``: by the config dict's keys and its values' identities, the configuration reached and
+    those values, kept alive so that an id cannot be reused meanwhile). The everyday reconfigure() is
+    then a lookup and an ioctl."""
+
+    __slots__ = ("outputs", "settings", "steps", "struct")
+
+    def __init__(self, settings: list[LineSettings], outputs: int, struct: Any) -> None:
+        self.settings = settings  # never changed in place: the request's own list while current
+        self.outputs = outputs
+        self.struct = struct
+        self.steps: dict[tuple[tuple[Any, ...], tuple[int, ...]], tuple[_Config, tuple[Any, ...]]] = {}
 
 
 class LineRequest(Handle):
@@ -72,7 +88,10 @@ class LineRequest(Handle):
         self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask, len(self.offsets))
         # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
         self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
-        self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[LineSettings, ...], Any]] = {}
+        # Encoded configurations by the identities of their settings and their values (each holds its
+        # settings, so an id cannot be reused while it is kept), and the current one.
+        self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], _Config] = {}
+        self._config = _Config(self._settings, self._output_mask, None)
         self._ioctl = backend.ioctl
         capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
         self._events: EventReader[EdgeEvent] = EventReader(
@@ -228,6 +247,13 @@ class LineRequest(Handle):
         current values unless ``output_values`` says otherwise (the kernel itself
         replaces the whole configuration; this does the bookkeeping for you).
         """
+        step = None
+        if output_values is None and config.__class__ is dict:  # a call seen before from here: no work
+            step = (tuple(config), tuple(map(id, config.values())))
+            seen = self._config.steps.get(step)
+            if seen is not None:
+                self._set_config(seen[0])
+                return
         new_settings = self._settings.copy()
         for key, settings in check_mapping(config, "config").items():
             if settings is not None and not isinstance(settings, LineSettings):
@@ -260,27 +286,35 @@ class LineRequest(Handle):
         # Encoding a configuration costs more than its ioctl: keep the last few, keyed by the settings
         # objects' identities (the cache holds them, so an id cannot be reused meanwhile) and values.
         key = (tuple(map(id, new_settings)), tuple(values))
-        cached = self._configs.get(key)
-        if cached is None:
+        reached = self._configs.get(key)
+        if reached is None:
             config_struct = ffi.new("struct gpio_v2_line_config *")
             fill_line_config(config_struct, new_settings, values)
             if len(self._configs) >= CONFIG_CACHE_SIZE:
                 self._configs.clear()
-            self._configs[key] = (tuple(new_settings), config_struct)
-        else:
-            config_struct = cached[1]
+            reached = self._configs[key] = _Config(new_settings, outputs, config_struct)
+        start = self._config
+        self._set_config(reached)
+        if step is not None and not kept:  # the same call from the same configuration: the same ioctl
+            if len(start.steps) >= CONFIG_CACHE_SIZE:
+                start.steps.clear()
+            start.steps[step] = (reached, tuple(config.values()))
+
+    def _set_config(self, config: _Config) -> None:
+        """Make ``config`` the lines' configuration: its one ioctl, then the request's bookkeeping."""
         gate = self._gate
         try:
-            ret = self._ioctl(gate.enter(), _SET_CONFIG, config_struct)
+            ret = self._ioctl(gate.enter(), _SET_CONFIG, config.struct)
         finally:
             gate.leave()
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
-        self._settings = new_settings
-        self._output_mask = outputs
+        self._config = config
+        self._settings = config.settings
+        self._output_mask = config.outputs
         self._set_cells.clear()  # outputs may have become inputs
         if self._c_values is not None:
-            self._c_values.outputs = outputs
+            self._c_values.outputs = config.outputs
 
     # -- edge events --------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from linuxhw import ClosedError, DeviceBusyError, UnsupportedError, _fastpath, gpio
@@ -117,6 +119,38 @@ def test_reconfigure_changes_only_named_lines_and_keeps_values(sim: GpioSimulato
         assert req.settings[1].bias is Bias.PULL_DOWN
         with pytest.raises(ValueError, match="not an output"):
             req.set_value(1, 1)
+
+
+def test_a_reconfigure_seen_before_ends_as_the_full_computation(sim: GpioSimulator) -> None:
+    """A reconfigure() call made before from the same configuration reuses its result (a lookup and
+    the ioctl): the lines end as after the full computation, which output_values={} forces, step by
+    step, on request A (lines 0, 1) and request B (lines 2, 3). A step that keeps an output's value
+    reads the line each time: it is never reused."""
+    chip = sim.add_chip(4)
+    high = OUT.replace(output_value=1)
+    pulled = IN.replace(bias=Bias.PULL_UP)
+    script: list[tuple[dict[Any, LineSettings | None], dict[Any, LineSettings | None]]] = [  # as A, then B
+        ({0: high}, {2: high}),
+        ({0: pulled, 1: high}, {2: pulled, 3: high}),
+        ({(0, 1): OUT}, {(2, 3): OUT}),  # line 1 stays an output: its value is read, not reused
+        ({1: None}, {3: None}),
+    ]
+    with (
+        gpio.Chip(sim.path(chip)) as handle,
+        handle.request_lines({(0, 1): IN}) as a,
+        handle.request_lines({(2, 3): IN}) as b,
+    ):
+        for a_config, b_config in script * 3:
+            a.reconfigure(a_config)
+            b.reconfigure(b_config, {})
+            assert list(a.settings.values()) == list(b.settings.values())
+            assert [chip.get_value(i) for i in (0, 1)] == [chip.get_value(i) for i in (2, 3)]
+            assert a.get_values() == b.get_values()
+            directions = [handle.line_info(i).direction for i in range(4)]
+            assert directions[:2] == directions[2:]
+        reused = [step for config in a._configs.values() for step in config.steps]
+        assert reused and not any(config.steps for config in b._configs.values())
+        assert (((0, 1),), (id(OUT),)) not in reused  # the step that reads line 1
 
 
 def test_second_request_of_a_line_is_busy_and_names_the_holder(sim: GpioSimulator) -> None:
