@@ -19,6 +19,7 @@ class LineRequestC(Protocol):
 
     _c_values: GpioValues | None  # __slots__ members: the C state of the value methods, read_edge_events
     _c_events: EdgeReads | None
+    _config: GpioConfig  # a __slots__ member: the lines' configuration, which the C reconfigure() replaces
     def _check_sequence(self, events: list[Any], lost: int | None = None, /) -> None: ...
     def _raise_kernel_error(self, err: int, operation: str, /) -> NoReturn: ...
 
@@ -91,6 +92,14 @@ class GpioValues:
     def __init__(self, gate: FdGate, outputs: int, index: dict[Any, int], count: int, /) -> None: ...
     def close(self) -> None: ...
 
+class GpioConfig:
+    settings: list[Any]
+    outputs: int
+    encoded: Any
+    steps: dict[tuple[tuple[Any, ...], tuple[int, ...]], tuple[GpioConfig, tuple[Any, ...]]]
+    cells: dict[Any, dict[int, tuple[int, int]]]
+    def __init__(self, settings: list[Any], outputs: int, encoded: Any, raw: Buffer | None, /) -> None: ...
+
 class EdgeSequence:
     lost: int
     @property
@@ -131,8 +140,9 @@ def c_methods(
     set_value: Callable[..., Any],
     get_values: Callable[..., Any],
     set_values: Callable[..., Any],
+    reconfigure: Callable[..., Any],
     /,
-) -> tuple[Any, Any, Any, Any]: ...
+) -> tuple[Any, Any, Any, Any, Any]: ...
 @overload
 def c_methods(
     cls: type[LineRequestC], group: Literal["edge"], read_edge_events: Callable[..., Any], /

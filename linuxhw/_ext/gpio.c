@@ -1,5 +1,6 @@
 /* GPIO: the line request's value calls (gpio_get_values/gpio_set_values for the backend, the C
- * get_value/set_value/get_values/set_values of LineRequest on GpioValues), and its edge events
+ * get_value/set_value/get_values/set_values of LineRequest on GpioValues), its reconfigure() steps
+ * (GpioConfig), and its edge events
  * (edge_events() decodes a read()'s records, the C read_edge_events reads and decodes them on
  * EdgeReads). */
 #include "internal.h"
@@ -426,6 +427,199 @@ python:
     return call_python(gpio_value_methods.python[3], request, args, nargs, kwnames);
 }
 
+/* One configuration of a request's lines (LineRequest._config, on both backends): its settings (a
+ * list never changed in place), its output lines, its encoded struct for GPIO_V2_LINE_SET_CONFIG (the
+ * cffi struct the Python path hands the backend's ioctl, and a copy of its bytes for the C path; none
+ * for the configuration the lines were requested with), set_value's checked (mask, bits) per line
+ * and value (``cells``), and the reconfigure() calls made from it that read no line (``steps``: by
+ * the config dict's keys and its values' identities, the configuration reached and those values,
+ * kept so that an id cannot be reused meanwhile). The everyday reconfigure() is a lookup and the
+ * ioctl, in C on the kernel backend. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *settings, *encoded, *steps, *cells;
+    __u64 outputs;
+    int has_config;
+    struct gpio_v2_line_config config;
+} GpioConfig;
+
+static PyObject *gpio_config_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    GpioConfig *self;
+    PyObject *settings, *encoded, *raw;
+    unsigned long long outputs;
+    if (kwargs != NULL && PyDict_GET_SIZE(kwargs)) {
+        PyErr_SetString(PyExc_TypeError, "GpioConfig(settings, outputs, encoded, raw) takes no keywords");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "O!KOO:GpioConfig", &PyList_Type, &settings, &outputs, &encoded, &raw))
+        return NULL;
+    self = (GpioConfig *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    if (raw != Py_None) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(raw, &view, PyBUF_SIMPLE) < 0)
+            goto fail;
+        if (view.len != (Py_ssize_t)sizeof(self->config)) {
+            PyBuffer_Release(&view);
+            PyErr_Format(PyExc_ValueError, "GpioConfig needs the %zu bytes of a struct gpio_v2_line_config",
+                         sizeof(self->config));
+            goto fail;
+        }
+        memcpy(&self->config, view.buf, sizeof(self->config));
+        PyBuffer_Release(&view);
+        self->has_config = 1;
+    }
+    if ((self->steps = PyDict_New()) == NULL || (self->cells = PyDict_New()) == NULL)
+        goto fail;
+    Py_INCREF(settings);
+    self->settings = settings;
+    Py_INCREF(encoded);
+    self->encoded = encoded;
+    self->outputs = (__u64)outputs;
+    return (PyObject *)self;
+fail:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static int gpio_config_traverse(PyObject *obj, visitproc visit, void *arg)
+{
+    GpioConfig *self = (GpioConfig *)obj;
+    Py_VISIT(self->settings);
+    Py_VISIT(self->encoded);
+    Py_VISIT(self->steps); /* configurations reach each other: cycles */
+    Py_VISIT(self->cells);
+    return 0;
+}
+
+static int gpio_config_clear(PyObject *obj)
+{
+    GpioConfig *self = (GpioConfig *)obj;
+    Py_CLEAR(self->settings);
+    Py_CLEAR(self->encoded);
+    Py_CLEAR(self->steps);
+    Py_CLEAR(self->cells);
+    return 0;
+}
+
+static void gpio_config_dealloc(PyObject *obj)
+{
+    PyObject_GC_UnTrack(obj);
+    gpio_config_clear(obj);
+    Py_TYPE(obj)->tp_free(obj);
+}
+
+static PyMemberDef gpio_config_members[] = {
+    {"settings", T_OBJECT, offsetof(GpioConfig, settings), READONLY, "Each line's LineSettings (never changed)."},
+    {"outputs", T_ULONGLONG, offsetof(GpioConfig, outputs), READONLY, "The output lines, by bit of their index."},
+    {"encoded", T_OBJECT, offsetof(GpioConfig, encoded), READONLY,
+     "The struct gpio_v2_line_config for the backend's ioctl (None: the configuration requested)."},
+    {"steps", T_OBJECT, offsetof(GpioConfig, steps), READONLY,
+     "reconfigure() calls seen from here: {(keys, ids of values): (configuration reached, values)}."},
+    {"cells", T_OBJECT, offsetof(GpioConfig, cells), READONLY, "set_value's {line: {value: (mask, bits)}}."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+PyTypeObject GpioConfigType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "linuxhw._fastpath.GpioConfig",
+    .tp_basicsize = sizeof(GpioConfig),
+    .tp_dealloc = gpio_config_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "GpioConfig(settings, outputs, encoded, raw): one configuration of a request's lines.",
+    .tp_traverse = gpio_config_traverse,
+    .tp_clear = gpio_config_clear,
+    .tp_members = gpio_config_members,
+    .tp_new = gpio_config_new,
+};
+
+/* The key of config (a dict) in a GpioConfig's steps, as the Python method makes it:
+ * (tuple(config), tuple(map(id, config.values()))). A new reference, or NULL with an exception. */
+static PyObject *gpio_step_key(PyObject *config)
+{
+    Py_ssize_t count = PyDict_GET_SIZE(config), pos = 0, i = 0;
+    PyObject *keys = PyTuple_New(count), *ids = keys ? PyTuple_New(count) : NULL, *key, *value, *step;
+    if (ids == NULL) {
+        Py_XDECREF(keys);
+        return NULL;
+    }
+    while (PyDict_Next(config, &pos, &key, &value) && i < count) {
+        PyObject *id = PyLong_FromVoidPtr(value);
+        if (id == NULL) {
+            Py_DECREF(keys);
+            Py_DECREF(ids);
+            return NULL;
+        }
+        Py_INCREF(key);
+        PyTuple_SET_ITEM(keys, i, key);
+        PyTuple_SET_ITEM(ids, i, id);
+        i++;
+    }
+    step = PyTuple_Pack(2, keys, ids);
+    Py_DECREF(keys);
+    Py_DECREF(ids);
+    return step;
+}
+
+/* reconfigure(config) for a dict the request's configuration has seen before from here (its steps):
+ * one SET_CONFIG with the configuration reached, which becomes the request's. Every other call (new
+ * settings, output_values, keywords) is the Python method's, which computes the step and keeps it. */
+static PyObject *gpio_reconfigure(PyObject *request, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    GpioValues *state = NULL;
+    GpioConfig *current, *reached;
+    PyObject *step, *seen, **slot;
+    FdGate *gate = NULL;
+    int ret;
+    if (kwnames != NULL || nargs != 1 || !PyDict_CheckExact(args[0]) || gpio_value_methods.shared_offset <= 0
+        || (state = gpio_values_of(request, &gate)) == NULL)
+        goto python;
+    slot = (PyObject **)((char *)request + gpio_value_methods.shared_offset);
+    current = (GpioConfig *)*slot;
+    if (current == NULL || !Py_IS_TYPE((PyObject *)current, &GpioConfigType))
+        goto python;
+    step = gpio_step_key(args[0]);
+    if (step == NULL) { /* out of memory: the Python method reports it, as it would */
+        PyErr_Clear();
+        goto python;
+    }
+    Py_INCREF(current); /* a key's __eq__ may run Python, and another thread's reconfigure() */
+    seen = PyDict_GetItemWithError(current->steps, step);
+    Py_XINCREF(seen);
+    Py_DECREF(current);
+    Py_DECREF(step);
+    if (seen == NULL || !PyTuple_CheckExact(seen) || PyTuple_GET_SIZE(seen) != 2
+        || !Py_IS_TYPE(PyTuple_GET_ITEM(seen, 0), &GpioConfigType)
+        || !((GpioConfig *)PyTuple_GET_ITEM(seen, 0))->has_config) {
+        Py_XDECREF(seen);
+        PyErr_Clear();
+        goto python;
+    }
+    reached = (GpioConfig *)PyTuple_GET_ITEM(seen, 0);
+    Py_INCREF(reached); /* this call's: another thread may replace the steps meanwhile */
+    Py_DECREF(seen);
+    ret = ioctl_once(gate_enter(gate), GPIO_V2_LINE_SET_CONFIG_IOCTL, &reached->config);
+    gate_leave(gate);
+    Py_DECREF(gate);
+    if (ret < 0) {
+        Py_DECREF(reached);
+        failed(-ret);
+        library_error(request, names.raise_kernel_error, "(s)", "reconfigure lines");
+        Py_DECREF(state);
+        return NULL;
+    }
+    state->outputs = reached->outputs;
+    Py_XSETREF(*slot, (PyObject *)reached); /* the request's configuration now (the reference passes) */
+    Py_DECREF(state);
+    Py_RETURN_NONE;
+python:
+    Py_XDECREF(gate);
+    Py_XDECREF(state);
+    return call_python(gpio_value_methods.python[4], request, args, nargs, kwnames);
+}
+
 /* A line request's count of its edge events (LineRequest._sequence), on both backends: the kernel
  * numbers every event it makes, kept or dropped on overflow, so the highest seqno seen minus the
  * events read is how many were lost. (Events of different lines may reach the buffer out of seqno
@@ -701,8 +895,12 @@ CMethods gpio_value_methods = {
          "ioctl."},
         {"set_values", (PyCFunction)(void (*)(void))gpio_set_values_method, METH_FASTCALL | METH_KEYWORDS,
          "set_values($self, values)\n--\n\nSet several outputs in one ioctl: ``{line: value}``."},
+        {"reconfigure", (PyCFunction)(void (*)(void))gpio_reconfigure, METH_FASTCALL | METH_KEYWORDS,
+         "reconfigure($self, config, output_values=None)\n--\n\nChange the settings of the lines named in "
+         "``config`` without releasing the request."},
     },
     .state_name = &names.c_values,
+    .shared_name = &names.config,
 };
 
 CMethods gpio_edge_methods = {

@@ -198,15 +198,18 @@ static inline PyObject *failed(int err)
 
 /* One group of c_methods(): its method definitions (NULL-named after the last), the class's own
  * Python functions they fall back to (in the same order), and the __slots__ member of its C state. */
-#define CMETHODS_MAX 4
+#define CMETHODS_MAX 5
 typedef struct {
     PyMethodDef defs[CMETHODS_MAX + 1];
     PyObject *python[CMETHODS_MAX];
     PyObject **state_name;
     Py_ssize_t state_offset; /* 0 until c_methods() binds the group, -1 if it failed */
+    PyObject **shared_name;  /* a __slots__ member the methods and the Python ones share, or NULL */
+    Py_ssize_t shared_offset;
 } CMethods;
 
-extern CMethods gpio_value_methods; /* "gpio": LineRequest.get_value, set_value, get_values, set_values (gpio.c) */
+/* "gpio": LineRequest.get_value, set_value, get_values, set_values, reconfigure (gpio.c) */
+extern CMethods gpio_value_methods;
 extern CMethods gpio_edge_methods;  /* "edge": LineRequest.read_edge_events (gpio.c) */
 extern CMethods smbus_read_methods; /* "smbus": Device.read_byte_data, read_word_data (i2c.c) */
 
@@ -245,8 +248,8 @@ Py_ssize_t slot_offset(PyObject *cls, PyObject *name);
 /* Every name the C code looks up on Python objects (and the few strings it hands them), interned
  * once at import from module.c's table. */
 struct lhw_names {
-    /* the __slots__ members the C state lives in */
-    PyObject *c_values, *c_events, *c_reads, *c_alloc;
+    /* the __slots__ members the C state lives in, and LineRequest's configuration */
+    PyObject *c_values, *c_events, *c_reads, *c_alloc, *config;
     /* LineRequest's report of edge events lost */
     PyObject *check_sequence;
     /* the Python error helpers the C paths hand a failure to (library_error) */
@@ -266,7 +269,8 @@ extern long page_size;
 
 /* ---- each file's part of the module ----------------------------------------------------------- */
 
-extern PyTypeObject SpiWriterType, GpioValuesType, EdgeSequenceType, EdgeReadsType, I2cChannelType, SmbusReadsType;
+extern PyTypeObject SpiWriterType, GpioValuesType, GpioConfigType, EdgeSequenceType, EdgeReadsType, I2cChannelType,
+    SmbusReadsType;
 extern PyTypeObject MappingType, BufferBaseType, CpuAccessType, HeapAllocType;
 
 extern PyMethodDef gpio_functions[], i2c_functions[], spi_functions[], dmabuf_functions[];

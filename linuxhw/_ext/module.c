@@ -33,6 +33,7 @@ static const struct {
     {&names.c_events, "_c_events"},
     {&names.c_reads, "_c_reads"},
     {&names.c_alloc, "_c_alloc"},
+    {&names.config, "_config"}, /* LineRequest's GpioConfig, which the C reconfigure() replaces */
     /* LineRequest's report of a batch that lost events (warn or raise, as it says) */
     {&names.check_sequence, "_check_sequence"},
     /* the Python helpers that raise the library's error for a failed C call (library_error) */
@@ -183,10 +184,11 @@ static const struct {
 
 PyDoc_STRVAR(c_methods_doc,
 "c_methods(cls, group, *python) -> tuple of methods\n\n"
-"The C methods of group (\"gpio\": get_value, set_value, get_values, set_values of LineRequest;\n"
-"\"edge\": its read_edge_events; \"smbus\": read_byte_data, read_word_data of Device) as method\n"
-"descriptors of cls, in that order, each falling back to the Python function given in its place.\n"
-"cls keeps the C state in a __slots__ member: _c_values, _c_events or _c_reads.");
+"The C methods of group (\"gpio\": get_value, set_value, get_values, set_values, reconfigure of\n"
+"LineRequest; \"edge\": its read_edge_events; \"smbus\": read_byte_data, read_word_data of Device)\n"
+"as method descriptors of cls, in that order, each falling back to the Python function given in its\n"
+"place. cls keeps the C state in a __slots__ member: _c_values, _c_events or _c_reads (and\n"
+"LineRequest its configuration in _config).");
 
 static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -225,6 +227,8 @@ static PyObject *c_methods(PyObject *module, PyObject *const *args, Py_ssize_t n
     methods->state_offset = slot_offset(args[0], *methods->state_name);
     if (methods->state_offset < 0)
         return NULL;
+    if (methods->shared_name != NULL && (methods->shared_offset = slot_offset(args[0], *methods->shared_name)) < 0)
+        return NULL;
     result = PyTuple_New(count);
     for (i = 0; result != NULL && i < count; i++) {
         PyObject *descr = PyDescr_NewMethod((PyTypeObject *)args[0], &methods->defs[i]);
@@ -258,6 +262,7 @@ static const struct {
     {"FdGate", &FdGateType},
     {"ReadLock", &ReadLockType},
     {"GpioValues", &GpioValuesType},
+    {"GpioConfig", &GpioConfigType},
     {"EdgeSequence", &EdgeSequenceType},
     {"EdgeReads", &EdgeReadsType},
     {"I2cChannel", &I2cChannelType},

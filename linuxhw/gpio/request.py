@@ -11,6 +11,7 @@ from typing import Any, Union
 from linuxhw import _fastpath
 from linuxhw._args import check_bit, check_int, check_mapping
 from linuxhw._events import EventReader, EventStream
+from linuxhw._fastpath import GpioConfig
 from linuxhw._handle import Handle
 from linuxhw._kernel import Backend
 from linuxhw._uapi import ffi, lib
@@ -32,22 +33,6 @@ _OUTPUT = Direction.OUTPUT  # a module global: an enum member through its class 
 _SET_CONFIG = lib.GPIO_V2_LINE_SET_CONFIG_IOCTL
 
 
-class _Config:
-    """One configuration of a request's lines: its settings, its output lines, its encoded struct for
-    GPIO_V2_LINE_SET_CONFIG, and the reconfigure() calls made from it that need no read of the lines
-    (``steps``: by the config dict's keys and its values' identities, the configuration reached and
-    those values, kept alive so that an id cannot be reused meanwhile). The everyday reconfigure() is
-    then a lookup and an ioctl."""
-
-    __slots__ = ("outputs", "settings", "steps", "struct")
-
-    def __init__(self, settings: list[LineSettings], outputs: int, struct: Any) -> None:
-        self.settings = settings  # never changed in place: the request's own list while current
-        self.outputs = outputs
-        self.struct = struct
-        self.steps: dict[tuple[tuple[Any, ...], tuple[int, ...]], tuple[_Config, tuple[Any, ...]]] = {}
-
-
 class LineRequest(Handle):
     """Lines requested together from one chip. Lines are addressed by offset or by name.
 
@@ -55,7 +40,9 @@ class LineRequest(Handle):
     kernel dropped because its buffer overflowed (found from gaps in ``seqno``).
     """
 
-    __slots__ = ("_c_events", "_c_values")  # the C methods' state (see the end of this module)
+    # The C methods' state (see the end of this module), and the lines' configuration, which the C
+    # reconfigure() reads and replaces as the Python one does.
+    __slots__ = ("_c_events", "_c_values", "_config")
 
     def __init__(
         self,
@@ -75,23 +62,22 @@ class LineRequest(Handle):
         self.consumer = consumer
         self.on_lost = on_lost
         self._sequence = _fastpath.EdgeSequence()  # counts events and lost ones, for the Python and the C read
-        self._settings = list(settings)
         self._index: dict[Line, int] = {offset: i for i, offset in enumerate(self.offsets)}
         self._index.update((name, self._index[offset]) for name, offset in names.items())
         self._names = {offset: name for name, offset in names.items()}
         self._all_mask = (1 << len(self.offsets)) - 1
-        self._output_mask = self._mask_of(Direction.OUTPUT)
+        # The lines' configuration (settings, output lines, encoded struct, and the reconfigure()
+        # calls seen from it: _fastpath.GpioConfig), replaced whole by reconfigure().
+        outputs = sum(1 << i for i, s in enumerate(settings) if s.direction is _OUTPUT)
+        self._config = GpioConfig(list(settings), outputs, None, None)
         self._get_values = backend.gpio_get_values
         self._set_values = backend.gpio_set_values
         # get_value/set_value/get_values/set_values in C (see the end of this module), or None: the
         # Python methods.
-        self._c_values = backend.gpio_values(self._gate, self._index, self._output_mask, len(self.offsets))
-        # set_value's (mask, bits) per output line and value, checked once, so a call only looks it up.
-        self._set_cells: dict[Line, dict[int, tuple[int, int]]] = {}
+        self._c_values = backend.gpio_values(self._gate, self._index, outputs, len(self.offsets))
         # Encoded configurations by the identities of their settings and their values (each holds its
-        # settings, so an id cannot be reused while it is kept), and the current one.
-        self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], _Config] = {}
-        self._config = _Config(self._settings, self._output_mask, None)
+        # settings, so an id cannot be reused while it is kept).
+        self._configs: dict[tuple[tuple[int, ...], tuple[int, ...]], GpioConfig] = {}
         self._ioctl = backend.ioctl
         capacity = min(event_buffer_size or 16 * len(self.offsets), MAX_KERNEL_EVENT_BUFFER)
         self._events: EventReader[EdgeEvent] = EventReader(
@@ -111,9 +97,6 @@ class LineRequest(Handle):
             if state is not None:
                 state.close()  # before the fd goes: never a call on a number reused by another file
         super().close()
-
-    def _mask_of(self, direction: Direction) -> int:
-        return sum(1 << i for i, s in enumerate(self._settings) if s.direction is direction)
 
     def _idx(self, line: Line) -> int:
         try:
@@ -146,7 +129,7 @@ class LineRequest(Handle):
     def set_value(self, line: Line, value: int) -> None:
         """Drive one output line to a logical value (0 or 1)."""
         try:
-            mask, bits = self._set_cells[line][value]
+            mask, bits = self._config.cells[line][value]
         except (KeyError, TypeError):
             mask, bits = self._set_cell(line, value)
         gate = self._gate
@@ -161,12 +144,12 @@ class LineRequest(Handle):
     def _set_cell(self, line: Line, value: int) -> tuple[int, int]:
         idx = self._idx(line)
         bit = 1 << idx
-        if not self._output_mask & bit:
+        if not self._config.outputs & bit:
             raise ValueError(f"line {line!r} is not an output: only outputs can be set")
         if value not in (0, 1):
             raise ValueError(f"value must be 0 or 1, not {value!r}")
         cells = {0: (bit, 0), 1: (bit, bit)}
-        self._set_cells[line] = cells
+        self._config.cells[line] = cells  # the configuration's: its outputs are the ones checked
         return cells[int(value)]
 
     def get_bits(self, mask: int | None = None) -> int:
@@ -191,12 +174,11 @@ class LineRequest(Handle):
         """Set many outputs in one ioctl from a bitmap (bit i is ``offsets[i]``); ``mask`` defaults to
         every output line of the request."""
         check_int(bits, "bits")
+        outputs = self._config.outputs
         if mask is None:
-            mask = self._output_mask
-        if not check_int(mask, "mask") or mask & ~self._output_mask:
-            raise ValueError(
-                f"mask must select output lines of this request (outputs: {self._output_mask:#x}), not {mask:#x}"
-            )
+            mask = outputs
+        if not check_int(mask, "mask") or mask & ~outputs:
+            raise ValueError(f"mask must select output lines of this request (outputs: {outputs:#x}), not {mask:#x}")
         gate = self._gate
         fd = gate.enter()
         try:
@@ -219,9 +201,10 @@ class LineRequest(Handle):
     def set_values(self, values: Mapping[Any, int]) -> None:
         """Set several outputs in one ioctl: ``{line: value}``."""
         mask = bits = 0
+        outputs = self._config.outputs
         for line, value in check_mapping(values, "values").items():
             idx = self._idx(line)
-            if not self._output_mask & (1 << idx):
+            if not outputs & (1 << idx):
                 raise ValueError(f"line {line!r} is not an output: only outputs can be set")
             mask |= 1 << idx
             bits |= check_bit(value, "value for line {}", line) << idx
@@ -234,7 +217,7 @@ class LineRequest(Handle):
     @property
     def settings(self) -> dict[int, LineSettings]:
         """The current settings of each line, by offset."""
-        return dict(zip(self.offsets, self._settings))
+        return dict(zip(self.offsets, self._config.settings))
 
     def reconfigure(
         self,
@@ -254,7 +237,7 @@ class LineRequest(Handle):
             if seen is not None:
                 self._set_config(seen[0])
                 return
-        new_settings = self._settings.copy()
+        new_settings = list(self._config.settings)
         for key, settings in check_mapping(config, "config").items():
             if settings is not None and not isinstance(settings, LineSettings):
                 raise TypeError(f"settings for {key!r} must be LineSettings or None, not {settings!r}")
@@ -267,7 +250,7 @@ class LineRequest(Handle):
         # value they have now (read back below) unless output_values names them.
         values = []
         outputs = kept = 0
-        was_output = self._output_mask
+        was_output = self._config.outputs
         for i, line_settings in enumerate(new_settings):
             values.append(line_settings.output_value or 0)
             if line_settings.direction is _OUTPUT:
@@ -292,7 +275,7 @@ class LineRequest(Handle):
             fill_line_config(config_struct, new_settings, values)
             if len(self._configs) >= CONFIG_CACHE_SIZE:
                 self._configs.clear()
-            reached = self._configs[key] = _Config(new_settings, outputs, config_struct)
+            reached = self._configs[key] = GpioConfig(new_settings, outputs, config_struct, ffi.buffer(config_struct))
         start = self._config
         self._set_config(reached)
         if step is not None and not kept:  # the same call from the same configuration: the same ioctl
@@ -300,19 +283,17 @@ class LineRequest(Handle):
                 start.steps.clear()
             start.steps[step] = (reached, tuple(config.values()))
 
-    def _set_config(self, config: _Config) -> None:
-        """Make ``config`` the lines' configuration: its one ioctl, then the request's bookkeeping."""
+    def _set_config(self, config: GpioConfig) -> None:
+        """Make ``config`` the lines' configuration: its one ioctl, then the request's (and its C
+        state's) output lines."""
         gate = self._gate
         try:
-            ret = self._ioctl(gate.enter(), _SET_CONFIG, config.struct)
+            ret = self._ioctl(gate.enter(), _SET_CONFIG, config.encoded)
         finally:
             gate.leave()
         if ret < 0:
             self._raise_kernel_error(-ret, "reconfigure lines")
         self._config = config
-        self._settings = config.settings
-        self._output_mask = config.outputs
-        self._set_cells.clear()  # outputs may have become inputs
         if self._c_values is not None:
             self._c_values.outputs = config.outputs
 
@@ -379,8 +360,15 @@ class LineRequest(Handle):
     LineRequest.set_value,  # type: ignore[method-assign]
     LineRequest.get_values,  # type: ignore[method-assign]
     LineRequest.set_values,  # type: ignore[method-assign]
+    LineRequest.reconfigure,  # type: ignore[method-assign]
 ) = _fastpath.c_methods(
-    LineRequest, "gpio", LineRequest.get_value, LineRequest.set_value, LineRequest.get_values, LineRequest.set_values
+    LineRequest,
+    "gpio",
+    LineRequest.get_value,
+    LineRequest.set_value,
+    LineRequest.get_values,
+    LineRequest.set_values,
+    LineRequest.reconfigure,
 )
 (LineRequest.read_edge_events,) = _fastpath.c_methods(  # type: ignore[method-assign]
     LineRequest, "edge", LineRequest.read_edge_events

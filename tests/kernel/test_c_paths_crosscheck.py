@@ -92,6 +92,55 @@ def test_gpio_bulk_values_and_their_errors_are_the_python_methods(gpio_sim: tupl
     assert outcome(request.get_values) == outcome(request.get_values, lines=None)
 
 
+def test_gpio_reconfigure_steps_and_their_errors_are_the_python_method(
+    gpio_sim: tuple[GpioSim, gpio.Chip], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """reconfigure(config) seen before from the same configuration is one SET_CONFIG in C (no Python
+    runs: LineRequest._set_config is never called); request a (lines 0, 1) takes it, request b (2, 3)
+    the Python method (keywords) for the same steps: the lines end the same, errors are the same."""
+    sim, chip = gpio_sim
+    bank = sim.banks[0]
+    python_steps: list[int] = []
+    set_config = gpio.LineRequest._set_config
+
+    def counted(request: gpio.LineRequest, config: Any) -> None:
+        python_steps.append(1)
+        set_config(request, config)
+
+    monkeypatch.setattr(gpio.LineRequest, "_set_config", counted)
+    high = gpio.LineSettings(direction=gpio.Direction.OUTPUT, output_value=1)
+    pulled = gpio.LineSettings(direction=gpio.Direction.INPUT, bias=gpio.Bias.PULL_UP)
+    low = gpio.LineSettings(direction=gpio.Direction.OUTPUT)
+    script: list[tuple[dict[Any, Any], dict[Any, Any]]] = [
+        ({0: high}, {2: high}),
+        ({0: pulled, 1: high}, {2: pulled, 3: high}),
+        ({(0, 1): low}, {(2, 3): low}),  # line 1 stays an output: never a step (its value is read)
+        ({1: None, 0: pulled}, {3: None, 2: pulled}),
+    ]
+    with chip.request_lines({(0, 1): pulled}) as a, chip.request_lines({(2, 3): pulled}) as b:
+        for round_ in range(3):
+            for step, (a_config, b_config) in enumerate(script):
+                python_steps.clear()
+                a.reconfigure(a_config)
+                b.reconfigure(config=b_config)  # keywords: always the Python method's
+                a_in_c = len(python_steps) == 1
+                if round_ == 0:
+                    assert not a_in_c  # nothing seen yet
+                elif round_ == 2:
+                    assert a_in_c == (step != 2)  # every step seen in round 1 from the same configuration
+                assert list(a.settings.values()) == list(b.settings.values())
+                assert [bank.get_value(i) for i in (0, 1)] == [bank.get_value(i) for i in (2, 3)]
+                assert a.get_values() == b.get_values()
+        a.reconfigure({0: high})  # a step seen: made in C ...
+        b.reconfigure(config={2: high})
+        sim.disable()  # ... and once the chip is gone, a step in C fails as the Python method does
+        python_steps.clear()
+        removed = outcome(a.reconfigure, {0: pulled, 1: high})
+        assert not python_steps, "the C reconfigure() did not make the call"
+        assert removed[0] is DeviceRemovedError
+        assert removed == outcome(a.reconfigure, config={0: pulled, 1: high})
+
+
 def test_gpio_edge_reads_and_their_errors_are_the_python_method(gpio_sim: tuple[GpioSim, gpio.Chip]) -> None:
     sim, chip = gpio_sim
     bank = sim.banks[0]

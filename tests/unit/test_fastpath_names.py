@@ -19,6 +19,7 @@ STUB = Path(_fastpath.__file__).with_name("_fastpath.pyi")  # installed beside t
 CLASSES = {
     "_c_values": (LineRequest, True),
     "_c_events": (LineRequest, True),
+    "_config": (LineRequest, True),
     "_check_sequence": (LineRequest, False),
     "_raise_kernel_error": (LineRequest, False),
     "_c_reads": (i2c.Device, True),
