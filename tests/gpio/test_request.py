@@ -272,6 +272,14 @@ def test_get_and_set_value_are_c_calls_on_the_kernel_that_defer_everything_else(
     assert req.get_value(1) == 1
     with pytest.raises(ValueError, match="not an output"):
         req.set_value(0, 1)
+    for config in ({1: IN, 0: OUT}, {1: OUT, 0: IN}, {1: IN, 0: OUT}):  # the last one a step seen (C on the kernel)
+        req.reconfigure(config)
+    req.set_values({0: 1, 2: 0})
+    assert req.get_values([0, 2]) == [1, 0]
+    with pytest.raises(ValueError, match="line 1 is not an output"):
+        req.set_values({1: 1})
+    with pytest.raises(ValueError, match="not an output"):
+        put(1, 1)
     req.close()
     with pytest.raises(ClosedError):
         get(0)
