@@ -180,10 +180,9 @@ static PyObject *read_lock_new(PyTypeObject *type, PyObject *args, PyObject *kwa
     self = (ReadLock *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
-    self->lock = PyThread_allocate_lock();
-    if (self->lock == NULL) {
+    if (lock_new(&self->lock) < 0) {
         Py_DECREF(self);
-        return PyErr_NoMemory();
+        return NULL;
     }
     return (PyObject *)self;
 }

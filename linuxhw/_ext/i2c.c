@@ -122,10 +122,9 @@ static PyObject *channel_new(PyTypeObject *type, PyObject *args, PyObject *kwarg
     self = (I2cChannel *)type->tp_alloc(type, 0);
     if (self == NULL)
         return NULL;
-    self->lock = PyThread_allocate_lock();
-    if (self->lock == NULL) {
+    if (lock_new(&self->lock) < 0) {
         Py_DECREF(self);
-        return PyErr_NoMemory();
+        return NULL;
     }
     self->fd = fd;
     return (PyObject *)self;

@@ -67,6 +67,16 @@ static inline void gate_leave(FdGate *self)
     }
 }
 
+/* A new lock in *lock: 0, or -1 with MemoryError set. */
+static inline int lock_new(PyThread_type_lock *lock)
+{
+    *lock = PyThread_allocate_lock();
+    if (*lock != NULL)
+        return 0;
+    PyErr_NoMemory();
+    return -1;
+}
+
 /* Take a lock, waiting with the GIL released (signal handlers run meanwhile, as threading.Lock's
  * do): 0, or -1 with the exception a handler raised. The I2C channel's and the event readers'. */
 static inline int lock_acquire(PyThread_type_lock lock)
