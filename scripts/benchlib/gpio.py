@@ -182,9 +182,12 @@ def single_lines(runner: Runner, chip: Chip, gpiod: Any, gpiod_missing: str, per
 def bulk(runner: Runner, chip: Chip, gpiod: Any, gpiod_missing: str, periphery: Any, periphery_missing: str) -> None:
     get, put = f"get {LINES} lines", f"set {LINES} lines"
     with gpio.request_lines(chip.path, {tuple(range(LINES)): OUT}, consumer="bench") as req:
-        ns = {"req": req, "PATTERN": PATTERN, "VALUES": {i: (PATTERN >> i) & 1 for i in range(LINES)}}
+        ns = {"req": req, "PATTERN": PATTERN, "VALUES": {i: (PATTERN >> i) & 1 for i in range(LINES)},
+              "LINES": list(range(LINES))}  # fmt: skip
         runner.python(GROUP, get, LINUXHW, "linuxhw", "req.get_bits()", ns, note="bitmap, one ioctl")
         runner.python(GROUP, get, "linuxhw get_values()", "variant", "req.get_values()", ns, note="list of ints")
+        runner.python(GROUP, get, "linuxhw get_values(lines)", "variant", "req.get_values(LINES)", ns,
+                      note="the 64 offsets as a list; a list of ints")  # fmt: skip
         runner.python(GROUP, put, LINUXHW, "linuxhw", "req.set_bits(PATTERN)", ns, note="bitmap, one ioctl")
         runner.python(GROUP, put, "linuxhw set_values()", "variant", "req.set_values(VALUES)", ns,
                       note="{line: value} dict")  # fmt: skip

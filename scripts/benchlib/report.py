@@ -98,8 +98,8 @@ def _median(rows: list[Row], group: str, op: str, impl: str) -> float | None:
 
 
 def targets(rows: list[Row]) -> list[Target]:
-    """Issue 15's targets and issue 26's startup ones, from whatever this run measured (a figure it
-    lacks is left out)."""
+    """Issue 15's targets, issue 26's startup ones and issue 27's GPIO ones, from whatever this run
+    measured (a figure it lacks is left out)."""
     found: list[Target] = []
 
     def over(name: str, num: tuple[str, str, str], den: tuple[str, str, str], relation: str, limit: float) -> None:
@@ -118,6 +118,13 @@ def targets(rows: list[Row]) -> list[Target]:
         over(f"{group} {op}: linuxhw ÷ {peer}", (group, op, LINUXHW), (group, op, peer), "<", 1.0)
     over("GPIO edge events/s: many per read ÷ one per read", ("GPIO", SINGLE, LINUXHW), ("GPIO", BATCH, LINUXHW),
          "≥", 15.0)  # fmt: skip
+    # issue 27: the everyday GPIO calls against the C floor of the same run
+    for op, impl, limit in (("get 64 lines", "linuxhw get_values()", 2.0),
+                            ("get 64 lines", "linuxhw get_values(lines)", 2.0),
+                            ("set 64 lines", "linuxhw set_values()", 2.0), ("reconfigure", LINUXHW, 3.0),
+                            (BATCH, LINUXHW, 2.5), (SINGLE, LINUXHW, 2.5), ("get 1 line", LINUXHW, 1.5),
+                            ("set 1 line", LINUXHW, 1.5)):  # fmt: skip
+        over(f"GPIO {op}: {impl} ÷ C floor (issue 27)", ("GPIO", op, impl), ("GPIO", op, "C floor"), "≤", limit)
     op = "full duplex 4 KiB"
     over(f"SPI {op}: spidev xfer2 ÷ linuxhw", ("SPI", op, "spidev xfer2"), ("SPI", op, LINUXHW), "≥", 5.0)
     for op, limit in (("buffer 4 KiB", 1.5), ("buffer 64 KiB", 1.15)):
@@ -182,7 +189,7 @@ def table(rows: list[Row], meta: dict[str, Any]) -> str:
         lines += [f"    {r.group} · {r.op} · {r.impl}: {r.spread:.1%}" for r in wide]
     lines += [
         "",
-        "targets (issues 15 and 26; judged from full runs" + (", this is a quick run)" if meta["quick"] else ")"),
+        "targets (issues 15, 26 and 27; judged from full runs" + (", this is a quick run)" if meta["quick"] else ")"),
     ]
     for t in targets(rows):
         detail = f"   ({t.detail})" if t.detail else ""
