@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -176,3 +177,25 @@ def test_any_run_of_waveforms_is_applied_as_asked(run: list[pwm.Waveform], stric
             assert out.enabled is waveform.enabled
             if waveform.enabled:
                 assert out == PwmState(waveform.period_ns, waveform.duty_ns, waveform.polarity.value, True)
+
+
+def test_the_mock_sysfs_follows_links_and_answers_as_sysfs() -> None:
+    board = mock.Board()
+    chip = board.add_pwm_chip(1, "dev.pwm", bus="i2c", driver="pca9685-pwm")
+    device = f"{chip.path}/device"
+    assert board.sysfs_target(device) == "/sys/devices/i2c/dev.pwm"
+    assert board.sysfs_list(device) == ["driver", "subsystem"]  # listed through the link
+    assert board.sysfs_target(f"{device}/driver") == "/sys/bus/i2c/drivers/pca9685-pwm"
+    assert board.sysfs_target(f"{chip.path}/npwm") is None  # not a link
+    for call, path, err in [
+        (board.sysfs_read, chip.path, errno.EISDIR),
+        (board.sysfs_list, f"{chip.path}/npwm", errno.ENOTDIR),
+        (board.sysfs_read, f"{chip.path}/nothing", errno.ENOENT),
+    ]:
+        with pytest.raises(OSError, match=os.strerror(err)) as caught:
+            call(path)
+        assert caught.value.errno == err
+    chip.remove()
+    assert pwm.chips(board) == []
+    with pytest.raises(FileNotFoundError):
+        board.sysfs_list(device)
