@@ -34,6 +34,7 @@ __all__ = ["Capture"]
 
 T = TypeVar("T")
 
+READ_BYTES = 1 << 20  # the most one read() of Capture.read takes (read_into: the caller's buffer)
 ENABLE_NEEDS = "at least one enabled scan element, and a trigger in trigger/current_trigger where it scans on one"
 BUSY_HINT = "another process (or Capture) has the device's buffer open: one reader at a time"
 
@@ -76,7 +77,7 @@ class Capture(Handle):
         except BaseException:
             super().close()
             raise
-        self._buffer = bytearray(self.layout.size * self.length)
+        self._buffer = bytearray()  # grown by _take() to what a read() asks, up to READ_BYTES
         self._read_lock = threading.Lock()
 
     def __enter__(self) -> Capture:
@@ -91,6 +92,8 @@ class Capture(Handle):
             return scannable
         if isinstance(channels, str):
             raise TypeError(f"channels is a list of channel names, not the str {channels!r}")
+        if not isinstance(channels, Sequence) or not all(isinstance(name, str) for name in channels):
+            raise TypeError(f"channels must be a list of channel names (str), not {channels!r}")
         names = [device.channel(name).name for name in channels]
         wrong = [n for n in names if n not in scannable]
         if wrong or not names or len(set(names)) != len(names):
@@ -170,7 +173,12 @@ class Capture(Handle):
         memoryview, array, numpy; no copy), waiting up to ``timeout`` s (None: forever) for the
         watermark's worth; returns the number of scans read (0 after a timeout). Decode with :meth:`decode`."""
         poll_timeout(timeout)
-        target = ffi.from_buffer(buffer, require_writable=True)
+        try:
+            target = ffi.from_buffer(buffer, require_writable=True)
+        except TypeError:
+            raise TypeError(
+                f"buffer must be writable (bytearray, memoryview, array, numpy array), not {type(buffer).__name__}"
+            ) from None
         size = len(target)
         if size < self.scan_size:
             raise ValueError(f"buffer holds {size} bytes, less than one scan ({self.scan_size} bytes)")
@@ -178,8 +186,8 @@ class Capture(Handle):
         return self._until(lambda: self._read_available(target, nbytes), timeout)
 
     def read(self, max_scans: int | None = None, timeout: float | None = None) -> list[Scan]:
-        """Up to ``max_scans`` scans (default: the buffer's length), waiting up to ``timeout`` s (None:
-        forever) for at least the watermark's worth; [] after a timeout."""
+        """Up to ``max_scans`` scans (default and at most: the buffer's length, or 1 MiB of them), waiting
+        up to ``timeout`` s (None: forever) for at least the watermark's worth; [] after a timeout."""
         poll_timeout(timeout)
         count = self._limit(max_scans)
         return self._until(lambda: self._take(count), timeout)
@@ -246,11 +254,12 @@ class Capture(Handle):
             return self.decode(view, self._read_available(ffi.from_buffer(view, require_writable=True), len(view)))
 
     def _limit(self, max_scans: int | None) -> int:
-        if max_scans is None:
-            return self.length
-        if check_int(max_scans, "max_scans") < 1:
+        """How many scans one read() asks for: ``max_scans``, at most the buffer's length (no more can be
+        queued) and READ_BYTES' worth."""
+        if max_scans is not None and check_int(max_scans, "max_scans") < 1:
             raise ValueError(f"max_scans must be at least 1, not {max_scans}")
-        return max_scans
+        most = min(self.length, max(1, READ_BYTES // self.scan_size))
+        return most if max_scans is None else min(max_scans, most)
 
     def scans(self, timeout: float | None = None) -> ScanStream:
         """Iterate scans as they come (``for`` and ``async for``); stops after ``timeout`` s without one."""

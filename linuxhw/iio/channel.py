@@ -61,6 +61,8 @@ class Channel:
     def attribute_name(self, info: str) -> str | None:
         """The attribute file carrying ``info`` (``scale``, ``sampling_frequency``...) for this channel,
         its own or shared (by type, direction, all), None when the device has none."""
+        if not isinstance(info, str):
+            raise TypeError(f"info must be an attribute's info name such as 'scale' (a str), not {info!r}")
         return next((name for name in self.id.lookup(info) if name in self.device._attributes), None)
 
     @property
@@ -90,6 +92,7 @@ class Channel:
 
     def available(self, info: str) -> Available | None:
         """What the driver takes for ``info`` (its ``_available`` list), None where it does not say."""
+        self.attribute_name(info)  # a str, or TypeError
         for name in self.id.lookup(info):
             if f"{name}_available" in self.device._attributes:
                 return parse_available(self.device.read_attribute(f"{name}_available"), f"{name}_available")

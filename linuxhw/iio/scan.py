@@ -121,6 +121,20 @@ class Layout:
             return lambda data, base: one(unpack(data, base + offset)[0])
         return lambda data, base: tuple(one(w) for w in unpack(data, base + offset))
 
+    def _holding(self, buffer: Any, count: int) -> memoryview:
+        """``buffer`` as bytes, checked to hold ``count`` scans (ValueError naming the sizes otherwise)."""
+        if count < 0:
+            raise ValueError(f"count must be a number of scans >= 0, not {count}")
+        try:
+            view = memoryview(buffer).cast("B")
+        except TypeError:
+            raise TypeError(
+                f"buffer must hold scans (bytes, bytearray, memoryview, array), not {buffer!r:.60}"
+            ) from None
+        if count * self.size > view.nbytes:
+            raise ValueError(f"{count} scans of {self.size} bytes need {count * self.size} bytes, not {view.nbytes}")
+        return view
+
     def numpy_dtype(self) -> dict[str, Any]:
         """The scan as a numpy structured dtype's fields (``numpy.dtype(layout.numpy_dtype())``): each
         element's storage word(s) at its offset, ``itemsize`` the scan's size; shift and sign not applied."""
@@ -133,13 +147,14 @@ class Layout:
             offsets.append(element.offset)
         return {"names": names, "formats": formats, "offsets": offsets, "itemsize": self.size}
 
-    def decode_numpy(self, data: Any, count: int) -> dict[str, Any]:
-        """The first ``count`` scans of ``data`` as one numpy array per channel (and ``timestamp``), each
+    def decode_numpy(self, buffer: Any, count: int) -> dict[str, Any]:
+        """The first ``count`` scans of ``buffer`` as one numpy array per channel (and ``timestamp``), each
         element shifted, masked and sign-extended as its type says; the buffer is viewed, not copied,
         until the arithmetic makes each channel's int64 array."""
         numpy: Any = importlib.import_module("numpy")  # only who asks for arrays needs numpy (not a dependency)
 
-        records = numpy.frombuffer(data, dtype=numpy.dtype(self.numpy_dtype()), count=count)
+        self._holding(buffer, count)
+        records = numpy.frombuffer(buffer, dtype=numpy.dtype(self.numpy_dtype()), count=count)
         out: dict[str, Any] = {}
         for element in self.elements:
             st = element.type
@@ -155,11 +170,9 @@ class Layout:
             out["timestamp"] = records["timestamp"].astype(numpy.int64)
         return out
 
-    def decode(self, data: Any, count: int) -> list[Scan]:
-        """The first ``count`` scans of ``data`` (any buffer: bytes, bytearray, memoryview, numpy)."""
-        view = memoryview(data).cast("B")
-        if count * self.size > view.nbytes:
-            raise ValueError(f"{count} scans of {self.size} bytes need {count * self.size} bytes, not {view.nbytes}")
+    def decode(self, buffer: Any, count: int) -> list[Scan]:
+        """The first ``count`` scans of ``buffer`` (any buffer: bytes, bytearray, memoryview, numpy)."""
+        view = self._holding(buffer, count)
         decoders, ts, size = self._decoders, self._ts, self.size
         return [
             Scan(tuple(d(view, base) for d in decoders), ts(view, base) if ts is not None else None)
