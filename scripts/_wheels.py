@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import tarfile
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +146,21 @@ def check_show(show_output: str, machine: str) -> str | None:
 def platform_wheel(suite: str, arch: str) -> tuple[str, str]:
     """The (machine, Python) of the wheel a Debian root of this suite and arch installs: its python3's."""
     return MACHINES[arch], DEBIAN_PYTHON[suite]
+
+
+def stale_sources(wheel: Path, sdist: Path) -> list[str]:
+    """The package's Python files that a wheel and an sdist do not share byte for byte (changed, or in one
+    only): a wheel built from another tree than the one whose tests are about to run from it."""
+    with zipfile.ZipFile(wheel) as built:
+        in_wheel = {n: built.read(n) for n in built.namelist() if n.startswith("linuxhw/") and n.endswith(".py")}
+    in_sdist: dict[str, bytes] = {}
+    with tarfile.open(sdist) as source:
+        for member in source.getmembers():
+            name = member.name.partition("/")[2]  # below linuxhw-X/
+            handle = source.extractfile(member) if member.isfile() else None
+            if handle is not None and name.startswith("linuxhw/") and name.endswith(".py"):
+                in_sdist[name] = handle.read()
+    return sorted(n for n in in_wheel.keys() | in_sdist.keys() if in_wheel.get(n) != in_sdist.get(n))
 
 
 def wheel_for(wheels: Path, machine: str, python: str) -> Path | None:

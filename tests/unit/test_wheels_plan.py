@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
+import io
 import re
 import subprocess
 import sys
+import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -158,3 +161,26 @@ def test_the_readme_lists_the_wheels_the_plan_builds_on_a_bookworm_host_with_pye
 )
 def test_the_wheel_pass_purges_compilers_and_headers_and_keeps_the_runtime(package: str, purged: bool) -> None:
     assert bool(re.search(_wheels.NO_COMPILER, package)) is purged
+
+
+def test_a_wheel_from_another_tree_is_told_from_this_trees_sdist(tmp_path: Path) -> None:
+    files = {"linuxhw/__init__.py": b"x = 1\n", "linuxhw/gpio/__init__.py": b"y = 2\n"}
+
+    def wheel(contents: dict[str, bytes]) -> Path:
+        path = tmp_path / f"w{len(list(tmp_path.iterdir()))}.whl"
+        with zipfile.ZipFile(path, "w") as out:
+            for name, data in {**contents, "linuxhw-0.1.0.dist-info/RECORD": b""}.items():
+                out.writestr(name, data)
+        return path
+
+    sdist = tmp_path / "linuxhw-0.1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as out:
+        for name, data in {**files, "setup.py": b"", "linuxhw/_ext/gpio.c": b""}.items():
+            member = tarfile.TarInfo(f"linuxhw-0.1.0/{name}")
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    assert _wheels.stale_sources(wheel(files), sdist) == []
+    changed = {**files, "linuxhw/gpio/__init__.py": b"y = 3\n"}
+    assert _wheels.stale_sources(wheel(changed), sdist) == ["linuxhw/gpio/__init__.py"]
+    older = {"linuxhw/__init__.py": files["linuxhw/__init__.py"]}  # built before gpio/ was added
+    assert _wheels.stale_sources(wheel(older), sdist) == ["linuxhw/gpio/__init__.py"]
