@@ -182,6 +182,16 @@ class Backend(abc.ABC):
         as an absolute path with no ``..``; None when there is no such link."""
 
     @abc.abstractmethod
+    def configfs_mkdir(self, path: str) -> None:
+        """mkdir(2) in configfs: the subsystem's ``make_group`` creates the item (an IIO software trigger
+        under /sys/kernel/config/iio/triggers/hrtimer/); raises OSError with its errno (EEXIST, ENOENT
+        where the subsystem is not loaded, EPERM where the directory makes nothing)."""
+
+    @abc.abstractmethod
+    def configfs_rmdir(self, path: str) -> None:
+        """rmdir(2) of a configfs item made by :meth:`configfs_mkdir`: the subsystem drops it (raises OSError)."""
+
+    @abc.abstractmethod
     def device_nodes(self, prefix: str) -> list[str]:
         """Paths of character devices in /dev whose name starts with ``prefix``, in natural order."""
 

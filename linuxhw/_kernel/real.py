@@ -125,6 +125,12 @@ class RealBackend(Backend):
     def sysfs_target(self, path: str) -> str | None:
         return os.path.realpath(path) if os.path.islink(path) else None
 
+    def configfs_mkdir(self, path: str) -> None:
+        os.mkdir(path)
+
+    def configfs_rmdir(self, path: str) -> None:
+        os.rmdir(path)
+
     def device_nodes(self, prefix: str) -> list[str]:
         directory, _, prefix = prefix.rpartition("/")  # "dma_heap/" lists /dev/dma_heap
         base = os.path.join(self.dev_dir, directory) if directory else self.dev_dir

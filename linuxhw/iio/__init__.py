@@ -15,7 +15,7 @@ from linuxhw.iio.capture import Capture
 from linuxhw.iio.channel import Channel
 from linuxhw.iio.device import Device, DeviceInfo, devices
 from linuxhw.iio.scan import Scan, ScanType, parse_scan_type
-from linuxhw.iio.trigger import SysfsTrigger, trigger_names
+from linuxhw.iio.trigger import HrtimerTrigger, SoftwareTrigger, SysfsTrigger, trigger_names
 
 __all__ = [
     "Available",
@@ -23,8 +23,10 @@ __all__ = [
     "Channel",
     "Device",
     "DeviceInfo",
+    "HrtimerTrigger",
     "Scan",
     "ScanType",
+    "SoftwareTrigger",
     "SysfsTrigger",
     "devices",
     "parse_scan_type",

@@ -345,6 +345,15 @@ class Board(Backend):
         with self.lock:
             enable_sysfs_trigger(self)
 
+    def enable_iio_hrtimer_trigger(self) -> None:
+        """Load the mock's iio-trig-hrtimer: ``mkdir /sys/kernel/config/iio/triggers/hrtimer/<name>`` (what
+        ``linuxhw.iio.HrtimerTrigger`` does) makes a trigger that starts a scan every 1/sampling_frequency s
+        (default 100 Hz) of each device capturing with it."""
+        from linuxhw.mock.iio import enable_hrtimer_trigger
+
+        with self.lock:
+            enable_hrtimer_trigger(self)
+
     def pwm_chips(self) -> list[MockPwmChip]:
         """The board's PWM chips, by number."""
         with self.lock:
@@ -504,6 +513,20 @@ class Board(Backend):
     def sysfs_target(self, path: str) -> str | None:
         with self.lock:
             return self.sysfs.target(os.fspath(path))
+
+    def configfs_mkdir(self, path: str) -> None:
+        with self.lock:
+            try:
+                self.sysfs.mkdir(os.fspath(path))
+            finally:
+                self._state_changed()
+
+    def configfs_rmdir(self, path: str) -> None:
+        with self.lock:
+            try:
+                self.sysfs.rmdir(os.fspath(path))
+            finally:
+                self._state_changed()
 
     def device_present(self, fd: int) -> bool:
         file = self._files.get(fd)

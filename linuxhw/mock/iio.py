@@ -20,6 +20,7 @@ import errno
 import functools
 import os
 import struct
+import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
@@ -422,17 +423,48 @@ class _BufferFile(MockFile):
 class IioCore:
     """The board's IIO core: its devices and triggers by number (separate idas, as the kernel's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, board: Board) -> None:
+        self.board = board
         self.devices: dict[int, MockIioDevice] = {}
         self.triggers: dict[int, str] = {}  # trigger number -> name
         self.sysfs_triggers: dict[int, int] = {}  # sysfs trigger id -> trigger number
+
+    def add_trigger(self, name: str, parent: str) -> str:
+        """iio_trigger_register(): triggerN (the lowest free N) under ``parent``, linked from the bus; its
+        path. EEXIST for a name a trigger has already, as the kernel refuses it."""
+        if name in self.triggers.values():
+            raise oserror(errno.EEXIST)
+        number = next(n for n in range(len(self.triggers) + 1) if n not in self.triggers)
+        self.triggers[number] = name
+        path = f"{parent}/trigger{number}"
+        self.board.sysfs.add_attribute(f"{path}/name", show=_constant(f"{name}\n"))
+        self.board.sysfs.add_link(f"{BUS_DIR}/trigger{number}", path)
+        return path
+
+    def remove_trigger(self, name: str) -> None:
+        """iio_trigger_unregister(): devices not capturing with it let it go; triggerN leaves sysfs."""
+        number = next(n for n, known in self.triggers.items() if known == name)
+        del self.triggers[number]
+        for device in self.devices.values():
+            if device.trigger == name and not device.buffer.enabled:
+                device.trigger = None
+        target = self.board.sysfs.target(f"{BUS_DIR}/trigger{number}")
+        self.board.sysfs.remove(f"{BUS_DIR}/trigger{number}")
+        if target is not None:
+            self.board.sysfs.remove(target)
+
+    def fire(self, name: str) -> None:
+        """iio_trigger_poll(): each device using the trigger takes its scan."""
+        for device in list(self.devices.values()):
+            if device.trigger == name:
+                device.scan_by_trigger()
 
 
 def iio_core(board: Board) -> IioCore:
     """The board's IIO core, created on first use."""
     core: IioCore | None = getattr(board, "_iio_core", None)
     if core is None:
-        core = IioCore()
+        core = IioCore(board)
         board._iio_core = core  # type: ignore[attr-defined]
     return core
 
@@ -458,32 +490,73 @@ def enable_sysfs_trigger(board: Board) -> None:
         ident = kstrto(text, 64)
         if ident in core.sysfs_triggers:
             raise oserror(errno.EINVAL)
-        number = next(n for n in range(len(core.triggers) + 1) if n not in core.triggers)
         name = f"sysfstrig{ident}"
-        core.triggers[number] = name
-        core.sysfs_triggers[ident] = number
-        path = f"{base}/trigger{number}"
-        tree.add_attribute(f"{path}/name", show=lambda: f"{name}\n")
-        tree.add_attribute(f"{path}/trigger_now", store=lambda _text: fire(name))
-        tree.add_link(f"{BUS_DIR}/trigger{number}", path)
+        path = core.add_trigger(name, base)
+        core.sysfs_triggers[ident] = int(path.rsplit("trigger", 1)[1])
+        tree.add_attribute(f"{path}/trigger_now", store=lambda _text: core.fire(name))
 
     def remove(text: str) -> None:
-        ident = kstrto(text, 64)
-        number = core.sysfs_triggers.pop(ident, None)
+        number = core.sysfs_triggers.pop(kstrto(text, 64), None)
         if number is None:
             raise oserror(errno.EINVAL)
-        name = core.triggers.pop(number)
-        for device in core.devices.values():
-            if device.trigger == name and not device.buffer.enabled:
-                device.trigger = None
-        tree.remove(f"{base}/trigger{number}")
-        tree.remove(f"{BUS_DIR}/trigger{number}")
-
-    def fire(name: str) -> None:
-        for device in list(core.devices.values()):
-            if device.trigger == name:
-                device.scan_by_trigger()
+        core.remove_trigger(core.triggers[number])
 
     tree.add_attribute(f"{base}/add_trigger", store=add)
     tree.add_attribute(f"{base}/remove_trigger", store=remove)
     tree.add_link(f"{BUS_DIR}/iio_sysfs_trigger", base)
+
+
+class _Hrtimer:
+    """One iio-trig-hrtimer trigger: a thread firing it every 1/frequency s (the kernel's hrtimer), which
+    only devices capturing with it answer."""
+
+    def __init__(self, core: IioCore, name: str) -> None:
+        self.core = core
+        self.name = name
+        self.millihertz = 100_000  # HRTIMER_DEFAULT_SAMPLING_FREQUENCY
+        self.stop = threading.Event()
+        self.path = core.add_trigger(name, "/sys/devices/virtual/iio_trigger")  # hrtimer triggers have no parent
+        core.board.sysfs.add_attribute(f"{self.path}/sampling_frequency", show=self._show, store=self._store)
+        threading.Thread(target=self._run, name=f"mock hrtimer {name}", daemon=True).start()
+
+    def _show(self) -> str:
+        return f"{self.millihertz // 1000}.{self.millihertz % 1000 * 1000:06d}\n"  # IIO_VAL_INT_PLUS_MICRO
+
+    def _store(self, text: str) -> None:
+        """iio_str_to_fixpoint(buf, 100, ...): digits, an optional point and 3 decimals (more are cut)."""
+        body = text[:-1] if text.endswith("\n") else text
+        whole, _, fraction = body.partition(".")
+        if not whole.lstrip("-").isdigit() or (fraction and not fraction.isdigit()):
+            raise oserror(errno.EINVAL)
+        if whole.startswith("-"):
+            raise oserror(errno.ERANGE)
+        value = int(whole) * 1000 + int((fraction + "000")[:3])
+        if not 0 < value <= 0xFFFFFFFF:
+            raise oserror(errno.EINVAL)
+        self.millihertz = value
+
+    def _run(self) -> None:
+        board = self.core.board
+        while not self.stop.wait(1000 / self.millihertz):
+            with board.lock:
+                if not self.stop.is_set():
+                    self.core.fire(self.name)
+
+
+def enable_hrtimer_trigger(board: Board) -> None:
+    """iio-trig-hrtimer loaded: mkdir /sys/kernel/config/iio/triggers/hrtimer/<name> makes a trigger."""
+    core, tree = iio_core(board), board.sysfs
+    group = "/sys/kernel/config/iio/triggers/hrtimer"
+    if tree.exists(group):
+        return
+    timers: dict[str, _Hrtimer] = {}
+
+    def make(name: str) -> None:
+        timers[name] = _Hrtimer(core, name)
+
+    def drop(name: str) -> None:
+        timer = timers.pop(name)
+        timer.stop.set()  # not joined: it may be waiting for the board lock, which this call holds
+        core.remove_trigger(name)
+
+    tree.add_group(group, make, drop)

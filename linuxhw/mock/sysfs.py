@@ -62,6 +62,7 @@ class SysfsTree:
         self._directories: set[str] = {"/sys"}
         self._attributes: dict[str, _Attribute] = {}
         self._links: dict[str, str] = {}
+        self._groups: dict[str, tuple[Callable[[str], None], Callable[[str], None]]] = {}  # configfs groups
 
     # -- building it (device models) ---------------------------------------------------------------
 
@@ -88,6 +89,32 @@ class SysfsTree:
         """A symlink to the absolute ``target`` (a class device's ``device``, a device's ``subsystem``)."""
         self.add_directory(posixpath.dirname(path))
         self._links[path] = target
+
+    def add_group(self, path: str, make: Callable[[str], None], drop: Callable[[str], None]) -> None:
+        """A configfs group directory: mkdir of a child calls ``make(name)`` (which adds what the item
+        holds, or raises OSError as the subsystem's make_group), rmdir ``drop(name)``."""
+        self.add_directory(path)
+        self._groups[path] = (make, drop)
+
+    def mkdir(self, path: str) -> None:
+        """mkdir(2) under /sys/kernel/config: EEXIST, ENOENT without the parent, EPERM where it makes nothing."""
+        parent, name = posixpath.split(path)
+        if self.exists(path):
+            raise oserror(errno.EEXIST, path)
+        if parent not in self._groups:
+            raise oserror(errno.EPERM if parent in self._directories else errno.ENOENT, path)
+        self._groups[parent][0](name)
+        self.add_directory(path)
+
+    def rmdir(self, path: str) -> None:
+        """rmdir(2) of an item :meth:`mkdir` made (ENOENT if absent, EPERM for any other directory)."""
+        parent, name = posixpath.split(path)
+        if path not in self._directories:
+            raise oserror(errno.ENOENT, path)
+        if parent not in self._groups:
+            raise oserror(errno.EPERM, path)
+        self._groups[parent][1](name)
+        self.remove(path)
 
     def remove(self, path: str) -> None:
         """``path`` and everything under it."""

@@ -5,7 +5,8 @@ Debian builds the IIO core, its configfs, triggered buffers and iio-trig-sysfs a
 ``iio_dummy.ko`` with its buffer part) from the linux-source tarball of the kernel it boots (6.12; 6.1
 has no IIO configfs to make devices through). :class:`IioDummy` loads them with what they need and
 makes one device through configfs (``/sys/kernel/config/iio/devices/dummy/<name>``): an iio:deviceN
-named ``<name>`` whose triggered scans take the driver's fixed ``fakedata[]``.
+named ``<name>`` whose triggered scans take the driver's fixed ``fakedata[]``. It loads iio-trig-sysfs and
+iio-trig-hrtimer too, the triggers a test captures with.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = ["IioDummy"]
 
 CONFIGFS = Path("/sys/kernel/config/iio/devices/dummy")
 DEPENDENCIES = ("industrialio", "industrialio-configfs", "industrialio-triggered-buffer", "kfifo_buf",
-                "iio-trig-sysfs")  # fmt: skip
+                "iio-trig-sysfs", "iio-trig-hrtimer")  # fmt: skip
 BUILT = ("industrialio-sw-device", "iio_dummy")  # built by linuxhw vm, insmod'ed in this order
 
 

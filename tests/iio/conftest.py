@@ -47,6 +47,7 @@ class IioWorld:
         if backend_name == "mock":
             self.board = mock.Board()
             self.board.enable_iio_sysfs_trigger()
+            self.board.enable_iio_hrtimer_trigger()
             device = self.board.add_iio_device(NAME, dummy_channels(), sampling_frequency=3.000000033)
             device.scan_values = dict(SCANNED)
             self.mock_device = device
