@@ -24,7 +24,12 @@ INTERACTIVE = {"TestSoftPWM.runTest", "TestSwitchBounce.test_switchbounce", "Tes
 # asserted (as gpiozero's test_duty_cycles); one that fails is run again alone, up to RETRIES times.
 TIMED = {"TestEdgeDetection.testWaitForEdgeInLoop", "TestEdgeDetection.testShellCmdWithWaitForEdge"}
 RETRIES = 3
-KERNEL_TIMEOUT = 2 * RUN_TIMEOUT  # the run, and its reruns of TIMED, under emulation
+RUNS = 1 + len(TIMED) * RETRIES + len(AFTER_CLEANONE)  # the most runs of the suite one test makes
+
+
+def suite_timeout(tier: str) -> float:
+    """The test's own deadline: every run it may make at its longest (each run has its own, see run_suite)."""
+    return RUNS * RUN_TIMEOUT[tier]
 
 
 def check_suite(tier: str, work: Path) -> SuiteRun:
@@ -52,6 +57,7 @@ def not_passed(run: SuiteRun) -> set[str]:
     return {name for name, outcome in run.outcomes.items() if outcome in ("failed", "error")}
 
 
+@pytest.mark.timeout(suite_timeout("mock"))
 def test_rpi_gpio_suite_on_the_mock(tmp_path: Path) -> None:
     run = check_suite("mock", tmp_path)
     assert not_passed(run) - TIMED == SYSFS | AFTER_CLEANONE, run.reports
@@ -60,7 +66,7 @@ def test_rpi_gpio_suite_on_the_mock(tmp_path: Path) -> None:
 
 
 @pytest.mark.kernel
-@pytest.mark.timeout(KERNEL_TIMEOUT)
+@pytest.mark.timeout(suite_timeout("kernel"))
 def test_rpi_gpio_suite_on_gpio_sim(tmp_path: Path) -> None:
     """As on the mock (whose run checks AFTER_CLEANONE alone); under emulation TIMED's margins measure the
     guest's speed."""
