@@ -1,5 +1,6 @@
-"""Build the simulator modules for the kernel that boots: gpio-sim (from Debian's kernel source, which
-does not build it) and the project's own i2c-sim, spi-sim and pwm-sim (their sources ship in ``kmod/``).
+"""Build the simulator modules for the kernel that boots: gpio-sim and the IIO dummy driver (from Debian's
+kernel source, which does not build them) and the project's own i2c-sim, spi-sim and pwm-sim (their sources
+ship in ``kmod/``).
 
 Builds are cached per kernel version under the cache dir and redone only when their inputs change.
 """
