@@ -44,9 +44,10 @@ class SoftwarePwm:
     """Drives a line high for ``duty`` (0..1) of each period on a thread, through ``drive(level)``.
 
     Wake-ups come late when other threads hold the GIL, so each period's high time is corrected by
-    the excess of the ones before: the duty cycle is right on average, whatever the scheduling. A
-    new duty cycle takes effect at once (0 and 1 are driven before the constructor or the setter
-    returns); ``stop()`` ends the thread and drives the line low."""
+    the excess of the ones before: late wake-ups cost the duty cycle nothing on average (a stall
+    longer than a period loses the high time of the periods it skips). A new duty cycle takes effect
+    at once (0 and 1 are driven before the constructor or the setter returns); ``stop()`` ends the
+    thread and drives the line low."""
 
     def __init__(self, drive: Callable[[int], None], frequency: float, name: str, duty: float = 0.0) -> None:
         self._drive = drive
