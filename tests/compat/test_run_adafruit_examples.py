@@ -62,18 +62,24 @@ EXAMPLES = [
 # fmt: on
 
 
+# The first test fetches the four sdists, pip preparing each one's metadata: minutes in a platform root under
+# qemu-user, past pytest's 180 s. Its own timeout covers that fetch.
+FETCH_TIMEOUT = 900
+
+
 @pytest.fixture(scope="module")
 def sdists() -> dict[str, Path]:
     """The unpacked sdists of the installed drivers, by project; the tests skip, naming why, where they
     cannot be fetched."""
     done = subprocess.run([sys.executable, str(REPO / "scripts" / "peer-tools"), "--adafruit-examples"],
-                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+                          capture_output=True, text=True, timeout=FETCH_TIMEOUT, check=False)  # fmt: skip
     if done.returncode != 0:
         pytest.skip(f"the drivers' sdists could not be had (PyPI unreachable?): {done.stderr.strip()[-500:]}")
     trees = [Path(line) for line in done.stdout.splitlines()]
     return {tree.name.rpartition("-")[0]: tree for tree in trees}
 
 
+@pytest.mark.timeout(FETCH_TIMEOUT + 180)
 @pytest.mark.parametrize("example", EXAMPLES, ids=[example.script for example in EXAMPLES])
 def test_published_example_runs_unchanged(example: Example, sdists: dict[str, Path], tmp_path: Path) -> None:
     script = sdists[example.project] / "examples" / example.script

@@ -3,7 +3,7 @@ board is given the kernel backend's C state here, so these run wherever the mock
 
 from __future__ import annotations
 
-import errno
+import fcntl
 import functools
 import gc
 import os
@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from linuxhw import ClosedError, DeviceError, UnsupportedError, _fastpath, gpio, i2c, mock, spi, use_backend
+from linuxhw import ClosedError, DeviceError, _fastpath, gpio, i2c, mock, spi, use_backend
 from linuxhw._kernel.real import RealBackend
-from linuxhw._uapi import ffi
+from linuxhw._uapi import ffi, lib
 from linuxhw.gpio import EdgeEvent
 from linuxhw.gpio._edge_events import EDGE_TYPES
 
@@ -82,10 +82,20 @@ def test_a_failed_c_read_raises_the_devices_error_with_the_os_error_as_context(
     with i2c.Bus("linuxhw i2c simulator") as bus:
         device = bus.device(0x1C)
         device.read_byte_data(0)  # the Python method: it selects the device, and the C reads may follow
-        with pytest.raises(UnsupportedError, match="SMBus read byte at 0x1c") as info:
-            device.read_byte_data(0)  # the C read: the mock's fd is no i2c-dev, and says ENOTTY
-    assert info.value.errno == errno.ENOTTY
-    assert isinstance(info.value.__context__, OSError) and info.value.__context__.errno == errno.ENOTTY
+        refused = ioctl_errno(bus._fd, lib.I2C_SMBUS)  # the mock's fd is no i2c-dev: ENOTTY (qemu-user: ENOSYS)
+        with pytest.raises(DeviceError, match="SMBus read byte at 0x1c") as info:
+            device.read_byte_data(0)  # the C read
+    assert info.value.errno == refused
+    assert isinstance(info.value.__context__, OSError) and info.value.__context__.errno == refused
+
+
+def ioctl_errno(fd: int, request: int) -> int:
+    """The errno this system answers ``request`` on ``fd`` with (its argument, a zeroed i2c_smbus_ioctl_data)."""
+    try:
+        fcntl.ioctl(fd, request, bytearray(ffi.sizeof("struct i2c_smbus_ioctl_data")))
+    except OSError as exc:
+        return exc.errno or 0
+    raise AssertionError(f"ioctl {request:#x} on fd {fd} succeeded")
 
 
 def test_a_failed_c_write_raises_the_devices_error(board_with_c_state: mock.Board) -> None:
